@@ -1,0 +1,87 @@
+package dev.lapse.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
+import dev.lapse.Lapse;
+import dev.lapse.json.Json;
+import dev.lapse.run.DeadLetters;
+import dev.lapse.run.ExpiredJobRunner;
+import dev.lapse.store.CorruptJobException;
+import dev.lapse.store.JobItems;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs jobs whose Jobs-table item DynamoDB TTL has deleted. The event source's FilterCriteria
+ * (template.yaml) passes only TTL deletions; the handler checks again, so a misconfigured filter
+ * cannot make an operator's delete run a job. Each record is handled on its own: a record that
+ * hits a transient failure is reported in {@code batchItemFailures}; an unreadable one is
+ * dead-lettered with its reason; neither stops the rest of the batch.
+ */
+public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunExpiredJobsHandler.class);
+    static final String TTL_PRINCIPAL = "dynamodb.amazonaws.com";
+
+    private final ExpiredJobRunner runner;
+    private final DeadLetters deadLetters;
+    private final Clock clock;
+    private final boolean requireTtlIdentity;
+
+    public RunExpiredJobsHandler() {
+        this(Lapse.fromEnvironment(), !"false".equalsIgnoreCase(System.getenv("REQUIRE_TTL_IDENTITY")));
+    }
+
+    public RunExpiredJobsHandler(Lapse lapse, boolean requireTtlIdentity) {
+        this.runner = lapse.runner();
+        this.deadLetters = lapse.deadLetters();
+        this.clock = lapse.clock();
+        this.requireTtlIdentity = requireTtlIdentity;
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
+            String sequence = record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+            try {
+                handle(record);
+            } catch (RuntimeException e) {
+                LOG.warn("record {} failed and will be retried by the stream: {}", sequence, e.toString());
+                failures.add(new StreamsEventResponse.BatchItemFailure(sequence));
+            }
+        }
+        return new StreamsEventResponse(failures);
+    }
+
+    private void handle(DynamodbEvent.DynamodbStreamRecord record) {
+        if (!isTtlDeletion(record)) {
+            LOG.info("record {} ({}) is not a TTL deletion; ignored", record.getEventID(), record.getEventName());
+            return;
+        }
+        try {
+            var parsed = JobItems.fromItem(StreamImages.toSdk(record.getDynamodb().getOldImage()));
+            LOG.info("TTL expired job {} ({}) due {}", parsed.jobId(), parsed.type(), parsed.dueAt());
+            runner.run(parsed);
+        } catch (CorruptJobException e) {
+            LOG.error("record {} holds an unreadable job, dead-lettered: {}", record.getEventID(), e.getMessage());
+            deadLetters.sendUnreadable("dynamodb-stream", Json.MAPPER.valueToTree(record), e.getMessage(), clock.instant());
+        }
+    }
+
+    boolean isTtlDeletion(DynamodbEvent.DynamodbStreamRecord record) {
+        if (!"REMOVE".equals(record.getEventName())) {
+            return false;
+        }
+        if (!requireTtlIdentity) {
+            return true;
+        }
+        Identity identity = record.getUserIdentity();
+        return identity != null && "Service".equals(identity.getType()) && TTL_PRINCIPAL.equals(identity.getPrincipalId());
+    }
+}

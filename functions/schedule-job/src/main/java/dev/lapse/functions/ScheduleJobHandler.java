@@ -1,0 +1,35 @@
+package dev.lapse.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.lapse.Lapse;
+import dev.lapse.json.Json;
+import dev.lapse.schedule.SchedulingEndpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Schedules, cancels and reschedules jobs. Invoked by EventBridge rules ("Schedule Job", "Cancel Job",
+ * "Reschedule Job", "Subscription Cancelled", "Subscription Reactivated") or directly (synchronous
+ * Invoke), it answers the stored job or a structured error. Reads the raw stream so that even
+ * malformed JSON gets a clear answer instead of a deserialization failure.
+ */
+public final class ScheduleJobHandler implements RequestStreamHandler {
+    private final SchedulingEndpoint endpoint;
+
+    public ScheduleJobHandler() {
+        this(Lapse.fromEnvironment());
+    }
+
+    public ScheduleJobHandler(Lapse lapse) {
+        this.endpoint = lapse.endpoint();
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        String request = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        output.write(Json.write(endpoint.handle(request)).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,154 @@
+package dev.lapse;
+
+import dev.lapse.action.EventPublisher;
+import dev.lapse.action.JobAction;
+import dev.lapse.action.JobDueAction;
+import dev.lapse.licence.PaidLicenses;
+import dev.lapse.run.DeadLetters;
+import dev.lapse.run.DueSoonQueue;
+import dev.lapse.run.ExpiredJobRunner;
+import dev.lapse.run.RetryPolicies;
+import dev.lapse.schedule.JobScheduler;
+import dev.lapse.schedule.RecurringJobs;
+import dev.lapse.schedule.RequestParser;
+import dev.lapse.schedule.SchedulingEndpoint;
+import dev.lapse.store.ExecutionLedger;
+import dev.lapse.store.JobStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The composition root: wires Lapse's services from AWS clients and settings. Lambda handlers build
+ * one per container with {@link #fromEnvironment()}; tests and the local runtime pass their own.
+ */
+public final class Lapse {
+
+    /** Settings, read from the functions' environment variables (see template.yaml). */
+    public record Settings(String jobsTable, String executionsTable, String licencesTable, String eventBus,
+                           String deadLetterQueueUrl, Optional<String> dueJobsQueueUrl, RetryPolicies retryPolicies,
+                           Duration lease, Duration ledgerRetention, Duration reconcileGrace) {
+
+        public static Settings fromEnvironment(Map<String, String> env) {
+            return new Settings(
+                    required(env, "JOBS_TABLE"),
+                    required(env, "EXECUTIONS_TABLE"),
+                    required(env, "LICENCES_TABLE"),
+                    env.getOrDefault("EVENT_BUS_NAME", "default"),
+                    required(env, "DEAD_LETTER_QUEUE_URL"),
+                    Optional.ofNullable(env.get("DUE_JOBS_QUEUE_URL")).filter(s -> !s.isBlank()),
+                    RetryPolicies.parse(env.get("RETRY_POLICIES")),
+                    Duration.ofSeconds(Long.parseLong(env.getOrDefault("LEASE_SECONDS", "120"))),
+                    Duration.ofDays(Long.parseLong(env.getOrDefault("LEDGER_RETENTION_DAYS", "7"))),
+                    Duration.ofMinutes(Long.parseLong(env.getOrDefault("RECONCILE_GRACE_MINUTES", "60"))));
+        }
+
+        private static String required(Map<String, String> env, String name) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                throw new IllegalStateException("environment variable " + name + " is not set; template.yaml sets it for every function");
+            }
+            return value;
+        }
+    }
+
+    private final Settings settings;
+    private final Clock clock;
+    private final JobStore store;
+    private final ExecutionLedger ledger;
+    private final PaidLicenses licences;
+    private final EventPublisher publisher;
+    private final DeadLetters deadLetters;
+    private final Optional<DueSoonQueue> dueSoon;
+    private final JobScheduler scheduler;
+    private final ExpiredJobRunner runner;
+    private final RequestParser parser;
+    private final SchedulingEndpoint endpoint;
+    private final RecurringJobs recurring;
+
+    public Lapse(Settings settings, DynamoDbClient dynamo, EventBridgeClient events, SqsClient sqs, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.store = new JobStore(dynamo, settings.jobsTable());
+        this.ledger = new ExecutionLedger(dynamo, settings.executionsTable(), clock, settings.lease(), settings.ledgerRetention());
+        this.licences = new PaidLicenses(dynamo, settings.licencesTable(), clock);
+        this.publisher = new EventPublisher(events, settings.eventBus());
+        this.deadLetters = new DeadLetters(sqs, settings.deadLetterQueueUrl());
+        this.dueSoon = settings.dueJobsQueueUrl().map(url -> new DueSoonQueue(sqs, url, clock));
+        this.scheduler = new JobScheduler(store, licences, dueSoon, clock);
+        JobDueAction jobDue = new JobDueAction(publisher);
+        Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
+        this.runner = new ExpiredJobRunner(store, ledger, actions, settings.retryPolicies(), deadLetters, publisher, dueSoon, clock);
+        this.parser = new RequestParser(clock);
+        this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher);
+        this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
+    }
+
+    /** Builds everything from the Lambda environment, with the lightweight URL-connection HTTP client. */
+    public static Lapse fromEnvironment() {
+        var http = UrlConnectionHttpClient.builder().build();
+        return new Lapse(Settings.fromEnvironment(System.getenv()),
+                DynamoDbClient.builder().httpClient(http).build(),
+                EventBridgeClient.builder().httpClient(http).build(),
+                SqsClient.builder().httpClient(http).build(),
+                Clock.systemUTC());
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    public ExecutionLedger ledger() {
+        return ledger;
+    }
+
+    public PaidLicenses licences() {
+        return licences;
+    }
+
+    public EventPublisher publisher() {
+        return publisher;
+    }
+
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    public JobScheduler scheduler() {
+        return scheduler;
+    }
+
+    public ExpiredJobRunner runner() {
+        return runner;
+    }
+
+    public RequestParser parser() {
+        return parser;
+    }
+
+    public SchedulingEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public RecurringJobs recurring() {
+        return recurring;
+    }
+
+    public Optional<DueSoonQueue> dueSoon() {
+        return dueSoon;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.lapse.action;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * A failure worth retrying at once (throttling, a timeout, a service error, a partly failed
+ * PutEvents): the stream handler reports it as a partial batch failure instead of spending one of
+ * the job's attempts on it.
+ */
+public class TransientFailureException extends RuntimeException {
+
+    public TransientFailureException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public TransientFailureException(String message) {
+        super(message);
+    }
+
+    /** Whether {@code error} (or its cause) is transient by the SDK's own retry classification. */
+    public static boolean isTransient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof TransientFailureException
+                    || t instanceof ApiCallTimeoutException
+                    || t instanceof ApiCallAttemptTimeoutException
+                    || t instanceof IOException
+                    || t instanceof UncheckedIOException) {
+                return true;
+            }
+            if (t instanceof TransactionCanceledException tce && tce.hasCancellationReasons()
+                    && tce.cancellationReasons().stream().anyMatch(r -> "ThrottlingError".equals(r.code())
+                    || "TransactionConflict".equals(r.code()))) {
+                return true;
+            }
+            if (t instanceof SdkException sdk && sdk.retryable()) {
+                return true;
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.lapse.job;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * How often a failing job is tried and how long Lapse waits between tries: exponential
+ * backoff with full jitter, capped by {@code maxDelay}.
+ */
+public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay) {
+
+    public static final int MAX_ATTEMPTS_LIMIT = 20;
+    public static final Duration MAX_DELAY_LIMIT = Duration.ofDays(7);
+    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(30), Duration.ofHours(1));
+
+    public RetryPolicy {
+        if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+            throw new InvalidRequestException("retry.maxAttempts", "is " + maxAttempts,
+                    "an integer from 1 to " + MAX_ATTEMPTS_LIMIT);
+        }
+        if (baseDelay.isNegative() || baseDelay.isZero() || baseDelay.compareTo(MAX_DELAY_LIMIT) > 0) {
+            throw new InvalidRequestException("retry.baseDelaySeconds", "is " + baseDelay.toSeconds(),
+                    "an integer from 1 to " + MAX_DELAY_LIMIT.toSeconds());
+        }
+        if (maxDelay.compareTo(baseDelay) < 0 || maxDelay.compareTo(MAX_DELAY_LIMIT) > 0) {
+            throw new InvalidRequestException("retry.maxDelaySeconds", "is " + maxDelay.toSeconds(),
+                    "an integer from baseDelaySeconds (" + baseDelay.toSeconds() + ") to " + MAX_DELAY_LIMIT.toSeconds());
+        }
+    }
+
+    public static RetryPolicy of(int maxAttempts, long baseDelaySeconds, long maxDelaySeconds) {
+        return new RetryPolicy(maxAttempts, Duration.ofSeconds(baseDelaySeconds), Duration.ofSeconds(maxDelaySeconds));
+    }
+
+    /** Upper bound of the wait before attempt {@code failedAttempt + 1}: base * 2^(failedAttempt-1), capped. */
+    public Duration ceilingAfter(int failedAttempt) {
+        int exponent = Math.max(0, Math.min(failedAttempt - 1, 30));
+        long millis = baseDelay.toMillis();
+        long ceiling = millis > (Long.MAX_VALUE >> exponent) ? Long.MAX_VALUE : millis << exponent;
+        return Duration.ofMillis(Math.min(ceiling, maxDelay.toMillis()));
+    }
+
+    /**
+     * The wait before the next attempt, drawn uniformly between half the ceiling and the ceiling
+     * ("equal jitter"): delays still grow with each attempt while concurrent retries spread out.
+     */
+    public Duration delayAfter(int failedAttempt, DoubleSupplier random) {
+        long ceiling = ceilingAfter(failedAttempt).toMillis();
+        long half = ceiling / 2;
+        return Duration.ofMillis(half + (long) (random.getAsDouble() * (ceiling - half)));
+    }
+
+    public Duration delayAfter(int failedAttempt) {
+        return delayAfter(failedAttempt, () -> ThreadLocalRandom.current().nextDouble());
+    }
+}

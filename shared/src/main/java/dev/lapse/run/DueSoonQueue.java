@@ -1,0 +1,64 @@
+package dev.lapse.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.job.Job;
+import dev.lapse.json.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The precise path: a job due within SQS's longest delay (15 minutes) is also sent to the
+ * due-jobs queue with {@code DelaySeconds}, so it runs within seconds of its due time instead of
+ * waiting for DynamoDB's TTL sweeper. Whichever path takes the item out of the Jobs table first
+ * runs it; the other finds it gone.
+ */
+public final class DueSoonQueue {
+    public static final Duration MAX_DELAY = Duration.ofSeconds(900);
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final Clock clock;
+
+    public DueSoonQueue(SqsClient sqs, String queueUrl, Clock clock) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.clock = clock;
+    }
+
+    /** Sends the job if it is due within 15 minutes; returns whether it did. */
+    public boolean offer(Job job) {
+        int delay = delaySeconds(job.dueAt(), clock.instant());
+        if (delay > MAX_DELAY.toSeconds()) {
+            return false;
+        }
+        ObjectNode body = Json.object();
+        body.put("jobId", job.jobId());
+        body.put("occurrenceId", job.occurrenceId());
+        body.put("dueAt", job.dueAt().toString());
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(Json.write(body)).delaySeconds(delay));
+        return true;
+    }
+
+    /** Whole seconds until {@code due}, rounded up so the message never arrives early. */
+    public static int delaySeconds(Instant due, Instant now) {
+        long millis = Duration.between(now, due).toMillis();
+        if (millis <= 0) {
+            return 0;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (millis + 999) / 1000);
+    }
+
+    /** A due-jobs queue message. */
+    public record Message(String jobId, String occurrenceId, Instant dueAt) {
+        public static Message parse(String body) {
+            JsonNode node = Json.read(body);
+            if (!node.path("jobId").isTextual() || !node.path("occurrenceId").isTextual() || !node.path("dueAt").isTextual()) {
+                throw new IllegalArgumentException("due-jobs message needs string fields jobId, occurrenceId and dueAt");
+            }
+            return new Message(node.get("jobId").asText(), node.get("occurrenceId").asText(), Instant.parse(node.get("dueAt").asText()));
+        }
+    }
+}

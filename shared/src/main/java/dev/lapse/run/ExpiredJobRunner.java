@@ -1,0 +1,149 @@
+package dev.lapse.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.action.EventPublisher;
+import dev.lapse.action.JobAction;
+import dev.lapse.action.TransientFailureException;
+import dev.lapse.job.Job;
+import dev.lapse.job.RetryPolicy;
+import dev.lapse.store.ExecutionLedger;
+import dev.lapse.store.JobStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a job that has left the Jobs table (by TTL expiry or by the due-jobs queue): claims the
+ * occurrence in the ledger, runs its action, and on failure re-arms it with backoff or, after the
+ * last attempt, dead-letters it and emits "Job Failed".
+ *
+ * <p>Throws {@link TransientFailureException} when the record should be retried by its trigger
+ * (a throttled or timed-out call, an occurrence in flight elsewhere, or bookkeeping that failed).
+ */
+public final class ExpiredJobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ExpiredJobRunner.class);
+
+    public enum Outcome { RAN, DUPLICATE, RETRY_SCHEDULED, DEAD_LETTERED, NOT_YET_DUE }
+
+    public record Result(Outcome outcome, String detail) {
+    }
+
+    private final JobStore store;
+    private final ExecutionLedger ledger;
+    private final Function<String, JobAction> actions;
+    private final RetryPolicies policies;
+    private final DeadLetters deadLetters;
+    private final EventPublisher publisher;
+    private final Optional<DueSoonQueue> dueSoon;
+    private final Clock clock;
+
+    public ExpiredJobRunner(JobStore store, ExecutionLedger ledger, Function<String, JobAction> actions,
+                            RetryPolicies policies, DeadLetters deadLetters, EventPublisher publisher,
+                            Optional<DueSoonQueue> dueSoon, Clock clock) {
+        this.store = store;
+        this.ledger = ledger;
+        this.actions = actions;
+        this.policies = policies;
+        this.deadLetters = deadLetters;
+        this.publisher = publisher;
+        this.dueSoon = dueSoon;
+        this.clock = clock;
+    }
+
+    public Result run(Job job) {
+        Instant now = clock.instant();
+        if (now.isBefore(job.dueAt())) {
+            // TTL and SQS never deliver early on AWS; a skewed clock could. Put it back, never run early.
+            putBack(job, "not yet due");
+            LOG.warn("job {} arrived {} ms before its due time {}; re-armed", job.jobId(),
+                    Duration.between(now, job.dueAt()).toMillis(), job.dueAt());
+            return new Result(Outcome.NOT_YET_DUE, "re-armed until " + job.dueAt());
+        }
+        ExecutionLedger.Claim claim = ledger.claim(job.occurrenceId(), job.jobId(), job.attempt());
+        if (claim == ExecutionLedger.Claim.ALREADY_HANDLED) {
+            LOG.info("job {} occurrence {} attempt {} already handled; duplicate delivery skipped",
+                    job.jobId(), job.occurrenceId(), job.attempt());
+            return new Result(Outcome.DUPLICATE, "already handled");
+        }
+        if (claim == ExecutionLedger.Claim.IN_FLIGHT_ELSEWHERE) {
+            throw new TransientFailureException("job " + job.jobId() + " occurrence " + job.occurrenceId()
+                    + " is in flight in another invocation; retry after its lease");
+        }
+        JobAction.Result result;
+        try {
+            result = actions.apply(job.type()).run(job, new JobAction.Run(now, ledger));
+        } catch (RuntimeException e) {
+            if (TransientFailureException.isTransient(e)) {
+                ledger.release(job.occurrenceId(), job.attempt());
+                throw new TransientFailureException("job " + job.jobId() + " attempt " + job.attempt()
+                        + " hit a transient failure: " + e, e);
+            }
+            return failed(job, now, e);
+        }
+        try {
+            if (!result.ledgerFinished()) {
+                ledger.finish(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DONE, result.outcome());
+            }
+        } catch (RuntimeException e) {
+            throw new TransientFailureException("job " + job.jobId() + " ran but its ledger record could not be finished: " + e, e);
+        }
+        LOG.info("job {} ({}) ran: {}; due {}, fired {}, late {} ms, attempt {}", job.jobId(), job.type(), result.outcome(),
+                job.dueAt(), now, Duration.between(job.dueAt(), now).toMillis(), job.attempt());
+        return new Result(Outcome.RAN, result.outcome());
+    }
+
+    private Result failed(Job job, Instant now, RuntimeException error) {
+        List<Job.AttemptError> history = new ArrayList<>(job.errors());
+        history.add(new Job.AttemptError(job.attempt(), now, describe(error)));
+        RetryPolicy policy = policies.forJob(job);
+        try {
+            if (job.attempt() < policy.maxAttempts()) {
+                Duration delay = policy.delayAfter(job.attempt());
+                Job next = job.withAttempt(job.attempt() + 1, now.plus(delay), history);
+                putBack(next, "retry");
+                ledger.finish(job.occurrenceId(), job.attempt(), ExecutionLedger.State.RETRIED, describe(error));
+                LOG.warn("job {} attempt {}/{} failed: {}; retry at {} (in {} ms)", job.jobId(), job.attempt(),
+                        policy.maxAttempts(), describe(error), next.dueAt(), delay.toMillis());
+                return new Result(Outcome.RETRY_SCHEDULED, "attempt " + next.attempt() + " at " + next.dueAt());
+            }
+            Job last = job.withAttempt(job.attempt(), job.dueAt(), history);
+            String reason = "failed after " + job.attempt() + " attempt(s); last error: " + describe(error);
+            deadLetters.send(last, reason, now);
+            ObjectNode detail = DeadLetters.message(last, reason, now);
+            publisher.publish(EventPublisher.JOB_FAILED, detail);
+            ledger.finish(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DEAD_LETTERED, reason);
+            LOG.error("job {} dead-lettered: {}", job.jobId(), reason);
+            return new Result(Outcome.DEAD_LETTERED, reason);
+        } catch (RuntimeException bookkeeping) {
+            ledger.release(job.occurrenceId(), job.attempt());
+            throw new TransientFailureException("job " + job.jobId() + " failed (" + describe(error)
+                    + ") and its failure could not be recorded: " + bookkeeping, bookkeeping);
+        }
+    }
+
+    /** Puts the job back in the table; a newer job under the same id wins and this one is dead-lettered. */
+    private void putBack(Job job, String why) {
+        if (store.rearm(job)) {
+            dueSoon.ifPresent(q -> q.offer(job));
+            return;
+        }
+        Optional<Job> existing = store.get(job.jobId());
+        if (existing.isPresent() && existing.get().occurrenceId().equals(job.occurrenceId())) {
+            return; // re-armed by an earlier delivery of this record
+        }
+        deadLetters.send(job, "could not be re-armed (" + why + "): job id " + job.jobId()
+                + " was scheduled again meanwhile, and the new job is kept", clock.instant());
+    }
+
+    static String describe(Throwable error) {
+        String message = error.getMessage() == null ? "" : ": " + error.getMessage();
+        String text = error.getClass().getSimpleName() + message;
+        return text.length() > 1000 ? text.substring(0, 1000) + "…" : text;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.lapse.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.action.EventPublisher;
+import dev.lapse.job.InvalidRequestException;
+import dev.lapse.job.Job;
+import dev.lapse.job.JobConflictException;
+import dev.lapse.json.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduling function's contract: a request in (EventBridge event or direct invocation), a
+ * JSON answer out. A refused request is answered with {@code {"ok": false, "error": {...}}} and,
+ * when it came from EventBridge (whose sender cannot read the answer), also published as a
+ * "Job Rejected" event so it is never silently dropped. Infrastructure errors are thrown, so
+ * Lambda retries the invocation.
+ */
+public final class SchedulingEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulingEndpoint.class);
+
+    private final RequestParser parser;
+    private final JobScheduler scheduler;
+    private final EventPublisher publisher;
+
+    public SchedulingEndpoint(RequestParser parser, JobScheduler scheduler, EventPublisher publisher) {
+        this.parser = parser;
+        this.scheduler = scheduler;
+        this.publisher = publisher;
+    }
+
+    public ObjectNode handle(String input) {
+        JsonNode tree = null;
+        try {
+            tree = Json.MAPPER.readTree(input);
+        } catch (Exception ignored) {
+            // the parser reports it with the field and what is accepted
+        }
+        boolean fromEventBridge = tree != null && tree.isObject() && tree.hasNonNull("source") && tree.hasNonNull("id");
+        try {
+            JobRequest request = tree != null ? parser.parse(tree) : parser.parse(input);
+            JobScheduler.Result result = scheduler.handle(request);
+            ObjectNode answer = Json.object().put("ok", true).put("outcome", result.outcome().name());
+            result.job().ifPresent(job -> answer.set("job", describe(job)));
+            return answer;
+        } catch (InvalidRequestException e) {
+            ObjectNode error = Json.object().put("code", "INVALID_REQUEST").put("field", e.field())
+                    .put("problem", e.problem()).put("accepted", e.accepted()).put("message", e.getMessage());
+            return refuse(error, tree, fromEventBridge);
+        } catch (JobConflictException e) {
+            ObjectNode error = Json.object().put("code", e.code()).put("field", "detail.jobId").put("jobId", e.jobId())
+                    .put("message", e.getMessage());
+            return refuse(error, tree, fromEventBridge);
+        }
+    }
+
+    private ObjectNode refuse(ObjectNode error, JsonNode request, boolean fromEventBridge) {
+        LOG.warn("request refused: {}", error.get("message").asText());
+        if (fromEventBridge) {
+            ObjectNode detail = Json.object();
+            detail.set("error", error);
+            detail.set("request", request);
+            publisher.publish(EventPublisher.JOB_REJECTED, detail);
+        }
+        ObjectNode answer = Json.object().put("ok", false);
+        answer.set("error", error);
+        return answer;
+    }
+
+    public static ObjectNode describe(Job job) {
+        ObjectNode node = Json.object();
+        node.put("jobId", job.jobId());
+        node.put("jobType", job.type());
+        node.set("payload", Json.read(job.payload()));
+        node.put("dueAt", job.dueAt().toString());
+        node.put("ttl", job.ttlEpochSeconds());
+        node.put("occurrenceId", job.occurrenceId());
+        node.put("attempt", job.attempt());
+        node.put("scheduledAt", job.scheduledAt().toString());
+        node.put("requestedBy", job.requestedBy());
+        return node;
+    }
+}

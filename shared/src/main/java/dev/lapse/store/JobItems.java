@@ -1,0 +1,152 @@
+package dev.lapse.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.job.Job;
+import dev.lapse.job.RetryPolicy;
+import dev.lapse.json.Json;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The Jobs table item of a {@link Job}. The key is {@code jobId}; {@code ttl} (epoch seconds) is the
+ * TTL attribute; {@code dueMinute} + {@code dueEpochMs} are written now so a due-time index can be
+ * added later without migrating items.
+ */
+public final class JobItems {
+    public static final String JOB_ID = "jobId";
+    public static final String TTL = "ttl";
+    static final String TYPE = "jobType";
+    static final String PAYLOAD = "payload";
+    static final String DUE_AT = "dueAt";
+    static final String DUE_EPOCH_MS = "dueEpochMs";
+    static final String DUE_MINUTE = "dueMinute";
+    static final String DUE_SPEC = "dueSpec";
+    static final String OCCURRENCE = "occurrenceId";
+    static final String ATTEMPT = "attempt";
+    static final String RETRY = "retry";
+    static final String ERRORS = "errors";
+    static final String SCHEDULED_AT = "scheduledAt";
+    static final String REQUESTED_BY = "requestedBy";
+
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
+
+    private JobItems() {
+    }
+
+    public static Map<String, AttributeValue> toItem(Job job) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(JOB_ID, s(job.jobId()));
+        item.put(TYPE, s(job.type()));
+        item.put(PAYLOAD, s(job.payload()));
+        item.put(DUE_AT, s(job.dueAt().toString()));
+        item.put(DUE_EPOCH_MS, n(job.dueAt().toEpochMilli()));
+        item.put(DUE_MINUTE, s(MINUTE.format(job.dueAt().truncatedTo(ChronoUnit.MINUTES))));
+        item.put(TTL, n(job.ttlEpochSeconds()));
+        item.put(DUE_SPEC, s(job.dueSpec()));
+        item.put(OCCURRENCE, s(job.occurrenceId()));
+        item.put(ATTEMPT, n(job.attempt()));
+        job.retryPolicy().ifPresent(p -> item.put(RETRY, s(retryJson(p))));
+        item.put(ERRORS, s(errorsJson(job.errors())));
+        item.put(SCHEDULED_AT, s(job.scheduledAt().toString()));
+        item.put(REQUESTED_BY, s(job.requestedBy()));
+        return item;
+    }
+
+    /**
+     * Reads an item back. An item that lacks an attribute or holds one of the wrong type is a
+     * {@link CorruptJobException} naming the attribute: it is dead-lettered, never guessed at.
+     */
+    public static Job fromItem(Map<String, AttributeValue> item) {
+        if (item == null || item.isEmpty()) {
+            throw new CorruptJobException("(item)", "the record carries no old image");
+        }
+        String jobId = str(item, JOB_ID);
+        try {
+            return new Job(
+                    jobId,
+                    str(item, TYPE),
+                    str(item, PAYLOAD),
+                    Instant.parse(str(item, DUE_AT)),
+                    str(item, DUE_SPEC),
+                    str(item, OCCURRENCE),
+                    (int) num(item, ATTEMPT),
+                    item.containsKey(RETRY) ? Optional.of(parseRetry(str(item, RETRY))) : Optional.empty(),
+                    item.containsKey(ERRORS) ? parseErrors(str(item, ERRORS)) : List.of(),
+                    Instant.parse(str(item, SCHEDULED_AT)),
+                    item.containsKey(REQUESTED_BY) ? str(item, REQUESTED_BY) : "unknown");
+        } catch (CorruptJobException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CorruptJobException(jobId, "unreadable attribute: " + e.getMessage());
+        }
+    }
+
+    static String retryJson(RetryPolicy p) {
+        ObjectNode o = Json.object();
+        o.put("maxAttempts", p.maxAttempts());
+        o.put("baseDelaySeconds", p.baseDelay().toSeconds());
+        o.put("maxDelaySeconds", p.maxDelay().toSeconds());
+        return Json.write(o);
+    }
+
+    public static RetryPolicy parseRetry(String json) {
+        JsonNode o = Json.read(json);
+        return RetryPolicy.of(o.get("maxAttempts").asInt(), o.get("baseDelaySeconds").asLong(), o.get("maxDelaySeconds").asLong());
+    }
+
+    public static ArrayNode errorsNode(List<Job.AttemptError> errors) {
+        ArrayNode array = Json.MAPPER.createArrayNode();
+        for (Job.AttemptError e : errors) {
+            array.addObject().put("attempt", e.attempt()).put("at", e.at().toString()).put("error", e.error());
+        }
+        return array;
+    }
+
+    static String errorsJson(List<Job.AttemptError> errors) {
+        return Json.write(errorsNode(errors));
+    }
+
+    public static List<Job.AttemptError> parseErrors(String json) {
+        List<Job.AttemptError> errors = new ArrayList<>();
+        for (JsonNode e : Json.read(json)) {
+            errors.add(new Job.AttemptError(e.get("attempt").asInt(), Instant.parse(e.get("at").asText()), e.get("error").asText()));
+        }
+        return errors;
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        if (v == null || v.s() == null) {
+            throw new CorruptJobException(item.containsKey(JOB_ID) && item.get(JOB_ID).s() != null ? item.get(JOB_ID).s() : "(unknown)",
+                    "attribute " + name + (v == null ? " is missing" : " is not a string"));
+        }
+        return v.s();
+    }
+
+    private static long num(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        if (v == null || v.n() == null) {
+            throw new CorruptJobException(item.containsKey(JOB_ID) && item.get(JOB_ID).s() != null ? item.get(JOB_ID).s() : "(unknown)",
+                    "attribute " + name + (v == null ? " is missing" : " is not a number"));
+        }
+        return Long.parseLong(v.n());
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}
