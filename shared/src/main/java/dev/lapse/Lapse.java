@@ -33,7 +33,8 @@ public final class Lapse {
     /** Settings, read from the functions' environment variables (see template.yaml). */
     public record Settings(String jobsTable, String executionsTable, String licencesTable, String eventBus,
                            String deadLetterQueueUrl, Optional<String> dueJobsQueueUrl, RetryPolicies retryPolicies,
-                           Duration lease, Duration ledgerRetention, Duration reconcileGrace) {
+                           Duration lease, Duration ledgerRetention, Duration reconcileGrace,
+                           boolean requireTtlIdentity) {
 
         public static Settings fromEnvironment(Map<String, String> env) {
             return new Settings(
@@ -46,7 +47,8 @@ public final class Lapse {
                     RetryPolicies.parse(env.get("RETRY_POLICIES")),
                     Duration.ofSeconds(Long.parseLong(env.getOrDefault("LEASE_SECONDS", "120"))),
                     Duration.ofDays(Long.parseLong(env.getOrDefault("LEDGER_RETENTION_DAYS", "7"))),
-                    Duration.ofMinutes(Long.parseLong(env.getOrDefault("RECONCILE_GRACE_MINUTES", "60"))));
+                    Duration.ofMinutes(Long.parseLong(env.getOrDefault("RECONCILE_GRACE_MINUTES", "60"))),
+                    !"false".equalsIgnoreCase(env.getOrDefault("REQUIRE_TTL_IDENTITY", "true")));
         }
 
         private static String required(Map<String, String> env, String name) {

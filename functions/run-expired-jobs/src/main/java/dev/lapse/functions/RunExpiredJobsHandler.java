@@ -34,7 +34,11 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
     private final boolean requireTtlIdentity;
 
     public RunExpiredJobsHandler() {
-        this(Lapse.fromEnvironment(), !"false".equalsIgnoreCase(System.getenv("REQUIRE_TTL_IDENTITY")));
+        this(Lapse.fromEnvironment());
+    }
+
+    public RunExpiredJobsHandler(Lapse lapse) {
+        this(lapse, lapse.settings().requireTtlIdentity());
     }
 
     public RunExpiredJobsHandler(Lapse lapse, boolean requireTtlIdentity) {

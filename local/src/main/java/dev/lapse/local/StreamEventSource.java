@@ -1,0 +1,200 @@
+package dev.lapse.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.json.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.event.ruler.Machine;
+
+/**
+ * A DynamoDB stream event source mapping: polls every shard of the table's stream, converts each
+ * record to the Lambda shape, applies the template's FilterCriteria with event-ruler, and invokes
+ * the function in batches with Lambda's stream semantics: partial batch failures retry from the
+ * first failed record, a function error bisects the batch (when enabled), and a batch that
+ * exhausts MaximumRetryAttempts is reported to the on-failure destination and skipped.
+ */
+final class StreamEventSource {
+    private static final Logger LOG = LoggerFactory.getLogger("stream");
+
+    record Config(String name, LocalFunction function, String table, String streamArn, String ttlAttribute,
+                  int batchSize, boolean bisect, int maxRetries, Optional<String> onFailureQueueUrl,
+                  List<String> filterPatterns, boolean reportBatchItemFailures) {
+    }
+
+    private final Config config;
+    private final DynamoDbStreamsClient streams;
+    private final SqsClient sqs;
+    private final FastTtl fastTtl;
+    private final String region;
+    private final Machine filter = new Machine();
+    private final Map<String, String> iterators = new LinkedHashMap<>();
+    private final Set<String> known = new HashSet<>();
+    private long lastDescribe;
+
+    StreamEventSource(Config config, DynamoDbStreamsClient streams, SqsClient sqs, FastTtl fastTtl, String region) {
+        this.config = config;
+        this.streams = streams;
+        this.sqs = sqs;
+        this.fastTtl = fastTtl;
+        this.region = region;
+        int i = 0;
+        for (String pattern : config.filterPatterns()) {
+            try {
+                filter.addRule("filter-" + i++, pattern);
+            } catch (Exception e) {
+                throw new TemplateException(config.name() + ": property FilterCriteria.Filters[" + (i - 1)
+                        + "].Pattern is not a valid filter pattern: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    Config config() {
+        return config;
+    }
+
+    /** One polling round over all shards; returns how many records were read. */
+    int poll() {
+        long now = System.currentTimeMillis();
+        if (now - lastDescribe > 1000 || iterators.isEmpty()) {
+            lastDescribe = now;
+            streams.describeStream(r -> r.streamArn(config.streamArn())).streamDescription().shards().forEach(shard -> {
+                if (known.add(shard.shardId())) {
+                    iterators.put(shard.shardId(), streams.getShardIterator(r -> r.streamArn(config.streamArn())
+                            .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
+                }
+            });
+        }
+        int read = 0;
+        for (String shardId : List.copyOf(iterators.keySet())) {
+            String iterator = iterators.get(shardId);
+            var response = streams.getRecords(r -> r.shardIterator(iterator).limit(1000));
+            if (response.nextShardIterator() == null) {
+                iterators.remove(shardId);
+            } else {
+                iterators.put(shardId, response.nextShardIterator());
+            }
+            List<ObjectNode> matched = new ArrayList<>();
+            for (Record record : response.records()) {
+                read++;
+                ObjectNode lambdaRecord = StreamRecords.toLambdaShape(record, config.streamArn(), region,
+                        fastTtl.isOwnDeletion(config.table(), config.ttlAttribute(), record));
+                if (matches(lambdaRecord)) {
+                    matched.add(lambdaRecord);
+                }
+            }
+            for (int i = 0; i < matched.size(); i += config.batchSize()) {
+                process(shardId, matched.subList(i, Math.min(matched.size(), i + config.batchSize())), 0);
+            }
+        }
+        return read;
+    }
+
+    boolean matches(ObjectNode lambdaRecord) {
+        if (config.filterPatterns().isEmpty()) {
+            return true;
+        }
+        try {
+            return !filter.rulesForJSONEvent(Json.write(lambdaRecord)).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void process(String shardId, List<ObjectNode> batch, int retries) {
+        List<ObjectNode> pending = batch;
+        int attempt = retries;
+        while (true) {
+            ObjectNode event = Json.object();
+            event.putArray("Records").addAll(pending);
+            List<String> failed = new ArrayList<>();
+            boolean functionError = false;
+            try {
+                String answer = config.function().invoke(Json.write(event));
+                if (config.reportBatchItemFailures()) {
+                    JsonNode failures = Json.read(answer).path("batchItemFailures");
+                    failures.forEach(f -> failed.add(f.path("itemIdentifier").asText()));
+                }
+            } catch (Exception e) {
+                functionError = true;
+                LOG.warn("{}: function error on a batch of {}: {}", config.name(), pending.size(), e.toString());
+            }
+            if (!functionError && failed.isEmpty()) {
+                return;
+            }
+            if (functionError && config.bisect() && pending.size() > 1) {
+                int half = pending.size() / 2;
+                process(shardId, pending.subList(0, half), attempt + 1);
+                process(shardId, pending.subList(half, pending.size()), attempt + 1);
+                return;
+            }
+            if (!functionError) {
+                int first = firstIndex(pending, failed);
+                pending = pending.subList(first, pending.size());
+            }
+            attempt++;
+            if (attempt > config.maxRetries()) {
+                onFailure(shardId, pending, attempt);
+                return;
+            }
+            LOG.info("{}: retrying {} record(s) from sequence {} (retry {}/{})", config.name(), pending.size(),
+                    sequence(pending.get(0)), attempt, config.maxRetries());
+            sleep(Math.min(1000, 50L * attempt));
+        }
+    }
+
+    private static int firstIndex(List<ObjectNode> batch, List<String> failed) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (failed.contains(sequence(batch.get(i)))) {
+                return i;
+            }
+        }
+        return 0; // an identifier Lambda does not recognise fails the whole batch
+    }
+
+    private void onFailure(String shardId, List<ObjectNode> batch, int attempts) {
+        ObjectNode record = Json.object();
+        record.putObject("requestContext").put("requestId", UUID.randomUUID().toString())
+                .put("functionArn", "arn:aws:lambda:" + region + ":000000000000:function:" + config.function().name())
+                .put("condition", "RetryAttemptsExhausted").put("approximateInvokeCount", attempts);
+        record.putObject("responseContext").put("statusCode", 200).put("executedVersion", "$LATEST").put("functionError", "Unhandled");
+        record.put("version", "1.0");
+        record.put("timestamp", Instant.now().toString());
+        ObjectNode info = record.putObject("DDBStreamBatchInfo");
+        info.put("shardId", shardId);
+        info.put("startSequenceNumber", sequence(batch.get(0)));
+        info.put("endSequenceNumber", sequence(batch.get(batch.size() - 1)));
+        info.put("approximateArrivalOfFirstRecord", Instant.ofEpochSecond(batch.get(0).path("dynamodb").path("ApproximateCreationDateTime").asLong()).toString());
+        info.put("approximateArrivalOfLastRecord", Instant.ofEpochSecond(batch.get(batch.size() - 1).path("dynamodb").path("ApproximateCreationDateTime").asLong()).toString());
+        info.put("batchSize", batch.size());
+        info.put("streamArn", config.streamArn());
+        LOG.error("{}: {} record(s) from sequence {} exhausted {} retries; sent to the on-failure destination", config.name(),
+                batch.size(), sequence(batch.get(0)), config.maxRetries());
+        config.onFailureQueueUrl().ifPresent(url -> sqs.sendMessage(r -> r.queueUrl(url).messageBody(Json.write(record))));
+    }
+
+    private static String sequence(JsonNode record) {
+        return record.path("dynamodb").path("SequenceNumber").asText();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.lapse.local;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the local runtime honours of a SAM template. Everything else is refused at startup with
+ * the resource and property named, rather than silently ignored. Properties listed as "no local
+ * effect" (IAM policies, SnapStart, memory, encryption, ...) are accepted: they change nothing a
+ * job can observe on one machine.
+ */
+final class TemplateModel {
+    private static final Map<String, Set<String>> RESOURCE_PROPERTIES = Map.of(
+            "AWS::DynamoDB::Table", Set.of("TableName", "BillingMode", "AttributeDefinitions", "KeySchema", "TimeToLiveSpecification",
+                    "StreamSpecification", "PointInTimeRecoverySpecification", "SSESpecification", "Tags", "DeletionProtectionEnabled"),
+            "AWS::SQS::Queue", Set.of("QueueName", "VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "RedrivePolicy",
+                    "SqsManagedSseEnabled", "ReceiveMessageWaitTimeSeconds", "Tags"),
+            "AWS::Events::EventBus", Set.of("Name", "Tags"),
+            "AWS::Serverless::Function", Set.of("CodeUri", "Handler", "Runtime", "Architectures", "MemorySize", "Timeout",
+                    "AutoPublishAlias", "SnapStart", "Environment", "Policies", "Description", "EventInvokeConfig", "Events",
+                    "FunctionName", "Tracing", "Tags", "LoggingConfig"));
+
+    private static final Map<String, Set<String>> EVENT_PROPERTIES = Map.of(
+            "DynamoDB", Set.of("Stream", "StartingPosition", "BatchSize", "MaximumBatchingWindowInSeconds", "BisectBatchOnFunctionError",
+                    "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "FunctionResponseTypes", "DestinationConfig", "FilterCriteria",
+                    "Enabled", "ParallelizationFactor"),
+            "SQS", Set.of("Queue", "BatchSize", "FunctionResponseTypes", "MaximumBatchingWindowInSeconds", "Enabled"),
+            "EventBridgeRule", Set.of("EventBusName", "Pattern", "RetryPolicy", "DeadLetterConfig", "State"),
+            "ScheduleV2", Set.of("ScheduleExpression", "ScheduleExpressionTimezone", "Input", "RetryPolicy", "DeadLetterConfig",
+                    "Description", "State", "Name", "FlexibleTimeWindow"),
+            "Schedule", Set.of("Schedule", "Input", "Description", "Enabled", "Name", "State"));
+
+    private TemplateModel() {
+    }
+
+    static void validate(Template template) {
+        template.resources().forEach((id, resource) -> {
+            String type = String.valueOf(resource.get("Type"));
+            Set<String> allowed = RESOURCE_PROPERTIES.get(type);
+            if (allowed == null) {
+                throw new TemplateException("Resource " + id + ": type " + type + " is not supported by the local runtime (supported: "
+                        + RESOURCE_PROPERTIES.keySet().stream().sorted().toList() + ")");
+            }
+            Map<String, Object> props = type.equals("AWS::Serverless::Function") ? functionProperties(template, resource)
+                    : Template.map(resource.get("Properties"));
+            for (String property : props.keySet()) {
+                if (!allowed.contains(property)) {
+                    throw new TemplateException("Resource " + id + ": property " + property + " of " + type
+                            + " is not supported by the local runtime (supported: " + allowed.stream().sorted().toList() + ")");
+                }
+            }
+            if (type.equals("AWS::DynamoDB::Table")) {
+                for (String required : List.of("AttributeDefinitions", "KeySchema")) {
+                    if (!props.containsKey(required)) {
+                        throw new TemplateException("Resource " + id + ": property " + required + " is missing");
+                    }
+                }
+            }
+            if (type.equals("AWS::Serverless::Function")) {
+                if (!props.containsKey("Handler")) {
+                    throw new TemplateException("Resource " + id + ": property Handler is missing");
+                }
+                Template.map(props.get("Events")).forEach((eventId, e) -> {
+                    Map<String, Object> event = Template.map(e);
+                    String eventType = String.valueOf(event.get("Type"));
+                    Set<String> eventAllowed = EVENT_PROPERTIES.get(eventType);
+                    String where = "Resource " + id + ", event " + eventId;
+                    if (eventAllowed == null) {
+                        throw new TemplateException(where + ": type " + eventType + " is not supported by the local runtime (supported: "
+                                + EVENT_PROPERTIES.keySet().stream().sorted().toList() + ")");
+                    }
+                    for (String property : Template.map(event.get("Properties")).keySet()) {
+                        if (!eventAllowed.contains(property)) {
+                            throw new TemplateException(where + ": property " + property + " of a " + eventType
+                                    + " event is not supported by the local runtime (supported: " + eventAllowed.stream().sorted().toList() + ")");
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    /** A function's properties with SAM's Globals.Function merged in (maps merged, scalars overridden). */
+    static Map<String, Object> functionProperties(Template template, Map<String, Object> resource) {
+        Map<String, Object> merged = new LinkedHashMap<>(template.functionGlobals());
+        Template.map(resource.get("Properties")).forEach((k, v) -> {
+            Object global = merged.get(k);
+            if (global instanceof Map<?, ?> g && v instanceof Map<?, ?> own) {
+                merged.put(k, mergeMaps(Template.map(g), Template.map(own)));
+            } else {
+                merged.put(k, v);
+            }
+        });
+        return merged;
+    }
+
+    private static Map<String, Object> mergeMaps(Map<String, Object> base, Map<String, Object> over) {
+        Map<String, Object> out = new LinkedHashMap<>(base);
+        over.forEach((k, v) -> {
+            if (out.get(k) instanceof Map<?, ?> b && v instanceof Map<?, ?> o) {
+                out.put(k, mergeMaps(Template.map(b), Template.map(o)));
+            } else {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+}
