@@ -29,6 +29,29 @@ public final class LocalEventBus {
     private final Set<String> buses;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<Consumer<JsonNode>> observers = new CopyOnWriteArrayList<>();
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+
+    /** A fault to inject: PutEvents entries matching {@code match} fail with {@code errorCode}, {@code remaining} times. */
+    private static final class Fault {
+        final java.util.function.Predicate<JsonNode> match;
+        final String errorCode;
+        final java.util.concurrent.atomic.AtomicInteger remaining;
+
+        Fault(java.util.function.Predicate<JsonNode> match, String errorCode, int times) {
+            this.match = match;
+            this.errorCode = errorCode;
+            this.remaining = new java.util.concurrent.atomic.AtomicInteger(times);
+        }
+    }
+
+    /**
+     * Failure injection for tests and the demo: the next {@code times} PutEvents entries whose
+     * event (envelope with parsed detail) matches fail with {@code errorCode}, as EventBridge
+     * reports a failed entry ({@code FailedEntryCount} > 0).
+     */
+    public void failEntries(java.util.function.Predicate<JsonNode> match, int times, String errorCode) {
+        faults.add(new Fault(match, errorCode, times));
+    }
     private final ExecutorService deliveries;
     private final String account;
     private final String region;
@@ -82,12 +105,28 @@ public final class LocalEventBus {
             event.put("region", region);
             event.set("resources", entry.has("Resources") ? entry.get("Resources") : Json.MAPPER.createArrayNode());
             event.set("detail", Json.read(entry.get("Detail").asText()));
+            String injected = injectedFault(event);
+            if (injected != null) {
+                failed++;
+                LOG.warn("injected failure {} for \"{}\" {}", injected, event.get("detail-type").asText(), abbreviate(Json.write(event.get("detail"))));
+                results.addObject().put("ErrorCode", injected).put("ErrorMessage", "injected by the local runtime");
+                continue;
+            }
             String bus = busName(entry);
             deliver(bus, event);
             results.addObject().put("EventId", id);
         }
         answer.put("FailedEntryCount", failed);
         return answer;
+    }
+
+    private String injectedFault(JsonNode event) {
+        for (Fault f : faults) {
+            if (f.match.test(event) && f.remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                return f.errorCode;
+            }
+        }
+        return null;
     }
 
     private String validate(JsonNode entry) {

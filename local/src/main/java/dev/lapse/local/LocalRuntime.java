@@ -49,25 +49,30 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** How to start. */
     public record Options(Path root, boolean fastTtl, int dynamoPort, int sqsPort, int apiPort,
-                          Map<String, String> parameters, boolean schedules, Duration pollInterval) {
+                          Map<String, String> parameters, boolean schedules, Duration pollInterval, boolean ttlOff) {
         public static Options defaults(Path root) {
-            return new Options(root, false, 0, 0, 0, Map.of(), true, Duration.ofMillis(100));
+            return new Options(root, false, 0, 0, 0, Map.of(), true, Duration.ofMillis(100), false);
+        }
+
+        /** Tests only: no TTL deletion at all, so only the precise path (due-jobs queue) can run a job. */
+        public Options withoutTtl() {
+            return new Options(root, false, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, true);
         }
 
         public Options withFastTtl(boolean fast) {
-            return new Options(root, fast, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval);
+            return new Options(root, fast, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff);
         }
 
         public Options withPorts(int dynamo, int sqs, int api) {
-            return new Options(root, fastTtl, dynamo, sqs, api, parameters, schedules, pollInterval);
+            return new Options(root, fastTtl, dynamo, sqs, api, parameters, schedules, pollInterval, ttlOff);
         }
 
         public Options withParameters(Map<String, String> params) {
-            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, params, schedules, pollInterval);
+            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, params, schedules, pollInterval, ttlOff);
         }
 
         public Options withSchedules(boolean on) {
-            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, on, pollInterval);
+            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, on, pollInterval, ttlOff);
         }
     }
 
@@ -213,7 +218,7 @@ public final class LocalRuntime implements AutoCloseable {
         });
         Map<String, Object> ttl = Template.map(props.get("TimeToLiveSpecification"));
         String ttlAttribute = null;
-        if (Boolean.TRUE.equals(resolve(ttl.get("Enabled"), where + ".TimeToLiveSpecification.Enabled"))) {
+        if (Boolean.TRUE.equals(resolve(ttl.get("Enabled"), where + ".TimeToLiveSpecification.Enabled")) && !options.ttlOff()) {
             ttlAttribute = String.valueOf(ttl.get("AttributeName"));
             String attr = ttlAttribute;
             dynamo.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(s -> s.attributeName(attr).enabled(true)));

@@ -22,7 +22,7 @@ public interface JobAction {
     }
 
     /** The context of one run: when it fired, and how to finish its ledger record atomically. */
-    record Run(Instant firedAt, ExecutionLedger ledger) {
+    record Run(Instant firedAt, ExecutionLedger ledger, String trigger) {
         public software.amazon.awssdk.services.dynamodb.model.TransactWriteItem finishWrite(Job job, String outcome) {
             return ledger.finishWrite(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DONE, outcome);
         }

@@ -29,6 +29,7 @@ public final class JobDueAction implements JobAction {
         detail.put("latenessMs", Math.max(0, Duration.between(job.dueAt(), run.firedAt()).toMillis()));
         detail.put("attempt", job.attempt());
         detail.put("occurrenceId", job.occurrenceId());
+        detail.put("trigger", run.trigger());
         return detail;
     }
 }

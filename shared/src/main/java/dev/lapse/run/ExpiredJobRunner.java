@@ -56,7 +56,8 @@ public final class ExpiredJobRunner {
         this.clock = clock;
     }
 
-    public Result run(Job job) {
+    /** Which path handed the job over: "ttl", "due-jobs-queue" or "schedule" (reported in Job Due). */
+    public Result run(Job job, String trigger) {
         Instant now = clock.instant();
         if (now.isBefore(job.dueAt())) {
             // TTL and SQS never deliver early on AWS; a skewed clock could. Put it back, never run early.
@@ -77,7 +78,7 @@ public final class ExpiredJobRunner {
         }
         JobAction.Result result;
         try {
-            result = actions.apply(job.type()).run(job, new JobAction.Run(now, ledger));
+            result = actions.apply(job.type()).run(job, new JobAction.Run(now, ledger, trigger));
         } catch (RuntimeException e) {
             if (TransientFailureException.isTransient(e)) {
                 ledger.release(job.occurrenceId(), job.attempt());
@@ -93,8 +94,8 @@ public final class ExpiredJobRunner {
         } catch (RuntimeException e) {
             throw new TransientFailureException("job " + job.jobId() + " ran but its ledger record could not be finished: " + e, e);
         }
-        LOG.info("job {} ({}) ran: {}; due {}, fired {}, late {} ms, attempt {}", job.jobId(), job.type(), result.outcome(),
-                job.dueAt(), now, Duration.between(job.dueAt(), now).toMillis(), job.attempt());
+        LOG.info("job {} ({}) ran via {}: {}; due {}, fired {}, late {} ms, attempt {}", job.jobId(), job.type(), trigger,
+                result.outcome(), job.dueAt(), now, Duration.between(job.dueAt(), now).toMillis(), job.attempt());
         return new Result(Outcome.RAN, result.outcome());
     }
 

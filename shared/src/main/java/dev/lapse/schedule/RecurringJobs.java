@@ -67,7 +67,7 @@ public final class RecurringJobs {
         String occurrence = "recurring:" + scheduleName + ":" + scheduled;
         Job job = new Job(occurrence, type, payload.isObject() ? Json.write(payload) : "{}", scheduled, scheduled.toString(),
                 occurrence, 1, Optional.empty(), List.of(), clock.instant(), "schedule:" + scheduleName);
-        ExpiredJobRunner.Result result = runner.run(job);
+        ExpiredJobRunner.Result result = runner.run(job, "schedule");
         answer.put("outcome", result.outcome().name()).put("detail", result.detail()).put("jobId", job.jobId());
         return answer;
     }

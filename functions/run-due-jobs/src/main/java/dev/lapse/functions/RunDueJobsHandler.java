@@ -78,7 +78,7 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
         }
         var job = taken.get();
         try {
-            runner.run(job);
+            runner.run(job, "due-jobs-queue");
         } catch (RuntimeException e) {
             // The job is out of the table and only this invocation holds it: put it back before failing.
             try {

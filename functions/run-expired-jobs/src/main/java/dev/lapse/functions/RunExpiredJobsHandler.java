@@ -71,7 +71,7 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
         try {
             var parsed = JobItems.fromItem(StreamImages.toSdk(record.getDynamodb().getOldImage()));
             LOG.info("TTL expired job {} ({}) due {}", parsed.jobId(), parsed.type(), parsed.dueAt());
-            runner.run(parsed);
+            runner.run(parsed, "ttl");
         } catch (CorruptJobException e) {
             LOG.error("record {} holds an unreadable job, dead-lettered: {}", record.getEventID(), e.getMessage());
             deadLetters.sendUnreadable("dynamodb-stream", Json.MAPPER.valueToTree(record), e.getMessage(), clock.instant());

@@ -1,0 +1,58 @@
+package dev.lapse.scenarios;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Where the end-to-end scenarios run: Lapse's local runtime (always) or LocalStack (with Docker).
+ * Scenarios talk to it only through real AWS SDK clients.
+ */
+public interface LapseEnvironment extends AutoCloseable {
+
+    EventBridgeClient events();
+
+    LambdaClient lambda();
+
+    DynamoDbClient dynamo();
+
+    SqsClient sqs();
+
+    String jobsTable();
+
+    String licencesTable();
+
+    String executionsTable();
+
+    String deadLetterQueueUrl();
+
+    String streamFailureQueueUrl();
+
+    /** Physical name of a function of the template, by logical id. */
+    String functionName(String logicalId);
+
+    /** Events Lapse itself has put on the bus (source "lapse") so far. */
+    List<JsonNode> lapseEvents();
+
+    /** Upper bound for a due job to be expired and run in this environment. */
+    Duration expiryBound();
+
+    /** Failure injection, where the environment has it (the local runtime does, LocalStack does not). */
+    default Optional<FaultInjector> faults() {
+        return Optional.empty();
+    }
+
+    /** Makes PutEvents entries fail, as EventBridge reports failed entries. */
+    interface FaultInjector {
+        void failEntries(Predicate<JsonNode> event, int times, String errorCode);
+    }
+
+    @Override
+    void close();
+}
