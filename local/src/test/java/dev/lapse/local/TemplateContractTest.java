@@ -1,0 +1,63 @@
+package dev.lapse.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.lapse.Lapse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Every function of template.yaml names a handler that exists and a CodeUri the Maven build produces. */
+class TemplateContractTest {
+    private static final Path ROOT = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
+    private static final Pattern CODE_URI = Pattern.compile("functions/([a-z0-9-]+)/target/([a-z0-9-]+)-lambda\\.jar");
+
+    @Test
+    void everyHandlerExistsAndCanBeConstructedByLambdaAndByTheLocalRuntime() throws Exception {
+        Template template = Template.load(ROOT.resolve("template.yaml"), Map.of());
+        int functions = 0;
+        for (var entry : template.resources().entrySet()) {
+            if (!"AWS::Serverless::Function".equals(entry.getValue().get("Type"))) {
+                continue;
+            }
+            functions++;
+            Map<String, Object> props = TemplateModel.functionProperties(template, entry.getValue());
+            String handler = String.valueOf(props.get("Handler"));
+            assertThat(handler).as(entry.getKey() + " Handler").endsWith("::handleRequest");
+            Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
+            assertThat(RequestHandler.class.isAssignableFrom(type) || RequestStreamHandler.class.isAssignableFrom(type))
+                    .as(type + " is a Lambda handler").isTrue();
+            assertThat(type.getConstructor()).as("no-arg constructor used by Lambda").isNotNull();
+            assertThat(type.getConstructor(Lapse.class)).as("constructor used by tests and the local runtime").isNotNull();
+            assertThat(props.get("Runtime")).as(entry.getKey() + " Runtime").isEqualTo("java21");
+        }
+        assertThat(functions).isEqualTo(4);
+    }
+
+    @Test
+    void everyCodeUriIsAJarTheMavenBuildProduces() throws Exception {
+        Template template = Template.load(ROOT.resolve("template.yaml"), Map.of());
+        String parentPom = Files.readString(ROOT.resolve("pom.xml"));
+        for (var entry : template.resources().entrySet()) {
+            if (!"AWS::Serverless::Function".equals(entry.getValue().get("Type"))) {
+                continue;
+            }
+            String codeUri = String.valueOf(TemplateModel.functionProperties(template, entry.getValue()).get("CodeUri"));
+            Matcher m = CODE_URI.matcher(codeUri);
+            assertThat(m.matches()).as(entry.getKey() + " CodeUri " + codeUri + " has the form functions/<module>/target/<name>-lambda.jar").isTrue();
+            String module = m.group(1);
+            assertThat(parentPom).as("module functions/" + module + " is built by the parent pom").contains("<module>functions/" + module + "</module>");
+            String modulePom = Files.readString(ROOT.resolve("functions").resolve(module).resolve("pom.xml"));
+            assertThat(modulePom).as("functions/" + module + " finalName").contains("<finalName>" + m.group(2) + "</finalName>");
+            assertThat(modulePom).contains("<outputFile>${project.build.directory}/${project.build.finalName}-lambda.jar</outputFile>");
+            Path jar = ROOT.resolve(codeUri);
+            assertThat(jar).as("built by `mvn package` before this module's tests").exists();
+            assertThat(Files.size(jar)).as(jar + " size").isLessThan(20L * 1024 * 1024);
+        }
+    }
+}
