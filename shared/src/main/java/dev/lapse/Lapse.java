@@ -7,6 +7,7 @@ import dev.lapse.licence.PaidLicenses;
 import dev.lapse.run.DeadLetters;
 import dev.lapse.run.DueSoonQueue;
 import dev.lapse.run.ExpiredJobRunner;
+import dev.lapse.run.Replayer;
 import dev.lapse.run.RetryPolicies;
 import dev.lapse.schedule.JobScheduler;
 import dev.lapse.schedule.RecurringJobs;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -32,7 +34,8 @@ public final class Lapse {
 
     /** Settings, read from the functions' environment variables (see template.yaml). */
     public record Settings(String jobsTable, String executionsTable, String licencesTable, String eventBus,
-                           String deadLetterQueueUrl, Optional<String> dueJobsQueueUrl, RetryPolicies retryPolicies,
+                           String deadLetterQueueUrl, Optional<String> dueJobsQueueUrl, Optional<String> streamFailureQueueUrl,
+                           RetryPolicies retryPolicies,
                            Duration lease, Duration ledgerRetention, Duration reconcileGrace,
                            boolean requireTtlIdentity) {
 
@@ -44,6 +47,7 @@ public final class Lapse {
                     env.getOrDefault("EVENT_BUS_NAME", "default"),
                     required(env, "DEAD_LETTER_QUEUE_URL"),
                     Optional.ofNullable(env.get("DUE_JOBS_QUEUE_URL")).filter(s -> !s.isBlank()),
+                    Optional.ofNullable(env.get("STREAM_FAILURE_QUEUE_URL")).filter(s -> !s.isBlank()),
                     RetryPolicies.parse(env.get("RETRY_POLICIES")),
                     Duration.ofSeconds(Long.parseLong(env.getOrDefault("LEASE_SECONDS", "120"))),
                     Duration.ofDays(Long.parseLong(env.getOrDefault("LEDGER_RETENTION_DAYS", "7"))),
@@ -71,10 +75,16 @@ public final class Lapse {
     private final JobScheduler scheduler;
     private final ExpiredJobRunner runner;
     private final RequestParser parser;
+    private final Replayer replayer;
     private final SchedulingEndpoint endpoint;
     private final RecurringJobs recurring;
 
     public Lapse(Settings settings, DynamoDbClient dynamo, EventBridgeClient events, SqsClient sqs, Clock clock) {
+        this(settings, dynamo, events, sqs, null, clock);
+    }
+
+    public Lapse(Settings settings, DynamoDbClient dynamo, EventBridgeClient events, SqsClient sqs, DynamoDbStreamsClient streams,
+                 Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.store = new JobStore(dynamo, settings.jobsTable());
@@ -88,6 +98,8 @@ public final class Lapse {
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
         this.runner = new ExpiredJobRunner(store, ledger, actions, settings.retryPolicies(), deadLetters, publisher, dueSoon, clock);
         this.parser = new RequestParser(clock);
+        this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueSoon, clock, settings.deadLetterQueueUrl(),
+                settings.streamFailureQueueUrl());
         this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher);
         this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
     }
@@ -99,6 +111,7 @@ public final class Lapse {
                 DynamoDbClient.builder().httpClient(http).build(),
                 EventBridgeClient.builder().httpClient(http).build(),
                 SqsClient.builder().httpClient(http).build(),
+                DynamoDbStreamsClient.builder().httpClient(http).build(),
                 Clock.systemUTC());
     }
 
@@ -144,6 +157,10 @@ public final class Lapse {
 
     public SchedulingEndpoint endpoint() {
         return endpoint;
+    }
+
+    public Replayer replayer() {
+        return replayer;
     }
 
     public RecurringJobs recurring() {

@@ -120,6 +120,11 @@ public final class LocalEventBus {
         return answer;
     }
 
+    /** Removes every injected fault. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
     private String injectedFault(JsonNode event) {
         for (Fault f : faults) {
             if (f.match.test(event) && f.remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {

@@ -275,7 +275,7 @@ public final class LocalRuntime implements AutoCloseable {
         env.forEach((k, v) -> variables.put(k, String.valueOf(v)));
         Lapse lapse;
         try {
-            lapse = new Lapse(Lapse.Settings.fromEnvironment(variables), dynamo, events, sqs, clock);
+            lapse = new Lapse(Lapse.Settings.fromEnvironment(variables), dynamo, events, sqs, streams, clock);
         } catch (RuntimeException e) {
             throw new TemplateException("Resource " + id + ": property Environment.Variables is not usable: " + e.getMessage(), e);
         }

@@ -43,6 +43,7 @@ final class StreamEventSource {
     private final Machine filter = new Machine();
     private final Map<String, String> iterators = new LinkedHashMap<>();
     private final Set<String> known = new HashSet<>();
+    private final Map<String, String> lastSequence = new LinkedHashMap<>();
     private long lastDescribe;
 
     StreamEventSource(Config config, DynamoDbStreamsClient streams, SqsClient sqs, FastTtl fastTtl, String region) {
@@ -81,7 +82,23 @@ final class StreamEventSource {
         int read = 0;
         for (String shardId : List.copyOf(iterators.keySet())) {
             String iterator = iterators.get(shardId);
-            var response = streams.getRecords(r -> r.shardIterator(iterator).limit(1000));
+            software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse response;
+            try {
+                response = streams.getRecords(r -> r.shardIterator(iterator).limit(1000));
+            } catch (software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException
+                     | software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException e) {
+                // DynamoDB Local can invalidate an iterator taken on an empty shard: take a new one where we were.
+                String last = lastSequence.get(shardId);
+                iterators.put(shardId, streams.getShardIterator(r -> {
+                    r.streamArn(config.streamArn()).shardId(shardId);
+                    if (last == null) {
+                        r.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                    } else {
+                        r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(last);
+                    }
+                }).shardIterator());
+                continue;
+            }
             if (response.nextShardIterator() == null) {
                 iterators.remove(shardId);
             } else {
@@ -90,6 +107,7 @@ final class StreamEventSource {
             List<ObjectNode> matched = new ArrayList<>();
             for (Record record : response.records()) {
                 read++;
+                lastSequence.put(shardId, record.dynamodb().sequenceNumber());
                 ObjectNode lambdaRecord = StreamRecords.toLambdaShape(record, config.streamArn(), region,
                         fastTtl.isOwnDeletion(config.table(), config.ttlAttribute(), record));
                 if (matches(lambdaRecord)) {

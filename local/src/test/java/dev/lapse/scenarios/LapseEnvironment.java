@@ -51,6 +51,8 @@ public interface LapseEnvironment extends AutoCloseable {
     /** Makes PutEvents entries fail, as EventBridge reports failed entries. */
     interface FaultInjector {
         void failEntries(Predicate<JsonNode> event, int times, String errorCode);
+
+        void clear();
     }
 
     @Override

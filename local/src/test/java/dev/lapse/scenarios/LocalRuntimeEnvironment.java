@@ -79,7 +79,17 @@ public final class LocalRuntimeEnvironment implements LapseEnvironment {
 
     @Override
     public Optional<FaultInjector> faults() {
-        return Optional.of((match, times, code) -> runtime.bus().failEntries(match, times, code));
+        return Optional.of(new FaultInjector() {
+            @Override
+            public void failEntries(java.util.function.Predicate<JsonNode> match, int times, String errorCode) {
+                runtime.bus().failEntries(match, times, errorCode);
+            }
+
+            @Override
+            public void clear() {
+                runtime.bus().clearFaults();
+            }
+        });
     }
 
     @Override

@@ -189,34 +189,16 @@ public abstract class SchedulerScenarios {
         assertThat(steps.job(jobId)).isEmpty();
     }
 
-    /** Builds a TTL REMOVE event (Lambda shape) for a job whose due time has just passed. */
-    protected ObjectNode ttlRemoveEvent(String jobId, String type, ObjectNode payload, String occurrenceId) {
-        ObjectNode event = (ObjectNode) Json.read(Scenarios.sample("ttl-remove-record.json"));
-        ObjectNode record = (ObjectNode) event.path("Records").get(1);
-        event.putArray("Records").add(record);
-        ObjectNode image = (ObjectNode) record.path("dynamodb").path("OldImage");
-        Instant due = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        image.putObject("jobId").put("S", jobId);
-        image.putObject("jobType").put("S", type);
-        image.putObject("payload").put("S", Json.write(payload));
-        image.putObject("dueAt").put("S", due.toString());
-        image.putObject("dueSpec").put("S", due.toString());
-        image.putObject("ttl").put("N", Long.toString(due.getEpochSecond()));
-        image.putObject("occurrenceId").put("S", occurrenceId);
-        ((ObjectNode) record.path("dynamodb")).putObject("Keys").putObject("jobId").put("S", jobId);
-        return event;
-    }
-
     @Test
     void aRecordDeliveredThreeTimesRunsOnce() {
         String licence = unique("LIC");
         env.dynamo().putItem(r -> r.tableName(env.licencesTable()).item(Map.of(
                 "licenceId", AttributeValue.fromS(licence), "status", AttributeValue.fromS("CANCELLED"),
                 "paidUntilEpoch", AttributeValue.fromN(Long.toString(Instant.now().minusSeconds(5).getEpochSecond())))));
-        String licenceEvent = Json.write(ttlRemoveEvent("licence-deactivate:" + licence, "licence.deactivate",
+        String licenceEvent = Json.write(new ScenarioRecords(steps).ttlRemove("licence-deactivate:" + licence, "licence.deactivate",
                 Json.object().put("licenceId", licence), unique("occ")));
         String jobId = unique("dup");
-        String genericEvent = Json.write(ttlRemoveEvent(jobId, "invoice.remind", Json.object(), unique("occ")));
+        String genericEvent = Json.write(new ScenarioRecords(steps).ttlRemove(jobId, "invoice.remind", Json.object(), unique("occ")));
 
         for (int delivery = 1; delivery <= 3; delivery++) {
             JsonNode a = steps.invoke("RunExpiredJobsFunction", licenceEvent);

@@ -1,0 +1,45 @@
+package dev.lapse.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.lapse.Lapse;
+import dev.lapse.job.InvalidRequestException;
+import dev.lapse.json.Json;
+import dev.lapse.run.Replayer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Puts dead-lettered jobs back on schedule. Invoke directly:
+ * {@code {"source": "dead-letters"}} replays all, {@code {"source": "dead-letters", "jobId": "..."}} one,
+ * {@code {"source": "stream-failures"}} the jobs of stream batches that exhausted their retries.
+ */
+public final class ReplayDeadLettersHandler implements RequestStreamHandler {
+    private final Replayer replayer;
+
+    public ReplayDeadLettersHandler() {
+        this(Lapse.fromEnvironment());
+    }
+
+    public ReplayDeadLettersHandler(Lapse lapse) {
+        this.replayer = lapse.replayer();
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        var answer = Json.object();
+        try {
+            answer = replayer.replay(Json.MAPPER.readTree(input));
+            answer.put("ok", true);
+        } catch (InvalidRequestException e) {
+            answer.put("ok", false).putObject("error").put("code", "INVALID_REQUEST").put("field", e.field())
+                    .put("problem", e.problem()).put("accepted", e.accepted()).put("message", e.getMessage());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            answer.put("ok", false).putObject("error").put("code", "INVALID_REQUEST").put("field", "(request)")
+                    .put("message", "not valid JSON: " + e.getOriginalMessage());
+        }
+        output.write(Json.write(answer).getBytes(StandardCharsets.UTF_8));
+    }
+}

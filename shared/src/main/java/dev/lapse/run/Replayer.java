@@ -1,0 +1,212 @@
+package dev.lapse.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.job.InvalidRequestException;
+import dev.lapse.job.Job;
+import dev.lapse.json.Json;
+import dev.lapse.store.CorruptJobException;
+import dev.lapse.store.ExecutionLedger;
+import dev.lapse.store.JobItems;
+import dev.lapse.store.JobStore;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Puts failed jobs back on schedule, as new occurrences (attempt 1) due now or at a given time:
+ * from the jobs dead-letter queue ({@code "dead-letters"}), or from the stream's on-failure
+ * destination ({@code "stream-failures"}), whose records only point at a range of the stream: the
+ * jobs are read back from the stream (kept 24 hours) by sequence number. A message is deleted only
+ * once all its jobs are back in the Jobs table; a message it cannot replay stays in the queue.
+ */
+public final class Replayer {
+    private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
+    public static final String DEAD_LETTERS = "dead-letters";
+    public static final String STREAM_FAILURES = "stream-failures";
+
+    private final SqsClient sqs;
+    private final Optional<DynamoDbStreamsClient> streams;
+    private final JobStore store;
+    private final Optional<ExecutionLedger> ledger;
+    private final Optional<DueSoonQueue> dueSoon;
+    private final Clock clock;
+    private final String deadLetterQueueUrl;
+    private final Optional<String> streamFailureQueueUrl;
+
+    public Replayer(SqsClient sqs, Optional<DynamoDbStreamsClient> streams, JobStore store, Optional<ExecutionLedger> ledger,
+                    Optional<DueSoonQueue> dueSoon, Clock clock, String deadLetterQueueUrl, Optional<String> streamFailureQueueUrl) {
+        this.sqs = sqs;
+        this.streams = streams;
+        this.store = store;
+        this.ledger = ledger;
+        this.dueSoon = dueSoon;
+        this.clock = clock;
+        this.deadLetterQueueUrl = deadLetterQueueUrl;
+        this.streamFailureQueueUrl = streamFailureQueueUrl;
+    }
+
+    /**
+     * Request: {@code {"source": "dead-letters" | "stream-failures", "jobId": optional, "max": optional (default 100),
+     * "dueAt": optional ISO instant}}. Answer: replayed job ids, and messages left in the queue with why.
+     */
+    public ObjectNode replay(JsonNode request) {
+        if (request == null || !request.isObject()) {
+            throw new InvalidRequestException("(request)", "is not a JSON object", "{\"source\": \"dead-letters\" | \"stream-failures\", ...}");
+        }
+        String source = request.path("source").asText(DEAD_LETTERS);
+        Optional<String> jobId = request.hasNonNull("jobId") ? Optional.of(request.get("jobId").asText()) : Optional.empty();
+        int max = request.path("max").asInt(100);
+        if (max < 1 || max > 10_000) {
+            throw new InvalidRequestException("max", "is " + max, "1 to 10000");
+        }
+        Instant due;
+        try {
+            due = request.hasNonNull("dueAt") ? Instant.parse(request.get("dueAt").asText()) : clock.instant();
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("dueAt", "is not an ISO-8601 instant", "e.g. 2026-12-01T09:00:00Z, or omit it for now");
+        }
+        String queueUrl = switch (source) {
+            case DEAD_LETTERS -> deadLetterQueueUrl;
+            case STREAM_FAILURES -> streamFailureQueueUrl.orElseThrow(() ->
+                    new InvalidRequestException("source", "is stream-failures but STREAM_FAILURE_QUEUE_URL is not set", "dead-letters"));
+            default -> throw new InvalidRequestException("source", "is \"" + source + "\"", "dead-letters or stream-failures");
+        };
+        ObjectNode answer = Json.object().put("source", source);
+        ArrayNode replayed = answer.putArray("replayed");
+        ArrayNode left = answer.putArray("left");
+        Set<String> seen = new HashSet<>();
+        while (replayed.size() < max) {
+            List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .visibilityTimeout(30)).messages();
+            List<Message> fresh = messages.stream().filter(m -> seen.add(m.messageId())).toList();
+            if (fresh.isEmpty()) {
+                messages.forEach(m -> release(queueUrl, m));
+                break;
+            }
+            for (Message m : fresh) {
+                String why;
+                try {
+                    List<Job> jobs = source.equals(DEAD_LETTERS) ? fromDeadLetter(m.body()) : fromStreamFailure(m.body());
+                    List<Job> wanted = jobs.stream().filter(j -> jobId.map(id -> id.equals(j.jobId())).orElse(true)).toList();
+                    if (wanted.isEmpty() || replayed.size() + wanted.size() > max) {
+                        release(queueUrl, m);
+                        continue;
+                    }
+                    List<String> refused = new ArrayList<>();
+                    for (Job job : wanted) {
+                        Job fresh1 = new Job(job.jobId(), job.type(), job.payload(), due, "replay:" + due, UUID.randomUUID().toString(), 1,
+                                job.retryPolicy(), List.of(), clock.instant(), "replay");
+                        if (store.rearm(fresh1)) {
+                            dueSoon.ifPresent(q -> q.offer(fresh1));
+                            replayed.add(job.jobId());
+                            LOG.info("replayed job {} ({}) from {}, due {}", job.jobId(), job.type(), source, due);
+                        } else {
+                            refused.add(job.jobId());
+                        }
+                    }
+                    if (refused.isEmpty() && wanted.size() == jobs.size()) {
+                        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                        continue;
+                    }
+                    why = refused.isEmpty() ? "other jobs of this message were not selected"
+                            : "job id(s) " + refused + " are pending again; cancel them first";
+                } catch (RuntimeException e) {
+                    why = e.getMessage();
+                }
+                left.addObject().put("messageId", m.messageId()).put("reason", why);
+                release(queueUrl, m);
+            }
+        }
+        return answer;
+    }
+
+    private void release(String queueUrl, Message m) {
+        sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+    }
+
+    static List<Job> fromDeadLetter(String body) {
+        JsonNode message = Json.read(body);
+        JsonNode j = message.path("job");
+        if (!j.isObject()) {
+            throw new IllegalArgumentException("message holds no readable job (" + message.path("reason").asText("no reason") + ")");
+        }
+        return List.of(new Job(j.path("jobId").asText(), j.path("jobType").asText(), Json.write(j.path("payload")),
+                Instant.parse(j.path("dueAt").asText()), j.path("dueAt").asText(), j.path("occurrenceId").asText(),
+                j.path("attempts").asInt(1),
+                j.hasNonNull("retry") ? Optional.of(JobItems.parseRetry(Json.write(j.get("retry")))) : Optional.empty(),
+                List.of(), Instant.parse(j.path("scheduledAt").asText()), j.path("requestedBy").asText("unknown")));
+    }
+
+    private List<Job> fromStreamFailure(String body) {
+        JsonNode info = Json.read(body).path("DDBStreamBatchInfo");
+        if (!info.isObject()) {
+            throw new IllegalArgumentException("not a Lambda on-failure record of a DynamoDB stream (no DDBStreamBatchInfo)");
+        }
+        DynamoDbStreamsClient client = streams.orElseThrow(() -> new IllegalStateException("no DynamoDB Streams client"));
+        String streamArn = info.path("streamArn").asText();
+        String shardId = info.path("shardId").asText();
+        String startText = info.path("startSequenceNumber").asText();
+        BigInteger start = new BigInteger(startText);
+        BigInteger end = new BigInteger(info.path("endSequenceNumber").asText());
+        String iterator = client.getShardIterator(r -> r.streamArn(streamArn).shardId(shardId)
+                .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).sequenceNumber(startText)).shardIterator();
+        List<Job> jobs = new ArrayList<>();
+        int empty = 0;
+        while (iterator != null && empty < 3) {
+            String it = iterator;
+            var response = client.getRecords(r -> r.shardIterator(it).limit(1000));
+            iterator = response.nextShardIterator();
+            if (response.records().isEmpty()) {
+                empty++;
+                continue;
+            }
+            for (Record record : response.records()) {
+                BigInteger seq = new BigInteger(record.dynamodb().sequenceNumber());
+                if (seq.compareTo(end) > 0) {
+                    return jobs;
+                }
+                if (record.eventName() == OperationType.REMOVE && record.dynamodb().hasOldImage()) {
+                    try {
+                        Job job = JobItems.fromItem(new HashMap<String, AttributeValue>(record.dynamodb().oldImage()));
+                        ExecutionLedger.State state = ledger.map(l -> l.state(job.occurrenceId())).orElse(null);
+                        if (state == null || state == ExecutionLedger.State.RELEASED || state == ExecutionLedger.State.IN_FLIGHT) {
+                            jobs.add(job);
+                        } else {
+                            LOG.info("stream record {}: job {} already {}; not replayed", seq, job.jobId(), state);
+                        }
+                    } catch (CorruptJobException e) {
+                        LOG.warn("stream record {} holds an unreadable job: {}", seq, e.getMessage());
+                    }
+                }
+            }
+        }
+        if (jobs.isEmpty()) {
+            throw new IllegalStateException("no unfinished job found in " + streamArn + " " + shardId + " " + start + ".." + end
+                    + " (stream records are kept 24 hours)");
+        }
+        return jobs;
+    }
+
+    Map<String, String> queues() {
+        return Map.of(DEAD_LETTERS, deadLetterQueueUrl, STREAM_FAILURES, streamFailureQueueUrl.orElse(""));
+    }
+}
