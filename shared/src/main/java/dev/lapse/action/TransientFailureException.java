@@ -1,7 +1,5 @@
 package dev.lapse.action;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -27,9 +25,7 @@ public class TransientFailureException extends RuntimeException {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof TransientFailureException
                     || t instanceof ApiCallTimeoutException
-                    || t instanceof ApiCallAttemptTimeoutException
-                    || t instanceof IOException
-                    || t instanceof UncheckedIOException) {
+                    || t instanceof ApiCallAttemptTimeoutException) {
                 return true;
             }
             if (t instanceof TransactionCanceledException tce && tce.hasCancellationReasons()

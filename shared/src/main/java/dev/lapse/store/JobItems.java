@@ -71,11 +71,19 @@ public final class JobItems {
             throw new CorruptJobException("(item)", "the record carries no old image");
         }
         String jobId = str(item, JOB_ID);
+        String payload = str(item, PAYLOAD);
+        try {
+            if (!Json.MAPPER.readTree(payload).isObject()) {
+                throw new CorruptJobException(jobId, "attribute payload is not a JSON object");
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CorruptJobException(jobId, "attribute payload is not valid JSON");
+        }
         try {
             return new Job(
                     jobId,
                     str(item, TYPE),
-                    str(item, PAYLOAD),
+                    payload,
                     Instant.parse(str(item, DUE_AT)),
                     str(item, DUE_SPEC),
                     str(item, OCCURRENCE),
