@@ -73,6 +73,13 @@ public final class LocalFunction {
         return result == null ? "null" : Json.write(result);
     }
 
+    /** The item identifiers of a partial batch response ({@code {"batchItemFailures": [{"itemIdentifier": ...}]}}). */
+    static java.util.List<String> batchItemFailures(String answer) {
+        java.util.List<String> failed = new java.util.ArrayList<>();
+        Json.read(answer).path("batchItemFailures").forEach(f -> failed.add(f.path("itemIdentifier").asText()));
+        return failed;
+    }
+
     private static Class<?> inputTypeOf(Class<?> type) {
         for (Method m : type.getMethods()) {
             if (m.getName().equals("handleRequest") && m.getParameterCount() == 2 && !m.isBridge()

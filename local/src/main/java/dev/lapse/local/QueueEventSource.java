@@ -1,6 +1,5 @@
 package dev.lapse.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
@@ -56,8 +55,7 @@ final class QueueEventSource {
         try {
             String answer = config.function().invoke(Json.write(event));
             if (config.reportBatchItemFailures()) {
-                JsonNode failures = Json.read(answer).path("batchItemFailures");
-                failures.forEach(f -> failed.add(f.path("itemIdentifier").asText()));
+                failed.addAll(LocalFunction.batchItemFailures(answer));
             }
         } catch (Exception e) {
             LOG.warn("{}: function error on {} message(s); they return after the visibility timeout: {}", config.name(),

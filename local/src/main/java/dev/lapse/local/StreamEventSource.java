@@ -143,8 +143,7 @@ final class StreamEventSource {
             try {
                 String answer = config.function().invoke(Json.write(event));
                 if (config.reportBatchItemFailures()) {
-                    JsonNode failures = Json.read(answer).path("batchItemFailures");
-                    failures.forEach(f -> failed.add(f.path("itemIdentifier").asText()));
+                    failed.addAll(LocalFunction.batchItemFailures(answer));
                 }
             } catch (Exception e) {
                 functionError = true;

@@ -11,9 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,20 +20,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * EventBridge envelope) and the stream handler. Each gets a clear error or a dead-letter entry with
  * its reason; none crashes a handler, blocks a batch, or writes a partial job.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BadInputCorpusIT {
-    private LocalRuntimeEnvironment env;
-    private Scenarios steps;
-
-    @BeforeAll
-    void start() {
-        env = new LocalRuntimeEnvironment(LocalRuntime.Options.defaults(LocalRuntimeEnvironment.root()).withoutTtl().withSchedules(false));
-        steps = new Scenarios(env);
+class BadInputCorpusIT extends ScenarioSuite {
+    @Override
+    protected LapseEnvironment createEnvironment() {
+        return new LocalRuntimeEnvironment(LocalRuntime.Options.defaults(LocalRuntimeEnvironment.root()).withoutTtl().withSchedules(false));
     }
 
-    @AfterAll
-    void stop() {
-        env.close();
+    private LocalRuntimeEnvironment local() {
+        return (LocalRuntimeEnvironment) env;
     }
 
     private int jobCount() {
@@ -90,7 +81,7 @@ class BadInputCorpusIT {
     @MethodSource("schedulingInputs")
     void theSchedulingFunctionRefusesWithTheFieldAndWritesNothing(String name, String input, String field) throws Exception {
         int before = jobCount();
-        JsonNode answer = Json.read(env.runtime().function("ScheduleJobFunction").invoke(input));
+        JsonNode answer = Json.read(local().runtime().function("ScheduleJobFunction").invoke(input));
 
         assertThat(answer.path("ok").asBoolean()).isFalse();
         assertThat(answer.path("error").path("code").asText()).isEqualTo("INVALID_REQUEST");
@@ -98,7 +89,7 @@ class BadInputCorpusIT {
         assertThat(answer.path("error").path("accepted").asText()).isNotBlank();
         assertThat(answer.toString()).hasSizeLessThan(4000).doesNotContain("\u0007");
         assertThat(jobCount()).as("nothing written").isEqualTo(before);
-        assertThat(env.runtime().lapse("ScheduleJobFunction").licences().status("L-1")).as("no licence touched").isEmpty();
+        assertThat(local().runtime().lapse("ScheduleJobFunction").licences().status("L-1")).as("no licence touched").isEmpty();
     }
 
     static Stream<Arguments> streamRecords() {
@@ -131,7 +122,7 @@ class BadInputCorpusIT {
         ((com.fasterxml.jackson.databind.node.ArrayNode) event.path("Records")).insert(0, badRecord);
         int before = jobCount();
 
-        LocalFunction handler = env.runtime().function("RunExpiredJobsFunction");
+        LocalFunction handler = local().runtime().function("RunExpiredJobsFunction");
         JsonNode answer = Json.read(handler.invoke(Json.write(event)));
 
         assertThat(answer.path("batchItemFailures")).as("the batch is not blocked").isEmpty();

@@ -15,12 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -28,26 +25,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * What happens when things go wrong, end to end: failures are injected where the environment
  * allows it (PutEvents entries failing as EventBridge reports them), everything else is real.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class FailureScenarios {
-    protected LapseEnvironment env;
-    protected Scenarios steps;
-
-    protected abstract LapseEnvironment createEnvironment();
-
-    @BeforeAll
-    void startEnvironment() {
-        env = createEnvironment();
-        steps = new Scenarios(env);
-    }
-
-    @AfterAll
-    void stopEnvironment() {
-        if (env != null) {
-            env.close();
-        }
-    }
-
+public abstract class FailureScenarios extends ScenarioSuite {
     @AfterEach
     void clearFaults() {
         env.faults().ifPresent(LapseEnvironment.FaultInjector::clear);

@@ -10,29 +10,16 @@ import dev.lapse.json.Json;
 import dev.lapse.local.LocalRuntime;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The precise path alone: TTL deletion is switched off in this runtime, so a job can only run
  * because its due-jobs queue message (SQS DelaySeconds) arrived.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PrecisePathIT {
-    private LocalRuntimeEnvironment env;
-    private Scenarios steps;
-
-    @BeforeAll
-    void start() {
-        env = new LocalRuntimeEnvironment(LocalRuntime.Options.defaults(LocalRuntimeEnvironment.root()).withoutTtl().withSchedules(false));
-        steps = new Scenarios(env);
-    }
-
-    @AfterAll
-    void stop() {
-        env.close();
+class PrecisePathIT extends ScenarioSuite {
+    @Override
+    protected LapseEnvironment createEnvironment() {
+        return new LocalRuntimeEnvironment(LocalRuntime.Options.defaults(LocalRuntimeEnvironment.root()).withoutTtl().withSchedules(false));
     }
 
     @Test

@@ -11,10 +11,7 @@ import dev.lapse.json.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -22,26 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * and run against each environment by a subclass. Requests go in as EventBridge events or direct
  * invocations through real SDK clients; outcomes are read from the tables and the bus.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class SchedulerScenarios {
-    protected LapseEnvironment env;
-    protected Scenarios steps;
-
-    protected abstract LapseEnvironment createEnvironment();
-
-    @BeforeAll
-    void startEnvironment() {
-        env = createEnvironment();
-        steps = new Scenarios(env);
-    }
-
-    @AfterAll
-    void stopEnvironment() {
-        if (env != null) {
-            env.close();
-        }
-    }
-
+public abstract class SchedulerScenarios extends ScenarioSuite {
     /** A generic job due at {@code due}: once it has run, every job due no later than it has had its chance. */
     private String canary(Instant due) {
         String id = unique("canary");
@@ -60,7 +38,7 @@ public abstract class SchedulerScenarios {
         steps.put("Subscription Cancelled", Json.object().put("licenceId", licence).put("paidUntil", paidUntil.toString()));
 
         await("licence marked cancelled", Duration.ofSeconds(5), () -> steps.licenceStatus(licence).equals("CANCELLED"));
-        assertThat(steps.job("licence-deactivate:" + licence)).as("deactivation job stored").isPresent();
+        await("deactivation job stored", Duration.ofSeconds(5), () -> steps.job("licence-deactivate:" + licence).isPresent());
         while (Instant.now().isBefore(paidUntil.minusMillis(300))) {
             assertThat(steps.licenceStatus(licence)).as("status before the paid period ends").isEqualTo("CANCELLED");
             Scenarios.sleep(100);
@@ -214,5 +192,47 @@ public abstract class SchedulerScenarios {
         JsonNode again = steps.invoke("RunExpiredJobsFunction", licenceEvent);
         assertThat(again.path("batchItemFailures")).isEmpty();
         assertThat(steps.licence(licence).orElseThrow().get("deactivatedAt").s()).as("not deactivated a second time").isEqualTo(deactivatedAt);
+    }
+
+    @Test
+    void theLicenceReconciliationDeactivatesOnlyLicencesPastTheirGracePeriod() {
+        String overdue = unique("LIC-overdue");
+        String recent = unique("LIC-recent");
+        long now = Instant.now().getEpochSecond();
+        for (var licence : Map.of(overdue, now - 2 * 3600, recent, now - 600).entrySet()) {
+            env.dynamo().putItem(r -> r.tableName(env.licencesTable()).item(Map.of(
+                    "licenceId", AttributeValue.fromS(licence.getKey()), "status", AttributeValue.fromS("CANCELLED"),
+                    "paidUntilEpoch", AttributeValue.fromN(Long.toString(licence.getValue())))));
+        }
+        ObjectNode firing = (ObjectNode) Json.read(Scenarios.sample("scheduled-licence-reconciliation.json"));
+        firing.put("scheduledTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+
+        JsonNode answer = steps.invoke("RunRecurringJobsFunction", Json.write(firing));
+
+        assertThat(answer.path("outcome").asText()).isEqualTo("RECONCILED");
+        assertThat(steps.licenceStatus(overdue)).isEqualTo("DEACTIVATED");
+        assertThat(steps.licenceStatus(recent)).as("still within the 60-minute grace period").isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void aCronFiringEmitsOneJobDueEvenWhenTheSchedulerDeliversItTwice() {
+        ObjectNode firing = (ObjectNode) Json.read(Scenarios.sample("scheduled-daily-report.json"));
+        Instant scheduled = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusMillis(1);
+        firing.put("scheduledTime", scheduled.toString());
+        firing.put("scheduleName", firing.path("scheduleName").asText() + "-" + unique("t"));
+
+        JsonNode first = steps.invoke("RunRecurringJobsFunction", Json.write(firing));
+        JsonNode second = steps.invoke("RunRecurringJobsFunction", Json.write(firing));
+
+        assertThat(first.path("outcome").asText()).isEqualTo("RAN");
+        assertThat(second.path("outcome").asText()).isEqualTo("DUPLICATE");
+        String jobId = first.path("jobId").asText();
+        await("Job Due of the firing", Duration.ofSeconds(5), () -> !steps.jobDue(jobId).isEmpty());
+        JsonNode detail = steps.jobDue(jobId).get(0).path("detail");
+        assertThat(detail.path("jobType").asText()).isEqualTo("report.daily");
+        assertThat(detail.path("payload").path("report").asText()).isEqualTo("daily-summary");
+        assertThat(detail.path("trigger").asText()).isEqualTo("schedule");
+        Scenarios.sleep(300);
+        assertThat(steps.jobDue(jobId)).hasSize(1);
     }
 }
