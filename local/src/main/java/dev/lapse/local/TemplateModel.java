@@ -11,7 +11,7 @@ import java.util.Set;
  * effect" (IAM policies, SnapStart, memory, encryption, ...) are accepted: they change nothing a
  * job can observe on one machine.
  */
-final class TemplateModel {
+public final class TemplateModel {
     private static final Map<String, Set<String>> RESOURCE_PROPERTIES = Map.of(
             "AWS::DynamoDB::Table", Set.of("TableName", "BillingMode", "AttributeDefinitions", "KeySchema", "TimeToLiveSpecification",
                     "StreamSpecification", "PointInTimeRecoverySpecification", "SSESpecification", "Tags", "DeletionProtectionEnabled"),
@@ -83,7 +83,7 @@ final class TemplateModel {
     }
 
     /** A function's properties with SAM's Globals.Function merged in (maps merged, scalars overridden). */
-    static Map<String, Object> functionProperties(Template template, Map<String, Object> resource) {
+    public static Map<String, Object> functionProperties(Template template, Map<String, Object> resource) {
         Map<String, Object> merged = new LinkedHashMap<>(template.functionGlobals());
         Template.map(resource.get("Properties")).forEach((k, v) -> {
             Object global = merged.get(k);

@@ -43,6 +43,19 @@ public interface LapseEnvironment extends AutoCloseable {
     /** Upper bound for a due job to be expired and run in this environment. */
     Duration expiryBound();
 
+    /** Upper bound for a request (a PutEvents or an Invoke) to have its effect: the item written, the event seen. */
+    default Duration requestBound() {
+        return Duration.ofSeconds(5);
+    }
+
+    /**
+     * How long to keep watching, once a run has been seen, for a run that must not happen (a
+     * duplicate, a cancelled job that would have run alongside the canary).
+     */
+    default Duration settleTime() {
+        return Duration.ofMillis(500);
+    }
+
     /** Failure injection, where the environment has it (the local runtime does, LocalStack does not). */
     default Optional<FaultInjector> faults() {
         return Optional.empty();

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,8 +36,8 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
         Instant paidUntil = seconds(3);
         steps.put("Subscription Cancelled", Json.object().put("licenceId", licence).put("paidUntil", paidUntil.toString()));
 
-        await("licence marked cancelled", Duration.ofSeconds(5), () -> steps.licenceStatus(licence).equals("CANCELLED"));
-        await("deactivation job stored", Duration.ofSeconds(5), () -> steps.job("licence-deactivate:" + licence).isPresent());
+        await("licence marked cancelled", env.requestBound(), () -> steps.licenceStatus(licence).equals("CANCELLED"));
+        await("deactivation job stored", env.requestBound(), () -> steps.job("licence-deactivate:" + licence).isPresent());
         while (Instant.now().isBefore(paidUntil.minusMillis(300))) {
             assertThat(steps.licenceStatus(licence)).as("status before the paid period ends").isEqualTo("CANCELLED");
             Scenarios.sleep(100);
@@ -54,13 +53,13 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
         String jobId = unique("cancelled");
         Instant due = seconds(2);
         steps.schedule(jobId, "invoice.remind", due, Json.object().put("invoiceId", "INV-1"));
-        await("job stored", Duration.ofSeconds(5), () -> steps.job(jobId).isPresent());
+        await("job stored", env.requestBound(), () -> steps.job(jobId).isPresent());
         steps.put("Cancel Job", Json.object().put("jobId", jobId));
-        await("job removed by the cancel", Duration.ofSeconds(5), () -> steps.job(jobId).isEmpty());
+        await("job removed by the cancel", env.requestBound(), () -> steps.job(jobId).isEmpty());
         String canary = canary(due);
 
         awaitRan(canary);
-        Scenarios.sleep(500);
+        Scenarios.sleep(env.settleTime().toMillis());
         assertThat(steps.jobDue(jobId)).as("Job Due events of the cancelled job").isEmpty();
     }
 
@@ -69,14 +68,14 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
         String licence = unique("LIC");
         Instant paidUntil = seconds(2);
         steps.put("Subscription Cancelled", Json.object().put("licenceId", licence).put("paidUntil", paidUntil.toString()));
-        await("licence marked cancelled", Duration.ofSeconds(5), () -> steps.licenceStatus(licence).equals("CANCELLED"));
+        await("licence marked cancelled", env.requestBound(), () -> steps.licenceStatus(licence).equals("CANCELLED"));
         steps.put("Subscription Reactivated", Json.object().put("licenceId", licence));
-        await("licence active again", Duration.ofSeconds(5), () -> steps.licenceStatus(licence).equals("ACTIVE"));
-        await("deactivation job cancelled", Duration.ofSeconds(5), () -> steps.job("licence-deactivate:" + licence).isEmpty());
+        await("licence active again", env.requestBound(), () -> steps.licenceStatus(licence).equals("ACTIVE"));
+        await("deactivation job cancelled", env.requestBound(), () -> steps.job("licence-deactivate:" + licence).isEmpty());
         String canary = canary(paidUntil);
 
         awaitRan(canary);
-        Scenarios.sleep(500);
+        Scenarios.sleep(env.settleTime().toMillis());
         assertThat(steps.licenceStatus(licence)).isEqualTo("ACTIVE");
     }
 
@@ -85,12 +84,12 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
         String jobId = unique("deleted");
         Instant due = seconds(2);
         steps.schedule(jobId, "invoice.remind", due, Json.object());
-        await("job stored", Duration.ofSeconds(5), () -> steps.job(jobId).isPresent());
+        await("job stored", env.requestBound(), () -> steps.job(jobId).isPresent());
         env.dynamo().deleteItem(r -> r.tableName(env.jobsTable()).key(Map.of("jobId", AttributeValue.fromS(jobId))));
         String canary = canary(due);
 
         awaitRan(canary);
-        Scenarios.sleep(500);
+        Scenarios.sleep(env.settleTime().toMillis());
         assertThat(steps.jobDue(jobId)).as("Job Due events of the deleted job").isEmpty();
     }
 
@@ -98,17 +97,17 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
     void aRescheduleMovesTheRun() {
         String jobId = unique("moved");
         steps.schedule(jobId, "invoice.remind", seconds(2), Json.object());
-        await("job stored", Duration.ofSeconds(5), () -> steps.job(jobId).isPresent());
+        await("job stored", env.requestBound(), () -> steps.job(jobId).isPresent());
         Instant newDue = seconds(5);
         steps.put("Reschedule Job", Json.object().put("jobId", jobId).put("dueAt", newDue.toString()));
-        await("job moved", Duration.ofSeconds(5),
+        await("job moved", env.requestBound(),
                 () -> steps.job(jobId).map(i -> i.get("dueAt").s().equals(newDue.toString())).orElse(false));
 
         awaitRan(jobId);
         JsonNode due = steps.jobDue(jobId).get(0).path("detail");
         assertThat(Instant.parse(due.path("dueAt").asText())).isEqualTo(newDue);
         assertThat(Instant.parse(due.path("firedAt").asText())).as("fired at or after the new due time").isAfterOrEqualTo(newDue);
-        Scenarios.sleep(500);
+        Scenarios.sleep(env.settleTime().toMillis());
         assertThat(steps.jobDue(jobId)).as("runs once").hasSize(1);
     }
 
@@ -159,7 +158,7 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
         String jobId = unique("rejected");
         steps.put("Schedule Job", Json.object().put("jobId", jobId).put("jobType", "Not A Type").put("delay", "PT1M"));
 
-        await("Job Rejected event", Duration.ofSeconds(5), () -> !steps.events("Job Rejected", "").isEmpty()
+        await("Job Rejected event", env.requestBound(), () -> !steps.events("Job Rejected", "").isEmpty()
                 && env.lapseEvents().stream().anyMatch(e -> e.path("detail").path("request").path("detail").path("jobId").asText().equals(jobId)));
         JsonNode rejected = env.lapseEvents().stream()
                 .filter(e -> e.path("detail").path("request").path("detail").path("jobId").asText().equals(jobId)).findFirst().orElseThrow();
@@ -187,7 +186,8 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
 
         assertThat(steps.licenceStatus(licence)).isEqualTo("DEACTIVATED");
         String deactivatedAt = steps.licence(licence).orElseThrow().get("deactivatedAt").s();
-        Scenarios.sleep(300);
+        await("Job Due of the generic job", env.requestBound(), () -> !steps.jobDue(jobId).isEmpty());
+        Scenarios.sleep(env.settleTime().toMillis());
         assertThat(steps.jobDue(jobId)).as("one Job Due for three deliveries").hasSize(1);
         JsonNode again = steps.invoke("RunExpiredJobsFunction", licenceEvent);
         assertThat(again.path("batchItemFailures")).isEmpty();
@@ -227,12 +227,12 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
         assertThat(first.path("outcome").asText()).isEqualTo("RAN");
         assertThat(second.path("outcome").asText()).isEqualTo("DUPLICATE");
         String jobId = first.path("jobId").asText();
-        await("Job Due of the firing", Duration.ofSeconds(5), () -> !steps.jobDue(jobId).isEmpty());
+        await("Job Due of the firing", env.requestBound(), () -> !steps.jobDue(jobId).isEmpty());
         JsonNode detail = steps.jobDue(jobId).get(0).path("detail");
         assertThat(detail.path("jobType").asText()).isEqualTo("report.daily");
         assertThat(detail.path("payload").path("report").asText()).isEqualTo("daily-summary");
         assertThat(detail.path("trigger").asText()).isEqualTo("schedule");
-        Scenarios.sleep(300);
+        Scenarios.sleep(env.settleTime().toMillis());
         assertThat(steps.jobDue(jobId)).hasSize(1);
     }
 }

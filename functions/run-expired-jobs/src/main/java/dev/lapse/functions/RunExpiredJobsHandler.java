@@ -11,8 +11,10 @@ import dev.lapse.run.DeadLetters;
 import dev.lapse.run.ExpiredJobRunner;
 import dev.lapse.store.CorruptJobException;
 import dev.lapse.store.JobItems;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,10 +84,33 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
         if (!"REMOVE".equals(record.getEventName())) {
             return false;
         }
-        if (!requireTtlIdentity) {
+        Identity identity = record.getUserIdentity();
+        if (identity != null && "Service".equals(identity.getType()) && TTL_PRINCIPAL.equals(identity.getPrincipalId())) {
             return true;
         }
-        Identity identity = record.getUserIdentity();
-        return identity != null && "Service".equals(identity.getType()) && TTL_PRINCIPAL.equals(identity.getPrincipalId());
+        return !requireTtlIdentity && expiredWhenDeleted(record);
+    }
+
+    /**
+     * Without the TTL identity (REQUIRE_TTL_IDENTITY=false, for LocalStack, whose TTL deletions carry
+     * none) a TTL deletion is told from a cancel or an operator's delete by time alone: TTL deletes
+     * only items whose {@code ttl} has passed, so an item deleted before its {@code ttl} was removed
+     * by someone, not by TTL. A delete made after the due time cannot be told apart and counts as TTL.
+     */
+    private boolean expiredWhenDeleted(DynamodbEvent.DynamodbStreamRecord record) {
+        var image = record.getDynamodb() == null ? null : record.getDynamodb().getOldImage();
+        var ttl = image == null ? null : image.get(JobItems.TTL);
+        if (ttl == null || ttl.getN() == null) {
+            return false; // TTL never deletes an item without a numeric ttl
+        }
+        long expiresAt;
+        try {
+            expiresAt = new BigDecimal(ttl.getN()).longValue();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Date created = record.getDynamodb().getApproximateCreationDateTime();
+        long deletedAt = created != null ? created.toInstant().getEpochSecond() : clock.instant().getEpochSecond();
+        return expiresAt <= deletedAt;
     }
 }
