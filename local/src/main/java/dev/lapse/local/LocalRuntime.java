@@ -577,10 +577,20 @@ public final class LocalRuntime implements AutoCloseable {
             api.close();
         }
         if (sqsServer != null) {
+            // ElasticMQ's stop can hang on a busy machine; give it 5 s, its threads are daemons anyway.
+            Thread stopper = new Thread(() -> {
+                try {
+                    sqsServer.stopAndWait();
+                } catch (RuntimeException ignored) {
+                    // already stopping
+                }
+            }, "elasticmq-stop");
+            stopper.setDaemon(true);
+            stopper.start();
             try {
-                sqsServer.stopAndWait();
-            } catch (RuntimeException ignored) {
-                // already stopping
+                stopper.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         if (dynamoServer != null) {
