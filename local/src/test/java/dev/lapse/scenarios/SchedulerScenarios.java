@@ -235,4 +235,21 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
         Scenarios.sleep(env.settleTime().toMillis());
         assertThat(steps.jobDue(jobId)).hasSize(1);
     }
+
+    @Test
+    void aDeactivatedLicenceCannotBeCancelledAgain() {
+        String licence = unique("LIC");
+        env.dynamo().putItem(r -> r.tableName(env.licencesTable()).item(Map.of(
+                "licenceId", AttributeValue.fromS(licence), "status", AttributeValue.fromS("DEACTIVATED"))));
+        String request = Json.write(Json.object().put("detail-type", "Subscription Cancelled").set("detail",
+                Json.object().put("licenceId", licence).put("paidUntil", seconds(3600).toString())));
+
+        JsonNode answer = steps.invoke("ScheduleJobFunction", request);
+
+        assertThat(answer.path("ok").asBoolean()).isFalse();
+        assertThat(answer.path("error").path("code").asText()).isEqualTo("LICENCE_DEACTIVATED");
+        assertThat(answer.path("error").path("field").asText()).isEqualTo("detail.licenceId");
+        assertThat(steps.job("licence-deactivate:" + licence)).isEmpty();
+        assertThat(steps.licenceStatus(licence)).isEqualTo("DEACTIVATED");
+    }
 }

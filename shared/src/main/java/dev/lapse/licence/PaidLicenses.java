@@ -2,6 +2,7 @@ package dev.lapse.licence;
 
 import dev.lapse.action.JobAction;
 import dev.lapse.job.Job;
+import dev.lapse.job.JobConflictException;
 import dev.lapse.json.Json;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,15 @@ public final class PaidLicenses implements JobAction {
 
     /** The subscription was cancelled: the licence keeps working until {@code paidUntil}. */
     public void markCancelled(String licenceId, Instant paidUntil) {
+        try {
+            updateCancelled(licenceId, paidUntil);
+        } catch (ConditionalCheckFailedException e) {
+            throw new JobConflictException("LICENCE_DEACTIVATED", jobIdFor(licenceId), "licence " + licenceId
+                    + " is already deactivated; a cancelled subscription cannot be scheduled for it again");
+        }
+    }
+
+    private void updateCancelled(String licenceId, Instant paidUntil) {
         dynamo.updateItem(r -> r.tableName(table).key(key(licenceId))
                 .updateExpression("SET #s = :cancelled, paidUntil = :until, paidUntilEpoch = :epoch, updatedAt = :now")
                 .conditionExpression("attribute_not_exists(#s) OR #s <> :deactivated")

@@ -49,7 +49,8 @@ public final class SchedulingEndpoint {
                     .put("problem", e.problem()).put("accepted", e.accepted()).put("message", e.getMessage());
             return refuse(error, tree, fromEventBridge);
         } catch (JobConflictException e) {
-            ObjectNode error = Json.object().put("code", e.code()).put("field", "detail.jobId").put("jobId", e.jobId())
+            String field = e.code().startsWith("LICENCE") ? "detail.licenceId" : "detail.jobId";
+            ObjectNode error = Json.object().put("code", e.code()).put("field", field).put("jobId", e.jobId())
                     .put("message", e.getMessage());
             return refuse(error, tree, fromEventBridge);
         }
