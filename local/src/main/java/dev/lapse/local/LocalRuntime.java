@@ -90,6 +90,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final Map<String, String> busNames = new LinkedHashMap<>();
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final Map<String, Lapse> lapses = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
     private final List<StreamEventSource> streamSources = new ArrayList<>();
     private final List<QueueEventSource> queueSources = new ArrayList<>();
     private final List<ScheduleSource> schedules = new ArrayList<>();
@@ -282,6 +283,7 @@ public final class LocalRuntime implements AutoCloseable {
         String name = props.containsKey("FunctionName") ? String.valueOf(resolve(props.get("FunctionName"), where + ".FunctionName")) : id;
         functions.put(id, new LocalFunction(id, name, String.valueOf(props.get("Handler")), lapse));
         lapses.put(id, lapse);
+        environments.put(id, java.util.Collections.unmodifiableMap(variables));
     }
 
     private void wireEvent(String functionId, String eventId, Map<String, Object> event) {
@@ -510,6 +512,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public Lapse lapse(String functionLogicalId) {
         return lapses.get(functionLogicalId);
+    }
+
+    /** A function's environment variables as the template resolves them here (Globals merged in). */
+    public Map<String, String> environment(String functionLogicalId) {
+        return environments.get(functionLogicalId);
     }
 
     public String tableName(String logicalId) {

@@ -1,0 +1,111 @@
+package dev.lapse.local;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The child process of {@code ./lapse bench}'s cold-start figure: in a fresh JVM whose classpath
+ * starts with a function's shaded jar, constructs the handler the way Lambda does (no-arg
+ * constructor, settings from environment variables), hands it one event, and prints its timings
+ * on a line starting with {@link #MARKER}. Uses nothing of the local runtime, only the jar and
+ * the Lambda serialization library the Java runtime itself uses for event types.
+ *
+ * <p>{@code java -cp <function>-lambda.jar:<aws-lambda-java-serialization.jar>:<this class> dev.lapse.local.ColdStartProbe <Handler> <event.json>}
+ */
+public final class ColdStartProbe {
+    static final String MARKER = "LAPSE-COLDSTART ";
+    static final String RESPONSE_MARKER = "LAPSE-COLDSTART-RESPONSE ";
+
+    private ColdStartProbe() {
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static void main(String[] args) throws Exception {
+        long mainEpochMs = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        String handlerSpec = args[0];
+        byte[] event = Files.readAllBytes(Path.of(args[1]));
+        String className = handlerSpec.contains("::") ? handlerSpec.substring(0, handlerSpec.indexOf("::")) : handlerSpec;
+
+        Class<?> type = Class.forName(className);
+        Object handler = type.getConstructor().newInstance();
+        long tInit = System.nanoTime();
+
+        String response;
+        Context context = new ProbeContext(System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", className));
+        if (handler instanceof RequestStreamHandler stream) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            stream.handleRequest(new ByteArrayInputStream(event), out, context);
+            response = out.toString(StandardCharsets.UTF_8);
+        } else if (handler instanceof RequestHandler requestHandler) {
+            Class<?> inputType = inputTypeOf(type);
+            PojoSerializer<Object> in = (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(inputType, type.getClassLoader());
+            Object result = requestHandler.handleRequest(in.fromJson(new ByteArrayInputStream(event)), context);
+            if (result == null) {
+                response = "null";
+            } else {
+                PojoSerializer<Object> outSerializer = (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(result.getClass(),
+                        type.getClassLoader());
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                outSerializer.toJson(result, out);
+                response = out.toString(StandardCharsets.UTF_8);
+            }
+        } else {
+            throw new IllegalStateException(className + " implements neither RequestHandler nor RequestStreamHandler");
+        }
+        long tHandled = System.nanoTime();
+
+        long jvmStartEpochMs = ManagementFactory.getRuntimeMXBean().getStartTime();
+        long handledEpochMs = mainEpochMs + (tHandled - t0) / 1_000_000;
+        System.out.println(MARKER + "jvmStartEpochMs=" + jvmStartEpochMs + " mainEpochMs=" + mainEpochMs
+                + " handledEpochMs=" + handledEpochMs + " initMs=" + (tInit - t0) / 1_000_000
+                + " handleMs=" + (tHandled - tInit) / 1_000_000);
+        System.out.println(RESPONSE_MARKER + response.replace('\n', ' '));
+        System.out.flush();
+    }
+
+    private static Class<?> inputTypeOf(Class<?> type) {
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals("handleRequest") && m.getParameterCount() == 2 && !m.isBridge()
+                    && m.getParameterTypes()[1] == Context.class) {
+                return m.getParameterTypes()[0];
+            }
+        }
+        throw new IllegalStateException("no handleRequest(T, Context) on " + type);
+    }
+
+    /** The Lambda context of the probe's one invocation. */
+    private record ProbeContext(String functionName) implements Context {
+        @Override public String getAwsRequestId() { return "cold-start-probe"; }
+        @Override public String getLogGroupName() { return "/aws/lambda/" + functionName; }
+        @Override public String getLogStreamName() { return "cold-start-probe"; }
+        @Override public String getFunctionName() { return functionName; }
+        @Override public String getFunctionVersion() { return "$LATEST"; }
+        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:" + functionName; }
+        @Override public CognitoIdentity getIdentity() { return null; }
+        @Override public ClientContext getClientContext() { return null; }
+        @Override public int getRemainingTimeInMillis() { return 30_000; }
+        @Override public int getMemoryLimitInMB() { return 1024; }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return new LambdaLogger() {
+                @Override public void log(String message) { System.out.println(message); }
+                @Override public void log(byte[] message) { System.out.println(new String(message, StandardCharsets.UTF_8)); }
+            };
+        }
+    }
+}
