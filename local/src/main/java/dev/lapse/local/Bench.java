@@ -131,7 +131,8 @@ final class Bench {
         try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false))) {
             long wall = millis(System.nanoTime() - t0);
             long ready = runtime.startup().toMillis();
-            rows.add(new Row("Local runtime ready time (`LocalRuntime.start`: DynamoDB Local, ElasticMQ, bus, 4 handlers; first start in this JVM)",
+            rows.add(new Row("Local runtime ready time (`LocalRuntime.start`: DynamoDB Local, ElasticMQ, bus, the template's "
+                    + runtime.functionCount() + " handlers; first start in this JVM)",
                     num(ready) + " ms (`startup()`; whole `start()` call " + num(wall) + " ms)", "≤ 10 s", met(ready <= READY_TARGET_MS)));
             runtime.bus().observe(this::recordJobDue);
             functions = functions(runtime.template());
@@ -510,6 +511,16 @@ final class Bench {
                     String jobId = Json.read(answer).path("jobId").asText();
                     return "RAN".equals(Json.read(answer).path("outcome").asText()) && "schedule".equals(jobDue.get(jobId));
                 });
+            }
+            case "ReplayDeadLettersFunction" -> {
+                ObjectNode event = (ObjectNode) readEvent("replay-dead-letters.json");
+                String jobId = event.path("jobId").asText() + suffix;
+                event.put("jobId", jobId);
+                Job job = new Job(jobId, "bench.replay", "{}", now.minusSeconds(60), now.minusSeconds(60).toString(),
+                        UUID.randomUUID().toString(), 3, Optional.empty(), List.of(new Job.AttemptError(3, now, "bench")),
+                        now.minusSeconds(120), "bench");
+                runtime.lapse(logicalId).deadLetters().send(job, "seeded by the bench", now);
+                yield new ColdStartCase(Json.write(event), answer -> Json.read(answer).path("replayed").toString().contains(jobId));
             }
             default -> null;
         };

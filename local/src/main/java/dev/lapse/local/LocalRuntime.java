@@ -510,6 +510,10 @@ public final class LocalRuntime implements AutoCloseable {
         return functions.values().stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
     }
 
+    public int functionCount() {
+        return functions.size();
+    }
+
     public Lapse lapse(String functionLogicalId) {
         return lapses.get(functionLogicalId);
     }
