@@ -46,6 +46,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 public final class LocalRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("lapse-local");
+    private static final int SQS_POLLERS = 4;
 
     /** How to start. */
     public record Options(Path root, boolean fastTtl, int dynamoPort, int sqsPort, int apiPort,
@@ -358,7 +359,10 @@ public final class LocalRuntime implements AutoCloseable {
             loop("stream-" + source.config().name(), () -> source.poll() == 0);
         }
         for (QueueEventSource source : queueSources) {
-            loop("sqs", () -> source.poll(1) == 0);
+            // Lambda scales SQS consumers out; four concurrent pollers stand in for that here.
+            for (int i = 0; i < SQS_POLLERS; i++) {
+                loop("sqs-" + i, () -> source.poll(1) == 0);
+            }
         }
         if (fastTtl.enabled()) {
             loop("fast-ttl", () -> {
