@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * ({@code DELETE /_aws/dynamodb/expired}) every two seconds.
  *
  * <p>LocalStack's TTL deletions carry no service identity, so the template is deployed with
- * {@code TtlDeletionFilter=any-remove} (see docs/localstack.md).
+ * {@code TtlDeletionFilter=any-remove} (see "Testing against LocalStack" in README.md).
  */
 public final class LocalStackEnvironment implements LapseEnvironment {
     private static final Logger LOG = LoggerFactory.getLogger("lapse-localstack");
