@@ -30,14 +30,23 @@ public final class DueSoonQueue {
 
     /** Sends the job if it is due within 15 minutes; returns whether it did. */
     public boolean offer(Job job) {
-        int delay = delaySeconds(job.dueAt(), clock.instant());
+        return send(new Message(job.jobId(), job.occurrenceId(), job.dueAt()));
+    }
+
+    /** Sends a message that arrived early again, for the rest of its delay. */
+    public boolean resend(Message message) {
+        return send(message);
+    }
+
+    private boolean send(Message message) {
+        int delay = delaySeconds(message.dueAt(), clock.instant());
         if (delay > MAX_DELAY.toSeconds()) {
             return false;
         }
         ObjectNode body = Json.object();
-        body.put("jobId", job.jobId());
-        body.put("occurrenceId", job.occurrenceId());
-        body.put("dueAt", job.dueAt().toString());
+        body.put("jobId", message.jobId());
+        body.put("occurrenceId", message.occurrenceId());
+        body.put("dueAt", message.dueAt().toString());
         sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(Json.write(body)).delaySeconds(delay));
         return true;
     }

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.lapse.Lapse;
-import dev.lapse.json.Json;
 import dev.lapse.run.DeadLetters;
 import dev.lapse.run.DueSoonQueue;
 import dev.lapse.run.ExpiredJobRunner;
@@ -67,8 +66,11 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
                     e.getMessage());
             return;
         }
-        if (clock.instant().isBefore(pointer.dueAt())) {
-            throw new IllegalStateException("job " + pointer.jobId() + " arrived before its due time " + pointer.dueAt());
+        if (clock.instant().isBefore(pointer.dueAt()) && dueSoon.isPresent()) {
+            // SQS delays are rounded up, so this only happens with a skewed clock: send it again for the rest.
+            dueSoon.get().resend(pointer);
+            LOG.warn("job {} arrived before its due time {}; sent again for the remaining delay", pointer.jobId(), pointer.dueAt());
+            return;
         }
         var taken = store.take(pointer.jobId(), pointer.occurrenceId());
         if (taken.isEmpty()) {
@@ -91,6 +93,5 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
                 LOG.error("job {} could not be put back, dead-lettered: {}", job.jobId(), putBack.toString());
             }
         }
-        LOG.debug("handled {}", Json.write(Json.object().put("jobId", job.jobId())));
     }
 }
