@@ -18,6 +18,7 @@ public final class TemplateModel {
             "AWS::SQS::Queue", Set.of("QueueName", "VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "RedrivePolicy",
                     "SqsManagedSseEnabled", "ReceiveMessageWaitTimeSeconds", "Tags"),
             "AWS::Events::EventBus", Set.of("Name", "Tags"),
+            "AWS::SQS::QueuePolicy", Set.of("Queues", "PolicyDocument"),
             "AWS::Serverless::Function", Set.of("CodeUri", "Handler", "Runtime", "Architectures", "MemorySize", "Timeout",
                     "AutoPublishAlias", "SnapStart", "Environment", "Policies", "Description", "EventInvokeConfig", "Events",
                     "FunctionName", "Tracing", "Tags", "LoggingConfig"));

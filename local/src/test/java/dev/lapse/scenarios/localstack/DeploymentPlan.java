@@ -54,6 +54,7 @@ public final class DeploymentPlan {
             "AWS::SQS::Queue", Set.of("QueueName", "VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds",
                     "ReceiveMessageWaitTimeSeconds", "RedrivePolicy"),
             "AWS::Events::EventBus", Set.of("Name"),
+            "AWS::SQS::QueuePolicy", Set.of(),
             "AWS::Serverless::Function", Set.of("CodeUri", "Handler", "Runtime", "Architectures", "MemorySize", "Timeout",
                     "Environment", "Description", "EventInvokeConfig", "Events", "FunctionName"));
 
@@ -62,6 +63,7 @@ public final class DeploymentPlan {
             "AWS::DynamoDB::Table", Set.of("PointInTimeRecoverySpecification", "SSESpecification", "Tags", "DeletionProtectionEnabled"),
             "AWS::SQS::Queue", Set.of("SqsManagedSseEnabled", "Tags"),
             "AWS::Events::EventBus", Set.of("Tags"),
+            "AWS::SQS::QueuePolicy", Set.of("Queues", "PolicyDocument"),
             "AWS::Serverless::Function", Set.of("AutoPublishAlias", "SnapStart", "Policies", "Tracing", "Tags", "LoggingConfig"));
 
     private static final Map<String, Set<String>> EVENT_PROPERTIES = Map.of(
