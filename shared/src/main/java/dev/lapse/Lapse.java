@@ -99,9 +99,9 @@ public final class Lapse {
         this.runner = new ExpiredJobRunner(store, ledger, actions, settings.retryPolicies(), deadLetters, publisher, dueSoon, clock);
         this.parser = new RequestParser(clock);
         this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueSoon, clock, settings.deadLetterQueueUrl(),
-                settings.streamFailureQueueUrl());
+                settings.streamFailureQueueUrl(), settings.requireTtlIdentity());
         this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher);
-        this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
+        this.recurring = new RecurringJobs(licences, runner, store, dueSoon, settings.reconcileGrace(), clock);
     }
 
     /** Builds everything from the Lambda environment, with the lightweight URL-connection HTTP client. */

@@ -462,7 +462,7 @@ final class Bench {
                     String jobId = image.path("jobId").path("S").asText() + suffix;
                     if (PaidLicenses.JOB_TYPE.equals(image.path("jobType").path("S").asText())) {
                         String licenceId = Json.read(image.path("payload").path("S").asText()).path(PaidLicenses.KEY).asText() + suffix;
-                        paid.markCancelled(licenceId, due); // so that the deactivation has a licence to deactivate
+                        paid.markCancelled(licenceId, due, now); // so that the deactivation has a licence to deactivate
                         licences.add(licenceId);
                         jobId = PaidLicenses.jobIdFor(licenceId);
                         image.set("payload", attribute(Json.write(Json.object().put(PaidLicenses.KEY, licenceId))));

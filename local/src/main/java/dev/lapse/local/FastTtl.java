@@ -23,7 +23,9 @@ final class FastTtl {
 
     private final boolean enabled;
     private final Clock clock;
-    private final Set<String> marks = ConcurrentHashMap.newKeySet();
+    /** Deletions of this sweeper (keys + TTL value) and when they were made, kept for the stream's 24 hours. */
+    private final Map<String, Long> marks = new ConcurrentHashMap<>();
+    private final Set<String> ttlAttributes = ConcurrentHashMap.newKeySet();
 
     FastTtl(boolean enabled, Clock clock) {
         this.enabled = enabled;
@@ -40,6 +42,8 @@ final class FastTtl {
             return 0;
         }
         long now = clock.instant().getEpochSecond();
+        ttlAttributes.add(ttlAttribute);
+        marks.values().removeIf(at -> at < now - 24 * 3600);
         int deleted = 0;
         var items = dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)
                 .filterExpression("#t <= :now")
@@ -49,8 +53,8 @@ final class FastTtl {
             Map<String, AttributeValue> key = new java.util.HashMap<>();
             keyAttributes.forEach(k -> key.put(k, item.get(k)));
             String ttl = item.get(ttlAttribute).n();
-            String mark = StreamRecords.ttlMark(table, key, ttl);
-            marks.add(mark);
+            String mark = StreamRecords.ttlMark(key, ttl);
+            marks.put(mark, now);
             try {
                 dynamo.deleteItem(r -> r.tableName(table).key(key)
                         .conditionExpression("#t = :ttl")
@@ -67,13 +71,17 @@ final class FastTtl {
         return deleted;
     }
 
-    /** Whether a REMOVE record without identity is one of this sweeper's TTL deletions. */
-    boolean isOwnDeletion(String table, String ttlAttribute, Record record) {
-        if (!enabled || record.eventName() != OperationType.REMOVE || record.userIdentity() != null
-                || ttlAttribute == null || !record.dynamodb().hasOldImage()) {
+    /** Whether a REMOVE record without identity is one of this sweeper's TTL deletions (asked by every stream reader). */
+    boolean isOwnDeletion(Record record) {
+        if (!enabled || record.eventName() != OperationType.REMOVE || record.userIdentity() != null || !record.dynamodb().hasOldImage()) {
             return false;
         }
-        AttributeValue ttl = record.dynamodb().oldImage().get(ttlAttribute);
-        return ttl != null && ttl.n() != null && marks.remove(StreamRecords.ttlMark(table, record.dynamodb().keys(), ttl.n()));
+        for (String attribute : ttlAttributes) {
+            AttributeValue ttl = record.dynamodb().oldImage().get(attribute);
+            if (ttl != null && ttl.n() != null && marks.containsKey(StreamRecords.ttlMark(record.dynamodb().keys(), ttl.n()))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -155,7 +155,8 @@ public final class LocalRuntime implements AutoCloseable {
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         Region region = Region.of(template.region());
         dynamo = DynamoDbClient.builder().httpClient(http).endpointOverride(dynamoEndpoint).region(region).credentialsProvider(credentials).build();
-        streams = DynamoDbStreamsClient.builder().httpClient(http).endpointOverride(dynamoEndpoint).region(region).credentialsProvider(credentials).build();
+        streams = new TtlMarkingStreamsClient(DynamoDbStreamsClient.builder().httpClient(http).endpointOverride(dynamoEndpoint)
+                .region(region).credentialsProvider(credentials).build(), fastTtl);
         sqs = SqsClient.builder().httpClient(http).endpointOverride(sqsEndpoint).region(region).credentialsProvider(credentials).build();
 
         busNames.put("default", "default");
@@ -309,7 +310,7 @@ public final class LocalRuntime implements AutoCloseable {
                         Boolean.parseBoolean(String.valueOf(p.getOrDefault("BisectBatchOnFunctionError", false))),
                         retries < 0 ? 10_000 : retries, onFailure, patterns,
                         String.valueOf(p.get("FunctionResponseTypes")).contains("ReportBatchItemFailures"));
-                streamSources.add(new StreamEventSource(config, streams, sqs, fastTtl, template.region()));
+                streamSources.add(new StreamEventSource(config, streams, sqs, template.region()));
                 LOG.info("stream {} -> {} (batch {}, filter {})", table.name(), functionId, config.batchSize(), patterns);
             }
             case "SQS" -> {

@@ -38,7 +38,6 @@ final class StreamEventSource {
     private final Config config;
     private final DynamoDbStreamsClient streams;
     private final SqsClient sqs;
-    private final FastTtl fastTtl;
     private final String region;
     private final Machine filter = new Machine();
     private final Map<String, String> iterators = new LinkedHashMap<>();
@@ -46,11 +45,10 @@ final class StreamEventSource {
     private final Map<String, String> lastSequence = new LinkedHashMap<>();
     private long lastDescribe;
 
-    StreamEventSource(Config config, DynamoDbStreamsClient streams, SqsClient sqs, FastTtl fastTtl, String region) {
+    StreamEventSource(Config config, DynamoDbStreamsClient streams, SqsClient sqs, String region) {
         this.config = config;
         this.streams = streams;
         this.sqs = sqs;
-        this.fastTtl = fastTtl;
         this.region = region;
         int i = 0;
         for (String pattern : config.filterPatterns()) {
@@ -108,8 +106,7 @@ final class StreamEventSource {
             for (Record record : response.records()) {
                 read++;
                 lastSequence.put(shardId, record.dynamodb().sequenceNumber());
-                ObjectNode lambdaRecord = StreamRecords.toLambdaShape(record, config.streamArn(), region,
-                        fastTtl.isOwnDeletion(config.table(), config.ttlAttribute(), record));
+                ObjectNode lambdaRecord = StreamRecords.toLambdaShape(record, config.streamArn(), region);
                 if (matches(lambdaRecord)) {
                     matched.add(lambdaRecord);
                 }

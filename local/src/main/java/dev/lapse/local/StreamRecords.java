@@ -17,7 +17,7 @@ final class StreamRecords {
     private StreamRecords() {
     }
 
-    static ObjectNode toLambdaShape(Record record, String streamArn, String region, boolean markAsTtl) {
+    static ObjectNode toLambdaShape(Record record, String streamArn, String region) {
         ObjectNode out = Json.object();
         out.put("eventID", record.eventID());
         out.put("eventName", record.eventNameAsString());
@@ -43,8 +43,6 @@ final class StreamRecords {
         ddb.put("StreamViewType", d.streamViewTypeAsString());
         if (record.userIdentity() != null) {
             out.putObject("userIdentity").put("type", record.userIdentity().type()).put("principalId", record.userIdentity().principalId());
-        } else if (markAsTtl) {
-            out.putObject("userIdentity").put("type", "Service").put("principalId", "dynamodb.amazonaws.com");
         }
         out.put("eventSourceARN", streamArn);
         return out;
@@ -78,7 +76,7 @@ final class StreamRecords {
     }
 
     /** Identifies an item + TTL value, to recognise the fast-TTL sweeper's own deletions. */
-    static String ttlMark(String table, Map<String, AttributeValue> keys, String ttl) {
-        return table + "|" + Json.write(image(keys)) + "|" + ttl;
+    static String ttlMark(Map<String, AttributeValue> keys, String ttl) {
+        return Json.write(image(keys)) + "|" + ttl;
     }
 }

@@ -58,4 +58,36 @@ class PrecisePathIT extends ScenarioSuite {
         Scenarios.sleep(500);
         assertThat(steps.jobDue(jobId)).isEmpty();
     }
+
+    @Test
+    void aJobTakenByAnInvocationThatDiedIsRecoveredFromItsClaim() throws Exception {
+        String jobId = unique("orphan");
+        Instant due = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var runtime = ((LocalRuntimeEnvironment) env).runtime();
+        var lapse = runtime.lapse("RunDueJobsFunction");
+        var job = new dev.lapse.job.Job(jobId, "invoice.remind", "{}", due, due.toString(), unique("occ"), 1,
+                java.util.Optional.empty(), java.util.List.of(), due, "test");
+        lapse.store().create(job);
+        // An invocation takes and claims the job, then dies: the job is in neither the table nor a finished claim.
+        var taken = lapse.store().takeAndClaim(jobId, job.occurrenceId(), lapse.ledger());
+        assertThat(taken.job()).isPresent();
+        assertThat(steps.job(jobId)).isEmpty();
+        env.dynamo().updateItem(r -> r.tableName(env.executionsTable())
+                .key(java.util.Map.of("occurrenceId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(job.occurrenceId())))
+                .updateExpression("SET leaseUntil = :past")
+                .expressionAttributeValues(java.util.Map.of(":past",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(Long.toString(System.currentTimeMillis() - 1)))));
+
+        // SQS delivers the message again after its visibility timeout.
+        var message = (com.fasterxml.jackson.databind.node.ObjectNode) Json.read(Scenarios.sample("due-jobs-message.json"));
+        var record = (com.fasterxml.jackson.databind.node.ObjectNode) message.path("Records").get(0);
+        record.put("body", Json.write(Json.object().put("jobId", jobId).put("occurrenceId", job.occurrenceId()).put("dueAt", due.toString())));
+        JsonNode answer = Json.read(runtime.function("RunDueJobsFunction").invoke(Json.write(message)));
+
+        assertThat(answer.path("batchItemFailures")).isEmpty();
+        await("the orphaned job ran", Duration.ofSeconds(5), () -> steps.jobDue(jobId).size() == 1);
+        Json.read(runtime.function("RunDueJobsFunction").invoke(Json.write(message)));
+        Scenarios.sleep(500);
+        assertThat(steps.jobDue(jobId)).as("a later redelivery does not run it again").hasSize(1);
+    }
 }

@@ -252,4 +252,22 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
         assertThat(steps.job("licence-deactivate:" + licence)).isEmpty();
         assertThat(steps.licenceStatus(licence)).isEqualTo("DEACTIVATED");
     }
+
+    @Test
+    void anOlderSubscriptionEventDeliveredLateDoesNotUndoANewerOne() {
+        String licence = unique("LIC");
+        Instant reactivatedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String reactivated = Json.write(Json.object().put("detail-type", "Subscription Reactivated")
+                .put("time", reactivatedAt.toString()).set("detail", Json.object().put("licenceId", licence)));
+        String lateCancel = Json.write(Json.object().put("detail-type", "Subscription Cancelled")
+                .put("time", reactivatedAt.minusSeconds(60).toString())
+                .set("detail", Json.object().put("licenceId", licence).put("paidUntil", seconds(2).toString())));
+
+        assertThat(steps.invoke("ScheduleJobFunction", reactivated).path("outcome").asText()).isEqualTo("NOT_FOUND");
+        JsonNode answer = steps.invoke("ScheduleJobFunction", lateCancel);
+
+        assertThat(answer.path("outcome").asText()).isEqualTo("STALE");
+        assertThat(steps.licenceStatus(licence)).isEqualTo("ACTIVE");
+        assertThat(steps.job("licence-deactivate:" + licence)).isEmpty();
+    }
 }

@@ -2,7 +2,9 @@ package dev.lapse.action;
 
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
@@ -33,8 +35,11 @@ public class TransientFailureException extends RuntimeException {
                     || "TransactionConflict".equals(r.code()))) {
                 return true;
             }
-            if (t instanceof SdkException sdk && sdk.retryable()) {
+            if (t instanceof SdkServiceException service && (service.isThrottlingException() || service.statusCode() >= 500)) {
                 return true;
+            }
+            if (t instanceof SdkClientException || t instanceof SdkException sdk && sdk.retryable()) {
+                return true; // I/O errors, timeouts, and what the SDK itself marks retryable
             }
             if (t == t.getCause()) {
                 break;

@@ -46,37 +46,50 @@ public final class PaidLicenses implements JobAction {
         return "licence-deactivate:" + licenceId;
     }
 
-    /** The subscription was cancelled: the licence keeps working until {@code paidUntil}. */
-    public void markCancelled(String licenceId, Instant paidUntil) {
+    /**
+     * The subscription was cancelled at {@code at}: the licence keeps working until {@code paidUntil}.
+     * Returns false, changing nothing, if a later subscription event was already applied (EventBridge
+     * does not keep order, and may deliver an event again hours later).
+     */
+    public boolean markCancelled(String licenceId, Instant paidUntil, Instant at) {
         try {
-            updateCancelled(licenceId, paidUntil);
+            dynamo.updateItem(r -> r.tableName(table).key(key(licenceId))
+                    .updateExpression("SET #s = :cancelled, paidUntil = :until, paidUntilEpoch = :epoch, updatedAt = :now, lastEventAt = :at")
+                    .conditionExpression("(attribute_not_exists(#s) OR #s <> :deactivated)"
+                            + " AND (attribute_not_exists(lastEventAt) OR lastEventAt <= :at)")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(
+                            ":cancelled", AttributeValue.fromS(Status.CANCELLED.name()),
+                            ":deactivated", AttributeValue.fromS(Status.DEACTIVATED.name()),
+                            ":until", AttributeValue.fromS(paidUntil.toString()),
+                            ":epoch", AttributeValue.fromN(Long.toString(paidUntil.getEpochSecond())),
+                            ":now", AttributeValue.fromS(clock.instant().toString()),
+                            ":at", AttributeValue.fromN(Long.toString(at.toEpochMilli())))));
+            return true;
         } catch (ConditionalCheckFailedException e) {
-            throw new JobConflictException("LICENCE_DEACTIVATED", jobIdFor(licenceId), "licence " + licenceId
-                    + " is already deactivated; a cancelled subscription cannot be scheduled for it again");
+            if (status(licenceId).filter(s -> s == Status.DEACTIVATED).isPresent()) {
+                throw new JobConflictException("LICENCE_DEACTIVATED", jobIdFor(licenceId), "licence " + licenceId
+                        + " is already deactivated; a cancelled subscription cannot be scheduled for it again");
+            }
+            return false;
         }
     }
 
-    private void updateCancelled(String licenceId, Instant paidUntil) {
-        dynamo.updateItem(r -> r.tableName(table).key(key(licenceId))
-                .updateExpression("SET #s = :cancelled, paidUntil = :until, paidUntilEpoch = :epoch, updatedAt = :now")
-                .conditionExpression("attribute_not_exists(#s) OR #s <> :deactivated")
-                .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(Map.of(
-                        ":cancelled", AttributeValue.fromS(Status.CANCELLED.name()),
-                        ":deactivated", AttributeValue.fromS(Status.DEACTIVATED.name()),
-                        ":until", AttributeValue.fromS(paidUntil.toString()),
-                        ":epoch", AttributeValue.fromN(Long.toString(paidUntil.getEpochSecond())),
-                        ":now", AttributeValue.fromS(clock.instant().toString()))));
-    }
-
-    /** The subscription was reactivated: the licence stays active and is no longer waiting for deactivation. */
-    public void markActive(String licenceId) {
-        dynamo.updateItem(r -> r.tableName(table).key(key(licenceId))
-                .updateExpression("SET #s = :active, updatedAt = :now REMOVE paidUntil, paidUntilEpoch")
-                .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(Map.of(
-                        ":active", AttributeValue.fromS(Status.ACTIVE.name()),
-                        ":now", AttributeValue.fromS(clock.instant().toString()))));
+    /** The subscription was reactivated at {@code at}; false, changing nothing, if a later event was already applied. */
+    public boolean markActive(String licenceId, Instant at) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(licenceId))
+                    .updateExpression("SET #s = :active, updatedAt = :now, lastEventAt = :at REMOVE paidUntil, paidUntilEpoch")
+                    .conditionExpression("attribute_not_exists(lastEventAt) OR lastEventAt <= :at")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(
+                            ":active", AttributeValue.fromS(Status.ACTIVE.name()),
+                            ":now", AttributeValue.fromS(clock.instant().toString()),
+                            ":at", AttributeValue.fromN(Long.toString(at.toEpochMilli())))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     /** Deactivates a licence due for it; the ledger record is finished in the same transaction. */

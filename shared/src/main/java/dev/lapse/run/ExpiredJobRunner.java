@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class ExpiredJobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExpiredJobRunner.class);
 
-    public enum Outcome { RAN, DUPLICATE, RETRY_SCHEDULED, DEAD_LETTERED, NOT_YET_DUE }
+    public enum Outcome { RAN, DUPLICATE, DEFERRED, RETRY_SCHEDULED, DEAD_LETTERED, NOT_YET_DUE }
 
     public record Result(Outcome outcome, String detail) {
     }
@@ -66,15 +66,26 @@ public final class ExpiredJobRunner {
                     Duration.between(now, job.dueAt()).toMillis(), job.dueAt());
             return new Result(Outcome.NOT_YET_DUE, "re-armed until " + job.dueAt());
         }
-        ExecutionLedger.Claim claim = ledger.claim(job.occurrenceId(), job.jobId(), job.attempt());
-        if (claim == ExecutionLedger.Claim.ALREADY_HANDLED) {
+        return runClaimed(job, trigger, ledger.claim(job));
+    }
+
+    /** Runs a job whose claim has been attempted already (the precise path claims as it takes the job). */
+    public Result runClaimed(Job job, String trigger, ExecutionLedger.ClaimResult claim) {
+        Instant now = clock.instant();
+        if (claim.claim() == ExecutionLedger.Claim.ALREADY_HANDLED) {
             LOG.info("job {} occurrence {} attempt {} already handled; duplicate delivery skipped",
                     job.jobId(), job.occurrenceId(), job.attempt());
             return new Result(Outcome.DUPLICATE, "already handled");
         }
-        if (claim == ExecutionLedger.Claim.IN_FLIGHT_ELSEWHERE) {
-            throw new TransientFailureException("job " + job.jobId() + " occurrence " + job.occurrenceId()
-                    + " is in flight in another invocation; retry after its lease");
+        if (claim.claim() == ExecutionLedger.Claim.IN_FLIGHT_ELSEWHERE) {
+            // Another invocation holds it. Come back when its lease ends: then it is done (and this is a
+            // duplicate) or its runner died (and this runs it). Nothing waits or blocks meanwhile.
+            Instant leaseEnd = Instant.ofEpochMilli(claim.leaseUntilMillis()).plusSeconds(1);
+            putBack(job.withAttempt(job.attempt(), leaseEnd.isAfter(job.dueAt()) ? leaseEnd : job.dueAt(), job.errors()),
+                    "in flight elsewhere");
+            LOG.info("job {} occurrence {} is in flight elsewhere; looked at again after its lease, at {}", job.jobId(),
+                    job.occurrenceId(), leaseEnd);
+            return new Result(Outcome.DEFERRED, "in flight elsewhere until " + leaseEnd);
         }
         JobAction.Result result;
         try {
@@ -87,12 +98,11 @@ public final class ExpiredJobRunner {
             }
             return failed(job, now, e);
         }
-        try {
-            if (!result.ledgerFinished()) {
-                ledger.finish(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DONE, result.outcome());
-            }
-        } catch (RuntimeException e) {
-            throw new TransientFailureException("job " + job.jobId() + " ran but its ledger record could not be finished: " + e, e);
+        if (!result.ledgerFinished()
+                && !ledger.finishPatiently(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DONE, result.outcome())) {
+            // The effect happened; handing the record back would run it again. The claim's lease ends by
+            // itself, and a later delivery can only repeat it if one arrives after that.
+            LOG.error("job {} ran but its ledger record could not be marked DONE", job.jobId());
         }
         LOG.info("job {} ({}) ran via {}: {}; due {}, fired {}, late {} ms, attempt {}", job.jobId(), job.type(), trigger,
                 result.outcome(), job.dueAt(), now, Duration.between(job.dueAt(), now).toMillis(), job.attempt());
@@ -103,29 +113,40 @@ public final class ExpiredJobRunner {
         List<Job.AttemptError> history = new ArrayList<>(job.errors());
         history.add(new Job.AttemptError(job.attempt(), now, describe(error)));
         RetryPolicy policy = policies.forJob(job);
-        try {
-            if (job.attempt() < policy.maxAttempts()) {
-                Duration delay = policy.delayAfter(job.attempt());
-                Job next = job.withAttempt(job.attempt() + 1, now.plus(delay), history);
+        if (job.attempt() < policy.maxAttempts()) {
+            Duration delay = policy.delayAfter(job.attempt());
+            Job next = job.withAttempt(job.attempt() + 1, now.plus(delay), history);
+            try {
                 putBack(next, "retry");
-                ledger.finish(job.occurrenceId(), job.attempt(), ExecutionLedger.State.RETRIED, describe(error));
-                LOG.warn("job {} attempt {}/{} failed: {}; retry at {} (in {} ms)", job.jobId(), job.attempt(),
-                        policy.maxAttempts(), describe(error), next.dueAt(), delay.toMillis());
-                return new Result(Outcome.RETRY_SCHEDULED, "attempt " + next.attempt() + " at " + next.dueAt());
+            } catch (RuntimeException bookkeeping) {
+                ledger.release(job.occurrenceId(), job.attempt());
+                throw new TransientFailureException("job " + job.jobId() + " failed (" + describe(error)
+                        + ") and could not be re-armed: " + bookkeeping, bookkeeping);
             }
-            Job last = job.withAttempt(job.attempt(), job.dueAt(), history);
-            String reason = "failed after " + job.attempt() + " attempt(s); last error: " + describe(error);
+            ledger.finishPatiently(job.occurrenceId(), job.attempt(), ExecutionLedger.State.RETRIED, describe(error));
+            LOG.warn("job {} attempt {}/{} failed: {}; retry at {} (in {} ms)", job.jobId(), job.attempt(),
+                    policy.maxAttempts(), describe(error), next.dueAt(), delay.toMillis());
+            return new Result(Outcome.RETRY_SCHEDULED, "attempt " + next.attempt() + " at " + next.dueAt());
+        }
+        Job last = job.withAttempt(job.attempt(), job.dueAt(), history);
+        String reason = "failed after " + job.attempt() + " attempt(s); last error: " + describe(error);
+        try {
             deadLetters.send(last, reason, now);
-            ObjectNode detail = DeadLetters.message(last, reason, now);
-            publisher.publish(EventPublisher.JOB_FAILED, detail);
-            ledger.finish(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DEAD_LETTERED, reason);
-            LOG.error("job {} dead-lettered: {}", job.jobId(), reason);
-            return new Result(Outcome.DEAD_LETTERED, reason);
         } catch (RuntimeException bookkeeping) {
             ledger.release(job.occurrenceId(), job.attempt());
             throw new TransientFailureException("job " + job.jobId() + " failed (" + describe(error)
-                    + ") and its failure could not be recorded: " + bookkeeping, bookkeeping);
+                    + ") and could not be dead-lettered: " + bookkeeping, bookkeeping);
         }
+        // From here the job is safe in the dead-letter queue: the rest is best effort, never a reason to run it again.
+        try {
+            ObjectNode detail = DeadLetters.message(last, reason, now);
+            publisher.publish(EventPublisher.JOB_FAILED, detail);
+        } catch (RuntimeException e) {
+            LOG.error("job {} dead-lettered, but its Job Failed event could not be published: {}", job.jobId(), e.toString());
+        }
+        ledger.finishPatiently(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DEAD_LETTERED, reason);
+        LOG.error("job {} dead-lettered: {}", job.jobId(), reason);
+        return new Result(Outcome.DEAD_LETTERED, reason);
     }
 
     /** Puts the job back in the table; a newer job under the same id wins and this one is dead-lettered. */
@@ -136,7 +157,7 @@ public final class ExpiredJobRunner {
         }
         Optional<Job> existing = store.get(job.jobId());
         if (existing.isPresent() && existing.get().occurrenceId().equals(job.occurrenceId())) {
-            return; // re-armed by an earlier delivery of this record
+            return; // this occurrence is already back, at this attempt or a later one
         }
         deadLetters.send(job, "could not be re-armed (" + why + "): job id " + job.jobId()
                 + " was scheduled again meanwhile, and the new job is kept", clock.instant());

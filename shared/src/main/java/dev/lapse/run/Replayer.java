@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Puts failed jobs back on schedule, as new occurrences (attempt 1) due now or at a given time:
@@ -51,9 +52,12 @@ public final class Replayer {
     private final Clock clock;
     private final String deadLetterQueueUrl;
     private final Optional<String> streamFailureQueueUrl;
+    private final boolean requireTtlIdentity;
 
     public Replayer(SqsClient sqs, Optional<DynamoDbStreamsClient> streams, JobStore store, Optional<ExecutionLedger> ledger,
-                    Optional<DueSoonQueue> dueSoon, Clock clock, String deadLetterQueueUrl, Optional<String> streamFailureQueueUrl) {
+                    Optional<DueSoonQueue> dueSoon, Clock clock, String deadLetterQueueUrl, Optional<String> streamFailureQueueUrl,
+                    boolean requireTtlIdentity) {
+        this.requireTtlIdentity = requireTtlIdentity;
         this.sqs = sqs;
         this.streams = streams;
         this.store = store;
@@ -94,10 +98,13 @@ public final class Replayer {
         ArrayNode replayed = answer.putArray("replayed");
         ArrayNode left = answer.putArray("left");
         Set<String> seen = new HashSet<>();
+        long started = clock.millis();
         while (replayed.size() < max) {
             List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .visibilityTimeout(30)).messages();
-            List<Message> fresh = messages.stream().filter(m -> seen.add(m.messageId())).toList();
+                    .visibilityTimeout(30).messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP)).messages();
+            // Only what was there when the replay started: a replayed job that fails again is not replayed in a loop.
+            List<Message> fresh = messages.stream().filter(m -> seen.add(m.messageId()))
+                    .filter(m -> sentBefore(m, started, queueUrl)).toList();
             if (fresh.isEmpty()) {
                 messages.forEach(m -> release(queueUrl, m));
                 break;
@@ -113,7 +120,10 @@ public final class Replayer {
                     }
                     List<String> refused = new ArrayList<>();
                     for (Job job : wanted) {
-                        Job fresh1 = new Job(job.jobId(), job.type(), job.payload(), due, "replay:" + due, UUID.randomUUID().toString(), 1,
+                        // The same message replayed twice is the same occurrence, which the ledger runs once.
+                        String occurrence = UUID.nameUUIDFromBytes(("replay:" + m.messageId() + ":" + job.jobId() + ":" + job.occurrenceId())
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+                        Job fresh1 = new Job(job.jobId(), job.type(), job.payload(), due, "replay:" + due, occurrence, 1,
                                 job.retryPolicy(), List.of(), clock.instant(), "replay");
                         if (store.rearm(fresh1)) {
                             dueSoon.ifPresent(q -> q.offer(fresh1));
@@ -137,6 +147,15 @@ public final class Replayer {
             }
         }
         return answer;
+    }
+
+    private boolean sentBefore(Message m, long started, String queueUrl) {
+        String sent = m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+        if (sent == null || Long.parseLong(sent) < started) {
+            return true;
+        }
+        release(queueUrl, m);
+        return false;
     }
 
     private void release(String queueUrl, Message m) {
@@ -184,7 +203,7 @@ public final class Replayer {
                 if (seq.compareTo(end) > 0) {
                     return jobs;
                 }
-                if (record.eventName() == OperationType.REMOVE && record.dynamodb().hasOldImage()) {
+                if (record.eventName() == OperationType.REMOVE && record.dynamodb().hasOldImage() && isTtlDeletion(record)) {
                     try {
                         Job job = JobItems.fromItem(new HashMap<String, AttributeValue>(record.dynamodb().oldImage()));
                         ExecutionLedger.State state = ledger.map(l -> l.state(job.occurrenceId())).orElse(null);
@@ -204,6 +223,23 @@ public final class Replayer {
                     + " (stream records are kept 24 hours)");
         }
         return jobs;
+    }
+
+    /**
+     * The same test as the stream's filter and handler: a cancel, an operator's delete or the precise
+     * path's take sits in the same range of the stream and must not come back.
+     */
+    private boolean isTtlDeletion(Record record) {
+        var identity = record.userIdentity();
+        if (identity != null && "Service".equals(identity.type()) && "dynamodb.amazonaws.com".equals(identity.principalId())) {
+            return true;
+        }
+        if (requireTtlIdentity) {
+            return false;
+        }
+        AttributeValue ttl = record.dynamodb().oldImage().get(JobItems.TTL);
+        Instant deleted = record.dynamodb().approximateCreationDateTime();
+        return ttl != null && ttl.n() != null && deleted != null && Long.parseLong(ttl.n()) <= deleted.getEpochSecond();
     }
 
     Map<String, String> queues() {

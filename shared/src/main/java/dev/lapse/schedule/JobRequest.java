@@ -30,9 +30,10 @@ public sealed interface JobRequest {
     record RescheduleJob(String jobId, Due due, String requestedBy) implements JobRequest {
     }
 
-    record SubscriptionCancelled(String licenceId, Instant paidUntil, String requestedBy) implements JobRequest {
+    /** {@code at}: when the subscription event happened (EventBridge {@code time}), so an older event never overrides a newer one. */
+    record SubscriptionCancelled(String licenceId, Instant paidUntil, Instant at, String requestedBy) implements JobRequest {
     }
 
-    record SubscriptionReactivated(String licenceId, String requestedBy) implements JobRequest {
+    record SubscriptionReactivated(String licenceId, Instant at, String requestedBy) implements JobRequest {
     }
 }

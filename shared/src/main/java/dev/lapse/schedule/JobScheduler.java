@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class JobScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
 
-    public enum Outcome { SCHEDULED, UNCHANGED, CANCELLED, NOT_FOUND, RESCHEDULED }
+    public enum Outcome { SCHEDULED, UNCHANGED, CANCELLED, NOT_FOUND, RESCHEDULED, STALE }
 
     /** What a request did, and the job it concerns (absent when there is none). */
     public record Result(Outcome outcome, Optional<Job> job) {
@@ -29,18 +28,12 @@ public final class JobScheduler {
     private final PaidLicenses licences;
     private final Optional<DueSoonQueue> dueSoon;
     private final Clock clock;
-    private final Supplier<String> ids;
 
     public JobScheduler(JobStore store, PaidLicenses licences, Optional<DueSoonQueue> dueSoon, Clock clock) {
-        this(store, licences, dueSoon, clock, () -> UUID.randomUUID().toString());
-    }
-
-    public JobScheduler(JobStore store, PaidLicenses licences, Optional<DueSoonQueue> dueSoon, Clock clock, Supplier<String> ids) {
         this.store = store;
         this.licences = licences;
         this.dueSoon = dueSoon;
         this.clock = clock;
-        this.ids = ids;
     }
 
     public Result handle(JobRequest request) {
@@ -59,7 +52,8 @@ public final class JobScheduler {
     }
 
     private Result schedule(JobRequest.ScheduleJob s) {
-        Job job = new Job(s.jobId(), s.type(), s.payload(), s.due().at(), s.due().spec(), ids.get(), 1, s.retry(),
+        Job job = new Job(s.jobId(), s.type(), s.payload(), s.due().at(), s.due().spec(),
+                occurrenceOf(s.jobId(), s.type(), s.payload(), s.due().spec(), String.valueOf(s.retry())), 1, s.retry(),
                 List.of(), clock.instant(), s.requestedBy());
         JobStore.Created created = store.create(job);
         if (!created.written()) {
@@ -78,7 +72,7 @@ public final class JobScheduler {
     }
 
     private Result reschedule(JobRequest.RescheduleJob r) {
-        Job moved = store.reschedule(r.jobId(), r.due().at(), r.due().spec(), ids.get());
+        Job moved = store.reschedule(r.jobId(), r.due().at(), r.due().spec(), previous -> occurrenceOf(r.jobId(), previous, r.due().spec()));
         offerDueSoon(moved);
         LOG.info("job {} rescheduled to {}", moved.jobId(), moved.dueAt());
         return new Result(Outcome.RESCHEDULED, Optional.of(moved));
@@ -86,7 +80,10 @@ public final class JobScheduler {
 
     /** Marks the licence first, so a job can never run against a licence not marked for deactivation. */
     private Result subscriptionCancelled(JobRequest.SubscriptionCancelled s) {
-        licences.markCancelled(s.licenceId(), s.paidUntil());
+        if (!licences.markCancelled(s.licenceId(), s.paidUntil(), s.at())) {
+            LOG.info("Subscription Cancelled for {} at {} is older than the last event applied; ignored", s.licenceId(), s.at());
+            return new Result(Outcome.STALE, Optional.empty());
+        }
         ObjectNode payload = Json.object().put(PaidLicenses.KEY, s.licenceId());
         String jobId = PaidLicenses.jobIdFor(s.licenceId());
         JobRequest.Due due = new JobRequest.Due(s.paidUntil(), s.paidUntil().toString());
@@ -100,8 +97,19 @@ public final class JobScheduler {
     }
 
     private Result subscriptionReactivated(JobRequest.SubscriptionReactivated r) {
-        licences.markActive(r.licenceId());
+        if (!licences.markActive(r.licenceId(), r.at())) {
+            LOG.info("Subscription Reactivated for {} at {} is older than the last event applied; ignored", r.licenceId(), r.at());
+            return new Result(Outcome.STALE, Optional.empty());
+        }
         return cancel(PaidLicenses.jobIdFor(r.licenceId()));
+    }
+
+    /**
+     * An occurrence id derived from the request, so a request delivered again after its job ran is
+     * the same occurrence, which the ledger does not run twice.
+     */
+    static String occurrenceOf(String... parts) {
+        return UUID.nameUUIDFromBytes(String.join("\u0000", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     private void offerDueSoon(Job job) {

@@ -6,7 +6,10 @@ import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
 import dev.lapse.licence.PaidLicenses;
+import dev.lapse.action.TransientFailureException;
+import dev.lapse.run.DueSoonQueue;
 import dev.lapse.run.ExpiredJobRunner;
+import dev.lapse.store.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,14 +33,21 @@ public final class RecurringJobs {
     public static final String RECONCILE = "licence.reconcile";
     private static final Logger LOG = LoggerFactory.getLogger(RecurringJobs.class);
 
+    private static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
+
     private final PaidLicenses licences;
     private final ExpiredJobRunner runner;
+    private final JobStore store;
+    private final Optional<DueSoonQueue> dueSoon;
     private final Duration grace;
     private final Clock clock;
 
-    public RecurringJobs(PaidLicenses licences, ExpiredJobRunner runner, Duration grace, Clock clock) {
+    public RecurringJobs(PaidLicenses licences, ExpiredJobRunner runner, JobStore store, Optional<DueSoonQueue> dueSoon,
+                         Duration grace, Clock clock) {
         this.licences = licences;
         this.runner = runner;
+        this.store = store;
+        this.dueSoon = dueSoon;
         this.grace = grace;
         this.clock = clock;
     }
@@ -67,7 +77,18 @@ public final class RecurringJobs {
         String occurrence = "recurring:" + scheduleName + ":" + scheduled;
         Job job = new Job(occurrence, type, payload.isObject() ? Json.write(payload) : "{}", scheduled, scheduled.toString(),
                 occurrence, 1, Optional.empty(), List.of(), clock.instant(), "schedule:" + scheduleName);
-        ExpiredJobRunner.Result result = runner.run(job, "schedule");
+        ExpiredJobRunner.Result result;
+        try {
+            result = runner.run(job, "schedule");
+        } catch (TransientFailureException e) {
+            // The scheduler will not call again for this firing: keep it as a one-time job, tried again shortly.
+            Job later = job.withAttempt(job.attempt(), clock.instant().plus(TRANSIENT_RETRY), job.errors());
+            if (store.rearm(later)) {
+                dueSoon.ifPresent(q -> q.offer(later));
+            }
+            LOG.warn("recurring job {} hit a transient failure ({}); re-armed for {}", job.jobId(), e.getMessage(), later.dueAt());
+            return answer.put("outcome", "RETRY_SCHEDULED").put("detail", e.getMessage()).put("jobId", job.jobId());
+        }
         answer.put("outcome", result.outcome().name()).put("detail", result.detail()).put("jobId", job.jobId());
         return answer;
     }

@@ -97,11 +97,11 @@ public final class RequestParser {
                 allowOnly(detail, Set.of("licenceId", "paidUntil"));
                 String licenceId = id(detail, "licenceId", MAX_LICENCE_ID_LENGTH);
                 Instant paidUntil = instant(detail, "paidUntil");
-                yield new JobRequest.SubscriptionCancelled(licenceId, paidUntil, requestedBy);
+                yield new JobRequest.SubscriptionCancelled(licenceId, paidUntil, base, requestedBy);
             }
             case JobRequest.SUBSCRIPTION_REACTIVATED -> {
                 allowOnly(detail, Set.of("licenceId"));
-                yield new JobRequest.SubscriptionReactivated(id(detail, "licenceId", MAX_LICENCE_ID_LENGTH), requestedBy);
+                yield new JobRequest.SubscriptionReactivated(id(detail, "licenceId", MAX_LICENCE_ID_LENGTH), base, requestedBy);
             }
             default -> throw new InvalidRequestException("detail-type", "is \"" + printable(detailType) + "\"", "one of " + TYPES);
         };
@@ -220,7 +220,15 @@ public final class RequestParser {
         if (delay.isNegative() || delay.compareTo(MAX_HORIZON) > 0) {
             throw new InvalidRequestException("detail.delay", "is " + text + ", out of bounds", DELAY_ACCEPTED);
         }
-        return new JobRequest.Due(base.plus(delay), "delay:" + delay + "@" + base);
+        Instant due;
+        try {
+            due = base.plus(delay);
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            throw new InvalidRequestException("time", "is " + base + ", too far from now to count a delay from",
+                    "the event's own time, within " + MAX_PAST.toHours() + " hours of now");
+        }
+        checkBounds(due, "detail.delay", "counted from the event time " + base, DELAY_ACCEPTED);
+        return new JobRequest.Due(due, "delay:" + delay + "@" + base);
     }
 
     private Instant instant(JsonNode detail, String name) {
@@ -232,16 +240,21 @@ public final class RequestParser {
             throw new InvalidRequestException("detail." + name, "is \"" + printable(text) + "\", not an ISO-8601 instant",
                     INSTANT_ACCEPTED);
         }
+        checkBounds(at, "detail." + name, "", INSTANT_ACCEPTED);
+        return at;
+    }
+
+    private void checkBounds(Instant at, String field, String context, String accepted) {
         Instant now = clock.instant();
+        String when = context.isEmpty() ? "" : " (" + context + ")";
         if (at.isBefore(now.minus(MAX_PAST))) {
-            throw new InvalidRequestException("detail." + name, "is " + at + ", more than " + MAX_PAST.toHours()
-                    + " hours in the past", INSTANT_ACCEPTED);
+            throw new InvalidRequestException(field, "gives " + at + when + ", more than " + MAX_PAST.toHours()
+                    + " hours in the past", accepted);
         }
         if (at.isAfter(now.plus(MAX_HORIZON))) {
-            throw new InvalidRequestException("detail." + name, "is " + at + ", more than " + MAX_HORIZON.toDays()
-                    + " days ahead", INSTANT_ACCEPTED);
+            throw new InvalidRequestException(field, "gives " + at + when + ", more than " + MAX_HORIZON.toDays()
+                    + " days ahead", accepted);
         }
-        return at;
     }
 
     private static Optional<RetryPolicy> retry(JsonNode detail) {

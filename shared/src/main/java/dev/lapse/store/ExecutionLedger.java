@@ -1,5 +1,6 @@
 package dev.lapse.store;
 
+import dev.lapse.job.Job;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -46,38 +48,79 @@ public final class ExecutionLedger {
         return table;
     }
 
-    public Claim claim(String occurrenceId, String jobId, int attempt) {
+    /** The outcome of a claim; {@code leaseUntilMillis} is when a claim held elsewhere may be taken over. */
+    public record ClaimResult(Claim claim, long leaseUntilMillis) {
+    }
+
+    /**
+     * Claims one attempt of an occurrence. The record keeps a copy of the job, so a job that exists
+     * nowhere else (taken out of the Jobs table by the precise path) can be recovered after a crash.
+     */
+    public ClaimResult claim(Job job) {
+        Put put = claimPut(job);
+        try {
+            dynamo.putItem(r -> r.tableName(put.tableName()).item(put.item())
+                    .conditionExpression(put.conditionExpression())
+                    .expressionAttributeNames(put.expressionAttributeNames())
+                    .expressionAttributeValues(put.expressionAttributeValues())
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new ClaimResult(Claim.CLAIMED, Long.parseLong(put.item().get("leaseUntil").n()));
+        } catch (ConditionalCheckFailedException e) {
+            return refused(e.hasItem() ? e.item() : Map.of(), job.attempt());
+        }
+    }
+
+    /** Why a claim was refused, from the record that refused it. */
+    public static ClaimResult refused(Map<String, AttributeValue> old, int attempt) {
+        if (old != null && old.containsKey("state") && State.IN_FLIGHT.name().equals(old.get("state").s())
+                && Long.parseLong(old.get("attempt").n()) <= attempt) {
+            return new ClaimResult(Claim.IN_FLIGHT_ELSEWHERE, Long.parseLong(old.get("leaseUntil").n()));
+        }
+        return new ClaimResult(Claim.ALREADY_HANDLED, 0);
+    }
+
+    /** The conditional put of a claim, for use on its own or in a transaction. */
+    public Put claimPut(Job job) {
         long now = clock.millis();
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(KEY, AttributeValue.fromS(occurrenceId));
-        item.put("jobId", AttributeValue.fromS(jobId));
-        item.put("attempt", n(attempt));
+        item.put(KEY, AttributeValue.fromS(job.occurrenceId()));
+        item.put("jobId", AttributeValue.fromS(job.jobId()));
+        item.put("attempt", n(job.attempt()));
         item.put("state", AttributeValue.fromS(State.IN_FLIGHT.name()));
         item.put("leaseUntil", n(now + lease.toMillis()));
         item.put("claimedAt", n(now));
+        item.put("job", AttributeValue.fromM(JobItems.toItem(job)));
         item.put(EXPIRES_AT, n(now / 1000 + retention.toSeconds()));
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#k)"
-                            + " OR (#s = :released AND #a <= :attempt)"
-                            + " OR (#s = :retried AND #a < :attempt)"
-                            + " OR (#s = :inflight AND #l < :now AND #a <= :attempt)")
-                    .expressionAttributeNames(Map.of("#k", KEY, "#s", "state", "#a", "attempt", "#l", "leaseUntil"))
-                    .expressionAttributeValues(Map.of(
-                            ":released", AttributeValue.fromS(State.RELEASED.name()),
-                            ":retried", AttributeValue.fromS(State.RETRIED.name()),
-                            ":inflight", AttributeValue.fromS(State.IN_FLIGHT.name()),
-                            ":attempt", n(attempt),
-                            ":now", n(now)))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return Claim.CLAIMED;
-        } catch (ConditionalCheckFailedException e) {
-            if (e.hasItem() && State.IN_FLIGHT.name().equals(e.item().get("state").s())
-                    && Long.parseLong(e.item().get("attempt").n()) <= attempt) {
-                return Claim.IN_FLIGHT_ELSEWHERE;
-            }
-            return Claim.ALREADY_HANDLED;
+        return Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(#k)"
+                        + " OR (#s = :released AND #a <= :attempt)"
+                        + " OR (#s = :retried AND #a < :attempt)"
+                        + " OR (#s = :inflight AND #l < :now AND #a <= :attempt)")
+                .expressionAttributeNames(Map.of("#k", KEY, "#s", "state", "#a", "attempt", "#l", "leaseUntil"))
+                .expressionAttributeValues(Map.of(
+                        ":released", AttributeValue.fromS(State.RELEASED.name()),
+                        ":retried", AttributeValue.fromS(State.RETRIED.name()),
+                        ":inflight", AttributeValue.fromS(State.IN_FLIGHT.name()),
+                        ":attempt", n(job.attempt()),
+                        ":now", n(now)))
+                .build();
+    }
+
+    /**
+     * The job of an occurrence whose claim was given back or whose runner died (lease over): the
+     * copy kept in the claim, to run again. Empty while it is in flight, once it is finished, or if
+     * it was never claimed.
+     */
+    public java.util.Optional<Job> recoverable(String occurrenceId) {
+        var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of(KEY, AttributeValue.fromS(occurrenceId)))).item();
+        if (item == null || !item.containsKey("job") || !item.containsKey("state")) {
+            return java.util.Optional.empty();
         }
+        State state = State.valueOf(item.get("state").s());
+        boolean leaseOver = state == State.IN_FLIGHT && Long.parseLong(item.get("leaseUntil").n()) < clock.millis();
+        return state == State.RELEASED || leaseOver ? java.util.Optional.of(JobItems.fromItem(item.get("job").m()))
+                : java.util.Optional.empty();
     }
 
     /** Ends a claim in {@code state}; the write checks the claim is still ours (same attempt, in flight). */
@@ -109,6 +152,26 @@ public final class ExecutionLedger {
         } catch (RuntimeException ignored) {
             // The lease runs out by itself; releasing early only saves time.
         }
+    }
+
+    /** Finishes a claim, trying a few times; false if it could not (the lease then runs out by itself). */
+    public boolean finishPatiently(String occurrenceId, int attempt, State state, String outcome) {
+        for (int tryNo = 1; tryNo <= 3; tryNo++) {
+            try {
+                finish(occurrenceId, attempt, state, outcome);
+                return true;
+            } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
+                return false; // the claim is no longer ours in flight: nothing to finish
+            } catch (RuntimeException e) {
+                try {
+                    Thread.sleep(100L * tryNo);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     /** The state of an occurrence, or null if it was never claimed. */

@@ -31,8 +31,8 @@ public final class JobItems {
     static final String DUE_EPOCH_MS = "dueEpochMs";
     static final String DUE_MINUTE = "dueMinute";
     static final String DUE_SPEC = "dueSpec";
-    static final String OCCURRENCE = "occurrenceId";
-    static final String ATTEMPT = "attempt";
+    public static final String OCCURRENCE = "occurrenceId";
+    public static final String ATTEMPT = "attempt";
     static final String RETRY = "retry";
     static final String ERRORS = "errors";
     static final String SCHEDULED_AT = "scheduledAt";

@@ -11,7 +11,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Pending jobs in the Jobs table. Every write is conditional, so concurrent requests cannot lose one another. */
 public final class JobStore {
@@ -53,15 +57,63 @@ public final class JobStore {
         }
     }
 
-    /** Puts a job back for another attempt; false if a new job with the same id was scheduled meanwhile. */
+    /**
+     * Puts a job back for another attempt. It replaces an item of the same occurrence at an earlier
+     * attempt (a deferred copy), never another job; false if a different job under the same id, or
+     * this occurrence at the same or a later attempt, is there.
+     */
     public boolean rearm(Job job) {
         try {
             dynamo.putItem(r -> r.tableName(table).item(JobItems.toItem(job))
-                    .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID)));
+                    .conditionExpression("attribute_not_exists(#id) OR (#o = :o AND #a < :a)")
+                    .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID, "#o", JobItems.OCCURRENCE, "#a", JobItems.ATTEMPT))
+                    .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(job.occurrenceId()),
+                            ":a", AttributeValue.fromN(Integer.toString(job.attempt())))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
+        }
+    }
+
+    /** What {@link #takeAndClaim} found. */
+    public record Taken(Optional<Job> job, ExecutionLedger.ClaimResult claim) {
+    }
+
+    /**
+     * The precise path: takes a due job out of the table and claims it in the ledger in one
+     * transaction, so the job is never out of both (a crash after this leaves it recoverable from the
+     * claim). Empty if the item is gone or holds another occurrence (cancelled, rescheduled, run by TTL).
+     */
+    public Taken takeAndClaim(String jobId, String occurrenceId, ExecutionLedger ledger) {
+        Optional<Job> current = get(jobId).filter(j -> j.occurrenceId().equals(occurrenceId));
+        if (current.isEmpty()) {
+            return new Taken(Optional.empty(), null);
+        }
+        Job job = current.get();
+        var claim = ledger.claimPut(job);
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(jobId))
+                            .conditionExpression("#o = :o AND #a = :a")
+                            .expressionAttributeNames(Map.of("#o", JobItems.OCCURRENCE, "#a", JobItems.ATTEMPT))
+                            .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(occurrenceId),
+                                    ":a", AttributeValue.fromN(Integer.toString(job.attempt()))))
+                            .build()).build(),
+                    TransactWriteItem.builder().put(claim.toBuilder()
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build()));
+            return new Taken(Optional.of(job), new ExecutionLedger.ClaimResult(ExecutionLedger.Claim.CLAIMED,
+                    Long.parseLong(claim.item().get("leaseUntil").n())));
+        } catch (TransactionCanceledException e) {
+            var reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.<CancellationReason>of();
+            if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())
+                    && !"ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                // The item is still there, but this attempt is claimed elsewhere.
+                return new Taken(Optional.of(job), ExecutionLedger.refused(reasons.get(1).item(), job.attempt()));
+            }
+            if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                return new Taken(Optional.empty(), null);
+            }
+            throw e;
         }
     }
 
@@ -78,24 +130,10 @@ public final class JobStore {
         }
     }
 
-    /** Takes a due job out of the table to run it now, if it is still this occurrence. */
-    public Optional<Job> take(String jobId, String occurrenceId) {
-        try {
-            var response = dynamo.deleteItem(r -> r.tableName(table).key(key(jobId))
-                    .conditionExpression("#o = :o")
-                    .expressionAttributeNames(Map.of("#o", JobItems.OCCURRENCE))
-                    .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(occurrenceId)))
-                    .returnValues(ReturnValue.ALL_OLD));
-            return Optional.of(JobItems.fromItem(response.attributes()));
-        } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
-        }
-    }
-
     /** Moves a pending job to a new due time as a new occurrence (attempts and errors reset). */
-    public Job reschedule(String jobId, Instant dueAt, String dueSpec, String occurrenceId) {
+    public Job reschedule(String jobId, Instant dueAt, String dueSpec, java.util.function.UnaryOperator<String> nextOccurrence) {
         Job current = get(jobId).orElseThrow(() -> notPending(jobId));
-        Job moved = current.rescheduled(dueAt, dueSpec, occurrenceId);
+        Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()));
         Map<String, AttributeValue> item = JobItems.toItem(moved);
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":old", AttributeValue.fromS(current.occurrenceId()));

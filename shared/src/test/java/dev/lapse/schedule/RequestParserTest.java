@@ -124,6 +124,11 @@ class RequestParserTest {
                         "{\"detail-type\": \"Subscription Cancelled\", \"detail\": {\"licenceId\": \"L-1\"}}", "detail.paidUntil"),
                 Arguments.of("licenceId too long", "{\"detail-type\": \"Subscription Reactivated\", \"detail\": {\"licenceId\": \""
                         + "L".repeat(101) + "\"}}", "detail.licenceId"),
+                Arguments.of("event time at the end of time", "{\"detail-type\": \"Schedule Job\", \"time\": \"+999999999-12-31T23:59:59Z\","
+                        + " \"detail\": {\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"P1825D\"}}", "time"),
+                Arguments.of("an old event time that puts the delay out of bounds", "{\"detail-type\": \"Schedule Job\","
+                        + " \"time\": \"2000-01-01T00:00:00Z\", \"detail\": {\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\"}}",
+                        "detail.delay"),
                 Arguments.of("event time unparseable", "{\"detail-type\": \"Schedule Job\", \"time\": \"yesterday\", \"detail\": {" + ok + "}}", "time"));
     }
 

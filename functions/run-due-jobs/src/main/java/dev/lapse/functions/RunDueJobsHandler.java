@@ -5,9 +5,11 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.lapse.Lapse;
-import dev.lapse.run.DeadLetters;
 import dev.lapse.run.DueSoonQueue;
 import dev.lapse.run.ExpiredJobRunner;
+import dev.lapse.action.TransientFailureException;
+import dev.lapse.job.Job;
+import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -25,9 +27,12 @@ import org.slf4j.LoggerFactory;
 public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(RunDueJobsHandler.class);
 
+    static final String TRIGGER = "due-jobs-queue";
+    static final long TRANSIENT_RETRY_SECONDS = 30;
+
     private final JobStore store;
+    private final ExecutionLedger ledger;
     private final ExpiredJobRunner runner;
-    private final DeadLetters deadLetters;
     private final Optional<DueSoonQueue> dueSoon;
     private final Clock clock;
 
@@ -37,8 +42,8 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
 
     public RunDueJobsHandler(Lapse lapse) {
         this.store = lapse.store();
+        this.ledger = lapse.ledger();
         this.runner = lapse.runner();
-        this.deadLetters = lapse.deadLetters();
         this.dueSoon = lapse.dueSoon();
         this.clock = lapse.clock();
     }
@@ -72,26 +77,42 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
             LOG.warn("job {} arrived before its due time {}; sent again for the remaining delay", pointer.jobId(), pointer.dueAt());
             return;
         }
-        var taken = store.take(pointer.jobId(), pointer.occurrenceId());
-        if (taken.isEmpty()) {
-            LOG.info("job {} occurrence {} is no longer pending (cancelled, rescheduled or run by TTL)", pointer.jobId(),
-                    pointer.occurrenceId());
+        JobStore.Taken taken = store.takeAndClaim(pointer.jobId(), pointer.occurrenceId(), ledger);
+        if (taken.job().isEmpty()) {
+            Optional<Job> recovered = ledger.recoverable(pointer.occurrenceId());
+            if (recovered.isPresent()) {
+                // Taken by an invocation that died or gave it back: the claim kept a copy; run that.
+                LOG.warn("job {} occurrence {} recovered from its claim", pointer.jobId(), pointer.occurrenceId());
+                runOrPutBack(recovered.get(), () -> runner.run(recovered.get(), TRIGGER));
+            } else if (ledger.state(pointer.occurrenceId()) == ExecutionLedger.State.IN_FLIGHT) {
+                throw new IllegalStateException("job " + pointer.jobId() + " is in flight in another invocation; look again later");
+            } else {
+                LOG.info("job {} occurrence {} is no longer pending (cancelled, rescheduled or run by TTL)", pointer.jobId(),
+                        pointer.occurrenceId());
+            }
             return;
         }
-        var job = taken.get();
+        Job job = taken.job().get();
+        runOrPutBack(job, () -> runner.runClaimed(job, TRIGGER, taken.claim()));
+    }
+
+    /**
+     * Runs; on a transient failure the claim has been given back and the job exists only in it, so it
+     * goes back into the Jobs table for another try in {@value #TRANSIENT_RETRY_SECONDS} s (TTL and this
+     * path both see it again). If even that fails, the message is retried and the claim's copy recovered.
+     */
+    private void runOrPutBack(Job job, Runnable run) {
         try {
-            runner.run(job, "due-jobs-queue");
+            run.run();
         } catch (RuntimeException e) {
-            // The job is out of the table and only this invocation holds it: put it back before failing.
-            try {
-                if (store.rearm(job)) {
-                    dueSoon.ifPresent(q -> q.offer(job));
-                }
-                LOG.warn("job {} hit a transient failure and was put back: {}", job.jobId(), e.toString());
-            } catch (RuntimeException putBack) {
-                deadLetters.send(job, "transient failure (" + e + ") and could not be put back: " + putBack, clock.instant());
-                LOG.error("job {} could not be put back, dead-lettered: {}", job.jobId(), putBack.toString());
+            if (!TransientFailureException.isTransient(e)) {
+                throw e;
             }
+            Job later = job.withAttempt(job.attempt(), clock.instant().plusSeconds(TRANSIENT_RETRY_SECONDS), job.errors());
+            if (store.rearm(later)) {
+                dueSoon.ifPresent(q -> q.offer(later));
+            }
+            LOG.warn("job {} hit a transient failure ({}); put back for {}", job.jobId(), e.getMessage(), later.dueAt());
         }
     }
 }

@@ -32,6 +32,11 @@ class DeploymentPlanTest {
     /** What LocalStack would have answered, in predictable form: queue URLs and ARNs from names. */
     private static DeployedResources deployed(DeploymentPlan plan) {
         DeployedResources deployed = new DeployedResources();
+        plan.template().resources().forEach((id, r) -> {
+            if ("AWS::Events::EventBus".equals(r.get("Type"))) {
+                deployed.bus(id, plan.busName(id, deployed));
+            }
+        });
         for (var table : plan.tables(deployed)) {
             String name = table.create().tableName();
             String arn = "arn:aws:dynamodb:us-east-1:000000000000:table/" + name;
