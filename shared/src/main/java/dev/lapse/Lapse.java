@@ -35,6 +35,7 @@ public final class Lapse {
     /** Settings, read from the functions' environment variables (see template.yaml). */
     public record Settings(String jobsTable, String executionsTable, String licencesTable, String eventBus,
                            String deadLetterQueueUrl, Optional<String> dueJobsQueueUrl, Optional<String> streamFailureQueueUrl,
+                           Optional<String> dueJobsRedriveQueueUrl,
                            RetryPolicies retryPolicies,
                            Duration lease, Duration ledgerRetention, Duration reconcileGrace,
                            boolean requireTtlIdentity) {
@@ -48,6 +49,7 @@ public final class Lapse {
                     required(env, "DEAD_LETTER_QUEUE_URL"),
                     Optional.ofNullable(env.get("DUE_JOBS_QUEUE_URL")).filter(s -> !s.isBlank()),
                     Optional.ofNullable(env.get("STREAM_FAILURE_QUEUE_URL")).filter(s -> !s.isBlank()),
+                    Optional.ofNullable(env.get("DUE_JOBS_REDRIVE_QUEUE_URL")).filter(s -> !s.isBlank()),
                     RetryPolicies.parse(env.get("RETRY_POLICIES")),
                     Duration.ofSeconds(Long.parseLong(env.getOrDefault("LEASE_SECONDS", "120"))),
                     Duration.ofDays(Long.parseLong(env.getOrDefault("LEDGER_RETENTION_DAYS", "7"))),
@@ -99,7 +101,7 @@ public final class Lapse {
         this.runner = new ExpiredJobRunner(store, ledger, actions, settings.retryPolicies(), deadLetters, publisher, dueSoon, clock);
         this.parser = new RequestParser(clock);
         this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueSoon, clock, settings.deadLetterQueueUrl(),
-                settings.streamFailureQueueUrl(), settings.requireTtlIdentity());
+                settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
         this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher);
         this.recurring = new RecurringJobs(licences, runner, store, dueSoon, settings.reconcileGrace(), clock);
     }

@@ -90,4 +90,28 @@ class PrecisePathIT extends ScenarioSuite {
         Scenarios.sleep(500);
         assertThat(steps.jobDue(jobId)).as("a later redelivery does not run it again").hasSize(1);
     }
+
+    @Test
+    void aDueJobsMessageSqsGaveUpOnIsReplayedFromItsClaim() {
+        String jobId = unique("redriven");
+        Instant due = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var runtime = ((LocalRuntimeEnvironment) env).runtime();
+        var lapse = runtime.lapse("RunDueJobsFunction");
+        var job = new dev.lapse.job.Job(jobId, "invoice.remind", "{}", due, due.toString(), unique("occ"), 1,
+                java.util.Optional.empty(), java.util.List.of(), due, "test");
+        lapse.store().create(job);
+        // Taken, then given back after a transient failure that also kept it from going back into the table ...
+        lapse.store().takeAndClaim(jobId, job.occurrenceId(), lapse.ledger());
+        lapse.ledger().release(job.occurrenceId(), 1);
+        // ... until SQS moved its message to the redrive queue.
+        String pointer = Json.write(Json.object().put("jobId", jobId).put("occurrenceId", job.occurrenceId()).put("dueAt", due.toString()));
+        env.sqs().sendMessage(r -> r.queueUrl(runtime.queueUrl("DueJobsRedriveQueue")).messageBody(pointer));
+
+        JsonNode replay = steps.invoke("ReplayDeadLettersFunction", Json.write(Json.object().put("source", "due-jobs-redrive")));
+
+        assertThat(replay.path("replayed")).extracting(JsonNode::asText).containsExactly(jobId);
+        await("the redriven job ran", Duration.ofSeconds(10), () -> steps.jobDue(jobId).size() == 1);
+        JsonNode again = steps.invoke("ReplayDeadLettersFunction", Json.write(Json.object().put("source", "due-jobs-redrive")));
+        assertThat(again.path("replayed")).isEmpty();
+    }
 }

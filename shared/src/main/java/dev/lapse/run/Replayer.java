@@ -43,6 +43,7 @@ public final class Replayer {
     private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String STREAM_FAILURES = "stream-failures";
+    public static final String DUE_JOBS_REDRIVE = "due-jobs-redrive";
 
     private final SqsClient sqs;
     private final Optional<DynamoDbStreamsClient> streams;
@@ -52,11 +53,13 @@ public final class Replayer {
     private final Clock clock;
     private final String deadLetterQueueUrl;
     private final Optional<String> streamFailureQueueUrl;
+    private final Optional<String> dueJobsRedriveQueueUrl;
     private final boolean requireTtlIdentity;
 
     public Replayer(SqsClient sqs, Optional<DynamoDbStreamsClient> streams, JobStore store, Optional<ExecutionLedger> ledger,
                     Optional<DueSoonQueue> dueSoon, Clock clock, String deadLetterQueueUrl, Optional<String> streamFailureQueueUrl,
-                    boolean requireTtlIdentity) {
+                    Optional<String> dueJobsRedriveQueueUrl, boolean requireTtlIdentity) {
+        this.dueJobsRedriveQueueUrl = dueJobsRedriveQueueUrl;
         this.requireTtlIdentity = requireTtlIdentity;
         this.sqs = sqs;
         this.streams = streams;
@@ -92,7 +95,10 @@ public final class Replayer {
             case DEAD_LETTERS -> deadLetterQueueUrl;
             case STREAM_FAILURES -> streamFailureQueueUrl.orElseThrow(() ->
                     new InvalidRequestException("source", "is stream-failures but STREAM_FAILURE_QUEUE_URL is not set", "dead-letters"));
-            default -> throw new InvalidRequestException("source", "is \"" + source + "\"", "dead-letters or stream-failures");
+            case DUE_JOBS_REDRIVE -> dueJobsRedriveQueueUrl.orElseThrow(() ->
+                    new InvalidRequestException("source", "is due-jobs-redrive but DUE_JOBS_REDRIVE_QUEUE_URL is not set", "dead-letters"));
+            default -> throw new InvalidRequestException("source", "is \"" + source + "\"",
+                    "dead-letters, stream-failures or due-jobs-redrive");
         };
         ObjectNode answer = Json.object().put("source", source);
         ArrayNode replayed = answer.putArray("replayed");
@@ -112,7 +118,16 @@ public final class Replayer {
             for (Message m : fresh) {
                 String why;
                 try {
-                    List<Job> jobs = source.equals(DEAD_LETTERS) ? fromDeadLetter(m.body()) : fromStreamFailure(m.body());
+                    List<Job> jobs = switch (source) {
+                        case DEAD_LETTERS -> fromDeadLetter(m.body());
+                        case STREAM_FAILURES -> fromStreamFailure(m.body());
+                        default -> fromRedrive(m.body());
+                    };
+                    if (jobs.isEmpty()) {
+                        // Its job has run, been cancelled or is back in the table: nothing is left to replay.
+                        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                        continue;
+                    }
                     List<Job> wanted = jobs.stream().filter(j -> jobId.map(id -> id.equals(j.jobId())).orElse(true)).toList();
                     if (wanted.isEmpty() || replayed.size() + wanted.size() > max) {
                         release(queueUrl, m);
@@ -173,6 +188,16 @@ public final class Replayer {
                 j.path("attempts").asInt(1),
                 j.hasNonNull("retry") ? Optional.of(JobItems.parseRetry(Json.write(j.get("retry")))) : Optional.empty(),
                 List.of(), Instant.parse(j.path("scheduledAt").asText()), j.path("requestedBy").asText("unknown")));
+    }
+
+    /** A due-jobs message SQS gave up on: its job lives on only in its released claim, if anywhere. */
+    private List<Job> fromRedrive(String body) {
+        DueSoonQueue.Message pointer = DueSoonQueue.Message.parse(body);
+        ExecutionLedger l = ledger.orElseThrow(() -> new IllegalStateException("no ledger"));
+        if (l.state(pointer.occurrenceId()) == ExecutionLedger.State.IN_FLIGHT && l.recoverable(pointer.occurrenceId()).isEmpty()) {
+            throw new IllegalStateException("job " + pointer.jobId() + " is in flight; try again later");
+        }
+        return l.recoverable(pointer.occurrenceId()).map(List::of).orElse(List.of());
     }
 
     private List<Job> fromStreamFailure(String body) {
