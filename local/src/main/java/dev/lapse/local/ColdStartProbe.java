@@ -1,9 +1,6 @@
 package dev.lapse.local;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
@@ -11,7 +8,6 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,13 +41,13 @@ public final class ColdStartProbe {
         long tInit = System.nanoTime();
 
         String response;
-        Context context = new ProbeContext(System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", className));
+        Context context = new LocalContext(System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", className));
         if (handler instanceof RequestStreamHandler stream) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             stream.handleRequest(new ByteArrayInputStream(event), out, context);
             response = out.toString(StandardCharsets.UTF_8);
         } else if (handler instanceof RequestHandler requestHandler) {
-            Class<?> inputType = inputTypeOf(type);
+            Class<?> inputType = LocalFunction.inputTypeOf(type);
             PojoSerializer<Object> in = (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(inputType, type.getClassLoader());
             Object result = requestHandler.handleRequest(in.fromJson(new ByteArrayInputStream(event)), context);
             if (result == null) {
@@ -75,37 +71,5 @@ public final class ColdStartProbe {
                 + " handleMs=" + (tHandled - tInit) / 1_000_000);
         System.out.println(RESPONSE_MARKER + response.replace('\n', ' '));
         System.out.flush();
-    }
-
-    private static Class<?> inputTypeOf(Class<?> type) {
-        for (Method m : type.getMethods()) {
-            if (m.getName().equals("handleRequest") && m.getParameterCount() == 2 && !m.isBridge()
-                    && m.getParameterTypes()[1] == Context.class) {
-                return m.getParameterTypes()[0];
-            }
-        }
-        throw new IllegalStateException("no handleRequest(T, Context) on " + type);
-    }
-
-    /** The Lambda context of the probe's one invocation. */
-    private record ProbeContext(String functionName) implements Context {
-        @Override public String getAwsRequestId() { return "cold-start-probe"; }
-        @Override public String getLogGroupName() { return "/aws/lambda/" + functionName; }
-        @Override public String getLogStreamName() { return "cold-start-probe"; }
-        @Override public String getFunctionName() { return functionName; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:" + functionName; }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 30_000; }
-        @Override public int getMemoryLimitInMB() { return 1024; }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override public void log(String message) { System.out.println(message); }
-                @Override public void log(byte[] message) { System.out.println(new String(message, StandardCharsets.UTF_8)); }
-            };
-        }
     }
 }

@@ -80,7 +80,7 @@ public final class LocalFunction {
         return failed;
     }
 
-    private static Class<?> inputTypeOf(Class<?> type) {
+    static Class<?> inputTypeOf(Class<?> type) {
         for (Method m : type.getMethods()) {
             if (m.getName().equals("handleRequest") && m.getParameterCount() == 2 && !m.isBridge()
                     && m.getParameterTypes()[1] == Context.class) {
