@@ -305,7 +305,7 @@ public final class LocalRuntime implements AutoCloseable {
                 Optional<String> onFailure = Optional.ofNullable(Template.map(Template.map(p.get("DestinationConfig")).get("OnFailure")).get("Destination"))
                         .map(arn -> queueByArn(String.valueOf(arn), where + ".DestinationConfig.OnFailure.Destination").url());
                 int retries = p.containsKey("MaximumRetryAttempts") ? Integer.parseInt(String.valueOf(p.get("MaximumRetryAttempts"))) : 10_000;
-                var config = new StreamEventSource.Config(functionId + "." + eventId, function, table.name(), streamArn, table.ttlAttribute(),
+                var config = new StreamEventSource.Config(functionId + "." + eventId, function, streamArn,
                         Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", 100))),
                         Boolean.parseBoolean(String.valueOf(p.getOrDefault("BisectBatchOnFunctionError", false))),
                         retries < 0 ? 10_000 : retries, onFailure, patterns,
@@ -571,10 +571,6 @@ public final class LocalRuntime implements AutoCloseable {
 
     public List<String> scheduleDescriptions() {
         return schedules.stream().map(s -> s.name() + " " + s.expression() + " (" + s.zone() + ")").toList();
-    }
-
-    ScheduleSource schedule(String name) {
-        return schedules.stream().filter(s -> s.name().equals(name) || s.name().endsWith("." + name)).findFirst().orElse(null);
     }
 
     @Override

@@ -30,7 +30,7 @@ import software.amazon.event.ruler.Machine;
 final class StreamEventSource {
     private static final Logger LOG = LoggerFactory.getLogger("stream");
 
-    record Config(String name, LocalFunction function, String table, String streamArn, String ttlAttribute,
+    record Config(String name, LocalFunction function, String streamArn,
                   int batchSize, boolean bisect, int maxRetries, Optional<String> onFailureQueueUrl,
                   List<String> filterPatterns, boolean reportBatchItemFailures) {
     }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -309,12 +308,5 @@ public final class Template {
             }
             return out;
         }
-    }
-
-    static <T> T cast(Object value, Class<T> type, String where, Function<Object, String> describe) {
-        if (!type.isInstance(value)) {
-            throw new TemplateException(where + " is " + describe.apply(value) + ", expected " + type.getSimpleName());
-        }
-        return type.cast(value);
     }
 }

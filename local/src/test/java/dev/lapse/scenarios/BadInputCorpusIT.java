@@ -113,8 +113,8 @@ class BadInputCorpusIT extends ScenarioSuite {
             throws Exception {
         String marker = Scenarios.unique("bad");
         String healthy = Scenarios.unique("healthy");
-        ObjectNode event = new ScenarioRecords(steps).ttlRemove(healthy, "invoice.remind", Json.object(), Scenarios.unique("occ"));
-        ObjectNode bad = new ScenarioRecords(steps).ttlRemove(marker, "invoice.remind", Json.object(), Scenarios.unique("occ"));
+        ObjectNode event = ScenarioRecords.ttlRemove(healthy, "invoice.remind", Json.object(), Scenarios.unique("occ"));
+        ObjectNode bad = ScenarioRecords.ttlRemove(marker, "invoice.remind", Json.object(), Scenarios.unique("occ"));
         ObjectNode badRecord = (ObjectNode) bad.path("Records").get(0);
         ObjectNode image = (ObjectNode) badRecord.path("dynamodb").path("OldImage");
         damage.accept(image);

@@ -157,9 +157,9 @@ public abstract class FailureScenarios extends ScenarioSuite {
                 "licenceId", AttributeValue.fromS(licence), "status", AttributeValue.fromS("CANCELLED"),
                 "paidUntilEpoch", AttributeValue.fromN(Long.toString(Instant.now().minusSeconds(5).getEpochSecond())))));
         String jobId = unique("crash");
-        String licenceEvent = Json.write(new ScenarioRecords(steps).ttlRemove("licence-deactivate:" + licence, "licence.deactivate",
+        String licenceEvent = Json.write(ScenarioRecords.ttlRemove("licence-deactivate:" + licence, "licence.deactivate",
                 Json.object().put("licenceId", licence), unique("occ")));
-        String jobEvent = Json.write(new ScenarioRecords(steps).ttlRemove(jobId, "invoice.remind", Json.object(), unique("occ")));
+        String jobEvent = Json.write(ScenarioRecords.ttlRemove(jobId, "invoice.remind", Json.object(), unique("occ")));
 
         // The first delivery does its work; the "crash" is that its answer never reaches the stream, so the
         // checkpoint does not move and Lambda delivers the same batch again.
@@ -185,7 +185,7 @@ public abstract class FailureScenarios extends ScenarioSuite {
                 "attempt", AttributeValue.fromN("1"), "state", AttributeValue.fromS("IN_FLIGHT"),
                 "leaseUntil", AttributeValue.fromN(Long.toString(now + 1500)),
                 "expiresAt", AttributeValue.fromN(Long.toString(now / 1000 + 3600)))));
-        String event = Json.write(new ScenarioRecords(steps).ttlRemove(jobId, "invoice.remind", Json.object(), occurrence));
+        String event = Json.write(ScenarioRecords.ttlRemove(jobId, "invoice.remind", Json.object(), occurrence));
 
         JsonNode whileLeased = steps.invoke("RunExpiredJobsFunction", event);
 
@@ -202,7 +202,7 @@ public abstract class FailureScenarios extends ScenarioSuite {
     @Test
     void anUnreadableRecordIsDeadLetteredWithItsReasonAndDoesNotBlockTheBatch() {
         String healthy = unique("healthy");
-        ObjectNode event = new ScenarioRecords(steps).ttlRemove(healthy, "invoice.remind", Json.object(), unique("occ"));
+        ObjectNode event = ScenarioRecords.ttlRemove(healthy, "invoice.remind", Json.object(), unique("occ"));
         JsonNode corrupt = Json.read(Scenarios.sample("ttl-remove-corrupt-record.json")).path("Records").get(0);
         String marker = unique("corrupt");
         ((ObjectNode) corrupt.path("dynamodb").path("OldImage")).putObject("jobId").put("S", marker);

@@ -6,11 +6,19 @@ import static dev.lapse.scenarios.Scenarios.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.Lapse;
+import dev.lapse.job.Job;
 import dev.lapse.json.Json;
 import dev.lapse.local.LocalRuntime;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The precise path alone: TTL deletion is switched off in this runtime, so a job can only run
@@ -62,25 +70,23 @@ class PrecisePathIT extends ScenarioSuite {
     @Test
     void aJobTakenByAnInvocationThatDiedIsRecoveredFromItsClaim() throws Exception {
         String jobId = unique("orphan");
-        Instant due = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         var runtime = ((LocalRuntimeEnvironment) env).runtime();
         var lapse = runtime.lapse("RunDueJobsFunction");
-        var job = new dev.lapse.job.Job(jobId, "invoice.remind", "{}", due, due.toString(), unique("occ"), 1,
-                java.util.Optional.empty(), java.util.List.of(), due, "test");
-        lapse.store().create(job);
+        Job job = storedJobDueNow(lapse, jobId);
+        Instant due = job.dueAt();
         // An invocation takes and claims the job, then dies: the job is in neither the table nor a finished claim.
         var taken = lapse.store().takeAndClaim(jobId, job.occurrenceId(), lapse.ledger());
         assertThat(taken.job()).isPresent();
         assertThat(steps.job(jobId)).isEmpty();
         env.dynamo().updateItem(r -> r.tableName(env.executionsTable())
-                .key(java.util.Map.of("occurrenceId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(job.occurrenceId())))
+                .key(Map.of("occurrenceId", AttributeValue.fromS(job.occurrenceId())))
                 .updateExpression("SET leaseUntil = :past")
-                .expressionAttributeValues(java.util.Map.of(":past",
-                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(Long.toString(System.currentTimeMillis() - 1)))));
+                .expressionAttributeValues(Map.of(":past",
+                        AttributeValue.fromN(Long.toString(System.currentTimeMillis() - 1)))));
 
         // SQS delivers the message again after its visibility timeout.
-        var message = (com.fasterxml.jackson.databind.node.ObjectNode) Json.read(Scenarios.sample("due-jobs-message.json"));
-        var record = (com.fasterxml.jackson.databind.node.ObjectNode) message.path("Records").get(0);
+        var message = (ObjectNode) Json.read(Scenarios.sample("due-jobs-message.json"));
+        var record = (ObjectNode) message.path("Records").get(0);
         record.put("body", Json.write(Json.object().put("jobId", jobId).put("occurrenceId", job.occurrenceId()).put("dueAt", due.toString())));
         JsonNode answer = Json.read(runtime.function("RunDueJobsFunction").invoke(Json.write(message)));
 
@@ -94,12 +100,10 @@ class PrecisePathIT extends ScenarioSuite {
     @Test
     void aDueJobsMessageSqsGaveUpOnIsReplayedFromItsClaim() {
         String jobId = unique("redriven");
-        Instant due = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         var runtime = ((LocalRuntimeEnvironment) env).runtime();
         var lapse = runtime.lapse("RunDueJobsFunction");
-        var job = new dev.lapse.job.Job(jobId, "invoice.remind", "{}", due, due.toString(), unique("occ"), 1,
-                java.util.Optional.empty(), java.util.List.of(), due, "test");
-        lapse.store().create(job);
+        Job job = storedJobDueNow(lapse, jobId);
+        Instant due = job.dueAt();
         // Taken, then given back after a transient failure that also kept it from going back into the table ...
         lapse.store().takeAndClaim(jobId, job.occurrenceId(), lapse.ledger());
         lapse.ledger().release(job.occurrenceId(), 1);
@@ -113,5 +117,13 @@ class PrecisePathIT extends ScenarioSuite {
         await("the redriven job ran", Duration.ofSeconds(10), () -> steps.jobDue(jobId).size() == 1);
         JsonNode again = steps.invoke("ReplayDeadLettersFunction", Json.write(Json.object().put("source", "due-jobs-redrive")));
         assertThat(again.path("replayed")).isEmpty();
+    }
+
+    /** A job just due, stored in the Jobs table (TTL is off here, so only the due-jobs path can take it). */
+    private static Job storedJobDueNow(Lapse lapse, String jobId) {
+        Instant due = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        Job job = new Job(jobId, "invoice.remind", "{}", due, due.toString(), unique("occ"), 1, Optional.empty(), List.of(), due, "test");
+        lapse.store().create(job);
+        return job;
     }
 }

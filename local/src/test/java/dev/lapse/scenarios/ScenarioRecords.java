@@ -7,11 +7,11 @@ import java.time.temporal.ChronoUnit;
 
 /** Stream events for the scenarios, built from the samples in events/. */
 final class ScenarioRecords {
-    ScenarioRecords(Scenarios steps) {
+    private ScenarioRecords() {
     }
 
     /** A TTL REMOVE event (Lambda shape) of one job whose due time has just passed. */
-    ObjectNode ttlRemove(String jobId, String type, ObjectNode payload, String occurrenceId) {
+    static ObjectNode ttlRemove(String jobId, String type, ObjectNode payload, String occurrenceId) {
         ObjectNode event = (ObjectNode) Json.read(Scenarios.sample("ttl-remove-record.json"));
         ObjectNode record = (ObjectNode) event.path("Records").get(1);
         event.putArray("Records").add(record);

@@ -172,10 +172,10 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
         env.dynamo().putItem(r -> r.tableName(env.licencesTable()).item(Map.of(
                 "licenceId", AttributeValue.fromS(licence), "status", AttributeValue.fromS("CANCELLED"),
                 "paidUntilEpoch", AttributeValue.fromN(Long.toString(Instant.now().minusSeconds(5).getEpochSecond())))));
-        String licenceEvent = Json.write(new ScenarioRecords(steps).ttlRemove("licence-deactivate:" + licence, "licence.deactivate",
+        String licenceEvent = Json.write(ScenarioRecords.ttlRemove("licence-deactivate:" + licence, "licence.deactivate",
                 Json.object().put("licenceId", licence), unique("occ")));
         String jobId = unique("dup");
-        String genericEvent = Json.write(new ScenarioRecords(steps).ttlRemove(jobId, "invoice.remind", Json.object(), unique("occ")));
+        String genericEvent = Json.write(ScenarioRecords.ttlRemove(jobId, "invoice.remind", Json.object(), unique("occ")));
 
         for (int delivery = 1; delivery <= 3; delivery++) {
             JsonNode a = steps.invoke("RunExpiredJobsFunction", licenceEvent);

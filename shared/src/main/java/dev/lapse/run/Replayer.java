@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -265,9 +264,5 @@ public final class Replayer {
         AttributeValue ttl = record.dynamodb().oldImage().get(JobItems.TTL);
         Instant deleted = record.dynamodb().approximateCreationDateTime();
         return ttl != null && ttl.n() != null && deleted != null && Long.parseLong(ttl.n()) <= deleted.getEpochSecond();
-    }
-
-    Map<String, String> queues() {
-        return Map.of(DEAD_LETTERS, deadLetterQueueUrl, STREAM_FAILURES, streamFailureQueueUrl.orElse(""));
     }
 }
