@@ -20,7 +20,7 @@ public final class TemplateModel {
             "AWS::Events::EventBus", Set.of("Name", "Tags"),
             "AWS::SQS::QueuePolicy", Set.of("Queues", "PolicyDocument"),
             "AWS::Serverless::Function", Set.of("CodeUri", "Handler", "Runtime", "Architectures", "MemorySize", "Timeout",
-                    "AutoPublishAlias", "SnapStart", "Environment", "Policies", "Description", "EventInvokeConfig", "Events",
+                    "AutoPublishAlias", "AutoPublishAliasAllProperties", "SnapStart", "Environment", "Policies", "Description", "EventInvokeConfig", "Events",
                     "FunctionName", "Tracing", "Tags", "LoggingConfig"));
 
     private static final Map<String, Set<String>> EVENT_PROPERTIES = Map.of(
@@ -30,7 +30,7 @@ public final class TemplateModel {
             "SQS", Set.of("Queue", "BatchSize", "FunctionResponseTypes", "MaximumBatchingWindowInSeconds", "Enabled"),
             "EventBridgeRule", Set.of("EventBusName", "Pattern", "RetryPolicy", "DeadLetterConfig", "State"),
             "ScheduleV2", Set.of("ScheduleExpression", "ScheduleExpressionTimezone", "Input", "RetryPolicy", "DeadLetterConfig",
-                    "Description", "State", "Name", "FlexibleTimeWindow"),
+                    "Description", "State", "Name", "OmitName", "FlexibleTimeWindow"),
             "Schedule", Set.of("Schedule", "Input", "Description", "Enabled", "Name", "State"));
 
     private TemplateModel() {

@@ -64,7 +64,7 @@ public final class DeploymentPlan {
             "AWS::SQS::Queue", Set.of("SqsManagedSseEnabled", "Tags"),
             "AWS::Events::EventBus", Set.of("Tags"),
             "AWS::SQS::QueuePolicy", Set.of("Queues", "PolicyDocument"),
-            "AWS::Serverless::Function", Set.of("AutoPublishAlias", "SnapStart", "Policies", "Tracing", "Tags", "LoggingConfig"));
+            "AWS::Serverless::Function", Set.of("AutoPublishAlias", "AutoPublishAliasAllProperties", "SnapStart", "Policies", "Tracing", "Tags", "LoggingConfig"));
 
     private static final Map<String, Set<String>> EVENT_PROPERTIES = Map.of(
             "DynamoDB", Set.of("Stream", "StartingPosition", "BatchSize", "MaximumBatchingWindowInSeconds", "BisectBatchOnFunctionError",
