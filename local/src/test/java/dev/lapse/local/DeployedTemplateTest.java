@@ -3,6 +3,9 @@ package dev.lapse.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lapse.json.Json;
+import dev.lapse.readme.ReadmeCommands;
+import dev.lapse.readme.ReadmeCommands.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,12 +223,49 @@ class DeployedTemplateTest {
     void theReadmeListsEveryFailureQueueToWatch() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
         Set<String> watched = new TreeSet<>();
-        Matcher row = Pattern.compile("(?m)^\\| `([A-Za-z]+Queue)` \\|").matcher(section(readme, "### Queues to watch"));
+        Matcher row = Pattern.compile("(?m)^\\| `([A-Za-z]+Queue)` \\|").matcher(ReadmeCommands.section(readme, "### Queues to watch"));
         while (row.find()) {
             watched.add(row.group(1));
         }
         assertThat(watched).as("rows of the README's \"Queues to watch\" table")
                 .containsExactlyInAnyOrderElementsOf(failureQueues(defaults).keySet());
+    }
+
+    // ---- README: the replay commands run the live alias, on AWS CLI v1 and v2, and have a local form ----
+
+    @Test
+    void theReadmeReplayCommandsInvokeTheLiveAliasInAFormBothCliVersionsAccept() throws IOException {
+        ReadmeCommands readme = ReadmeCommands.inSection(ROOT.resolve("README.md"), "## Failure semantics");
+        List<Command> invokes = readme.commands().stream().filter(Command::isLambdaInvoke).toList();
+        Set<String> aliasOutputs = new TreeSet<>();
+        defaults.path("Outputs").fields().forEachRemaining(o -> {
+            if ("AWS::Lambda::Alias".equals(defaults.at("/Resources/" + o.getValue().at("/Value/Ref").asText() + "/Type").asText())) {
+                aliasOutputs.add(o.getKey());
+            }
+        });
+        List<String> onAws = new ArrayList<>();
+        List<String> local = new ArrayList<>();
+        for (Command command : invokes) {
+            assertThat(command.has("--cli-binary-format")).as(command.line() + ": AWS CLI v1 refuses --cli-binary-format").isFalse();
+            String payload = command.option("--payload");
+            assertThat(payload).as(command.line() + ": a payload file, which both CLI versions send as is").startsWith("fileb://");
+            Path file = ROOT.resolve(payload.substring("fileb://".length()));
+            assertThat(file).as(command.line()).exists();
+            assertThat(Json.read(Files.readString(file)).isObject()).as(file + " is a JSON object").isTrue();
+            String function = command.option("--function-name");
+            if (command.has("--endpoint-url")) {
+                assertThat("live".equals(command.option("--qualifier")) || function.endsWith(":live"))
+                        .as(command.line() + ": invokes the live alias").isTrue();
+                local.add(payload);
+            } else {
+                assertThat(function).as(command.line() + ": the function is a variable read from a stack output").startsWith("$");
+                assertThat(readme.stackOutputVariables().get(function.substring(1)))
+                        .as(command.line() + ": " + function + " is read from an output that gives a live alias ARN").isIn(aliasOutputs);
+                onAws.add(payload);
+            }
+        }
+        assertThat(onAws).as("replay commands for AWS").isNotEmpty();
+        assertThat(local).as("a local form of every replay command").containsExactlyInAnyOrderElementsOf(onAws);
     }
 
     // ---- helpers ----
@@ -266,15 +306,5 @@ class DeployedTemplateTest {
             }
         });
         return out;
-    }
-
-    /** The README text from {@code heading} to the next heading of the same or a higher level. */
-    static String section(String readme, String heading) {
-        int start = readme.indexOf("\n" + heading + "\n");
-        assertThat(start).as("README has a section " + heading).isNotNegative();
-        String level = heading.substring(0, heading.indexOf(' ') + 1);
-        Matcher next = Pattern.compile("\n#{1," + (level.length() - 1) + "} ").matcher(readme);
-        int end = next.find(start + heading.length() + 1) ? next.start() : readme.length();
-        return readme.substring(start, end);
     }
 }
