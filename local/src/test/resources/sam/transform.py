@@ -25,7 +25,7 @@ try:
     from samtranslator.yaml_helper import yaml_parse
     from samtranslator.model.exceptions import InvalidDocumentException
 except ImportError as e:  # pragma: no cover - reported to the Java test
-    print(f"the SAM translator is not installed in {sys.executable} ({e}); install it with "
+    print(f"the SAM translator (with PyYAML) is not installed in {sys.executable} ({e}); install it with "
           "`pip install aws-sam-translator` (it comes with `pip install cfn-lint`)", file=sys.stderr)
     sys.exit(3)
 
