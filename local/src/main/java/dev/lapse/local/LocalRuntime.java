@@ -161,7 +161,8 @@ public final class LocalRuntime implements AutoCloseable {
         dynamoEndpoint = endpoint(dynamoServer.port());
 
         int sqsPort = options.sqsPort() == 0 ? freePort(host) : options.sqsPort();
-        sqsServer = SQSRestServerBuilder.withPort(sqsPort).withInterface(host).start();
+        // queue ARNs name the template's region, as on AWS (arn:aws:sqs:us-east-1:000000000000:NAME), so a rule can target them
+        sqsServer = SQSRestServerBuilder.withPort(sqsPort).withInterface(host).withAWSRegion(template.region()).start();
         sqsServer.waitUntilStarted();
         sqsEndpoint = endpoint(sqsPort);
 

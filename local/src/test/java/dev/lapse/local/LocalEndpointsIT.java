@@ -256,7 +256,7 @@ class LocalEndpointsIT {
         assertThat(huge.statusCode()).isEqualTo(400);
         assertThat(Json.read(huge.body()).path("__type").asText()).isEqualTo("ValidationException");
 
-        byte[] payload = ("{\"pad\": \"" + "x".repeat(LambdaApi.SYNC_PAYLOAD_LIMIT) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] payload = ("{\"pad\": \"" + "x".repeat(6 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
         RequestTooLargeException invoke = catchThrowableOfType(() -> lambda.invoke(r -> r.functionName("ScheduleJobFunction")
                 .payload(SdkBytes.fromByteArray(payload))), RequestTooLargeException.class);
         assertThat(invoke.statusCode()).isEqualTo(413);
