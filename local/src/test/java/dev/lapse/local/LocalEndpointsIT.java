@@ -156,18 +156,26 @@ class LocalEndpointsIT {
 
         String due = "consumer-due-" + UUID.randomUUID();
         String rejected = "consumer-rejected-" + UUID.randomUUID();
+        String failing = "consumer-failing-" + UUID.randomUUID();
+        runtime.bus().failEntries(e -> e.path("detail-type").asText().equals("Job Due")
+                && e.path("detail").path("jobId").asText().equals(failing), 1, "InvalidArgument");
         events.putEvents(r -> r.entries(
                 PutEventsRequestEntry.builder().source("com.example.orders").detailType("Schedule Job").detail(scheduleJob(due, "PT0S")).build(),
                 PutEventsRequestEntry.builder().source("com.example.orders").detailType("Schedule Job")
-                        .detail("{\"jobId\": \"" + rejected + "\", \"jobType\": \"NOT A TYPE\", \"delay\": \"PT0S\"}").build()));
+                        .detail("{\"jobId\": \"" + rejected + "\", \"jobType\": \"NOT A TYPE\", \"delay\": \"PT0S\"}").build(),
+                PutEventsRequestEntry.builder().source("com.example.orders").detailType("Schedule Job")
+                        .detail("{\"jobId\": \"" + failing + "\", \"jobType\": \"order.timeout\", \"delay\": \"PT0S\","
+                                + " \"retry\": {\"maxAttempts\": 1, \"baseDelaySeconds\": 1, \"maxDelaySeconds\": 1}}").build()));
 
-        List<JsonNode> received = receive(queueUrl, 2);
-        assertThat(received).extracting(m -> m.path("detail-type").asText()).containsExactlyInAnyOrder("Job Due", "Job Rejected");
+        List<JsonNode> received = receive(queueUrl, 3);
+        assertThat(received).extracting(m -> m.path("detail-type").asText()).containsExactlyInAnyOrder("Job Due", "Job Rejected", "Job Failed");
+        assertThat(received).filteredOn(m -> m.path("detail-type").asText().equals("Job Failed"))
+                .singleElement().satisfies(m -> assertThat(Json.write(m)).contains(failing));
         JsonNode jobDue = received.stream().filter(m -> m.path("detail-type").asText().equals("Job Due")).findFirst().orElseThrow();
         assertThat(jobDue.path("source").asText()).isEqualTo("lapse");
         assertThat(jobDue.path("detail").path("jobId").asText()).isEqualTo(due);
         assertThat(Json.write(received)).contains(rejected);
-        List<JsonNode> details = receive(detailQueueUrl, 2);
+        List<JsonNode> details = receive(detailQueueUrl, 3);
         assertThat(details).anySatisfy(d -> assertThat(d.path("jobId").asText()).isEqualTo(due));
 
         EventBridgeException notEmpty = catchThrowableOfType(() -> events.deleteRule(r -> r.name(rule)), EventBridgeException.class);
