@@ -370,12 +370,7 @@ class LocalEndpointsIT {
 
     @Test
     void everyEndpointListensOnLoopbackOnly() throws Exception {
-        List<InetAddress> external = new ArrayList<>();
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (nic.isUp() && !nic.isLoopback()) {
-                Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address).forEach(external::add);
-            }
-        }
+        List<InetAddress> external = externalAddresses();
         Assumptions.assumeFalse(external.isEmpty(), "this machine has no non-loopback IPv4 address to try");
         Map<String, URI> endpoints = Map.of("DynamoDB", runtime.dynamoEndpoint(), "SQS", runtime.sqsEndpoint(), "API", runtime.apiEndpoint());
 
@@ -386,6 +381,29 @@ class LocalEndpointsIT {
                 assertThat(connects(new InetSocketAddress(address, endpoint.getPort()))).as(name + " on " + address).isFalse();
             }
         });
+    }
+
+    @Test
+    void theHostOptionWidensEveryListener() throws Exception {
+        List<InetAddress> external = externalAddresses();
+        Assumptions.assumeFalse(external.isEmpty(), "this machine has no non-loopback IPv4 address to try");
+        Path root = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
+        try (LocalRuntime wide = LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false).withHost("0.0.0.0"))) {
+            for (URI endpoint : List.of(wide.dynamoEndpoint(), wide.sqsEndpoint(), wide.apiEndpoint())) {
+                assertThat(endpoint.getHost()).as("where clients on this machine reach it").isEqualTo("127.0.0.1");
+                assertThat(connects(new InetSocketAddress(external.get(0), endpoint.getPort()))).as(endpoint + " on " + external.get(0)).isTrue();
+            }
+        }
+    }
+
+    private static List<InetAddress> externalAddresses() throws java.net.SocketException {
+        List<InetAddress> external = new ArrayList<>();
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                Collections.list(nic.getInetAddresses()).stream().filter(a -> a instanceof Inet4Address).forEach(external::add);
+            }
+        }
+        return external;
     }
 
     private static boolean connects(InetSocketAddress address) {

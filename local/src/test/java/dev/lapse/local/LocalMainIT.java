@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,6 +67,31 @@ class LocalMainIT {
         }
     }
 
+    @ParameterizedTest(name = "demo {0}")
+    @ValueSource(strings = {"--api-port", "--sqs-port"})
+    void demoHonoursThePortOptions(String option) throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Outcome outcome = lapse("demo", option, Integer.toString(busy.getLocalPort()));
+
+            assertThat(outcome.exit()).isNotZero();
+            assertThat(outcome.err()).singleElement().asString().contains("port " + busy.getLocalPort() + " (" + option + ")");
+            assertNoStackTrace(outcome);
+        }
+    }
+
+    @Test
+    void benchSaysItIgnoresTheRuntimeOptions() throws Exception {
+        List<String> command = java("bench", "--api-port", "3999", "--fast-ttl");
+        Process process = new ProcessBuilder(command).redirectErrorStream(false).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String first = err.readLine();
+            assertThat(first).isEqualTo("lapse: bench ignores --api-port, --fast-ttl: it starts its own runtimes, on free ports"
+                    + " of 127.0.0.1, with the settings each measurement needs");
+        } finally {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static void assertNoStackTrace(Outcome outcome) {
         assertThat(outcome.all()).doesNotContain("\tat ", "Exception in thread", "Caused by");
     }
@@ -74,11 +100,7 @@ class LocalMainIT {
         Path out = Files.createTempFile("lapse-out", ".txt");
         Path err = Files.createTempFile("lapse-err", ".txt");
         try {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dlapse.root=" + System.getProperty("lapse.root", ".."), "-cp", System.getProperty("java.class.path"),
-                    LocalMain.class.getName()));
-            command.addAll(Arrays.asList(args));
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = new ProcessBuilder(java(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("./lapse " + String.join(" ", args) + " did not exit within 60 s: " + Files.readString(out));
@@ -88,6 +110,14 @@ class LocalMainIT {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    private static List<String> java(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlapse.root=" + System.getProperty("lapse.root", ".."), "-cp", System.getProperty("java.class.path"),
+                LocalMain.class.getName()));
+        command.addAll(Arrays.asList(args));
+        return command;
     }
 
     private static List<String> lines(Path file) throws IOException {
