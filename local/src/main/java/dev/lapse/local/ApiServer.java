@@ -45,6 +45,10 @@ final class ApiServer implements AutoCloseable {
     private final LambdaApi lambda;
 
     ApiServer(String host, int port, LocalEventBus bus, LambdaApi lambda) throws Exception {
+        this(host, port, bus, lambda, IDLE_TIMEOUT_MS);
+    }
+
+    ApiServer(String host, int port, LocalEventBus bus, LambdaApi lambda, long idleTimeoutMs) throws Exception {
         this.bus = bus;
         this.lambda = lambda;
         QueuedThreadPool threads = new QueuedThreadPool(200, 2);
@@ -56,7 +60,7 @@ final class ApiServer implements AutoCloseable {
         this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
-        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        connector.setIdleTimeout(idleTimeoutMs);
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override

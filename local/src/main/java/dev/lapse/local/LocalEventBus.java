@@ -570,31 +570,31 @@ public final class LocalEventBus {
         LOG.info("event \"{}\" from {} on bus {}: {}", event.get("detail-type").asText(), event.get("source").asText(), bus,
                 abbreviate(Json.write(event.get("detail"))));
         observers.forEach(o -> o.accept(event));
-        List<BusRule> matching = new ArrayList<>();
-        Map<BusRule, List<Target>> targetsOf = new LinkedHashMap<>();
+        record Snapshot(String name, Machine machine, List<Target> targets) {
+        }
+        List<Snapshot> enabled = new ArrayList<>();
         synchronized (this) {
             for (BusRule rule : rules.values()) {
                 if (rule.bus.equals(bus) && rule.enabled) {
-                    matching.add(rule);
-                    targetsOf.put(rule, List.copyOf(rule.targets.values()));
+                    enabled.add(new Snapshot(rule.name, rule.machine, List.copyOf(rule.targets.values())));
                 }
             }
         }
-        for (BusRule rule : matching) {
+        for (Snapshot rule : enabled) {
             try {
-                if (rule.machine.rulesForJSONEvent(json).isEmpty()) {
+                if (rule.machine().rulesForJSONEvent(json).isEmpty()) {
                     continue;
                 }
             } catch (Exception e) {
-                LOG.error("rule {} could not be matched: {}", rule.name, e.toString());
+                LOG.error("rule {} could not be matched: {}", rule.name(), e.toString());
                 continue;
             }
-            for (Target target : targetsOf.get(rule)) {
+            for (Target target : rule.targets()) {
                 deliveries.submit(() -> {
                     try {
                         target.deliver().accept(input(target, event, json));
                     } catch (RuntimeException e) {
-                        LOG.error("rule {} target {} ({}) failed: {}", rule.name, target.id(), target.arn(), e.toString());
+                        LOG.error("rule {} target {} ({}) failed: {}", rule.name(), target.id(), target.arn(), e.toString());
                     }
                 });
             }
