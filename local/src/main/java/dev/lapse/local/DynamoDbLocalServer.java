@@ -13,6 +13,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * ({@code new Server(port)}), so this builds the same request handler from DynamoDB Local's
  * public classes, asks {@link DynamoDBProxyServer#setUpHandler} for the handler tree it would
  * serve, and serves it from a Jetty server whose connector listens on {@code host} only.
+ * No reflection is involved. Telemetry is configured by {@code ServerRunner} only, so none is sent.
  */
 final class DynamoDbLocalServer implements AutoCloseable {
     private final Server server;
