@@ -1,124 +1,220 @@
 package dev.lapse.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
-import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
-import java.util.function.Function;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The endpoints DynamoDB Local and ElasticMQ do not provide: EventBridge {@code PutEvents}
- * (AWS JSON 1.1) and Lambda {@code Invoke} (REST, like {@code sam local start-lambda}), on 127.0.0.1.
+ * The endpoints DynamoDB Local and ElasticMQ do not provide: EventBridge (AWS JSON 1.1:
+ * PutEvents and the rule operations) and Lambda {@code Invoke} (REST, like
+ * {@code sam local start-lambda}). Served by Jetty: request bodies are read without holding
+ * a thread, a client that stalls is cut after {@link #IDLE_TIMEOUT_MS}, and the thread pool
+ * grows with the load, so a slow client never blocks the others.
  */
 final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("api");
     private static final String INVOKE_PREFIX = "/2015-03-31/functions/";
+    private static final String JSON_11 = "application/x-amz-json-1.1";
+    static final long IDLE_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(30);
+    /** Bodies up to this size are read (and refused when over an operation's limit); larger ones are refused unread. */
+    private static final long READ_LIMIT = 64L * 1024 * 1024;
 
-    private final HttpServer server;
+    private final Server server;
+    private final ServerConnector connector;
     private final LocalEventBus bus;
-    private final Function<String, LocalFunction> functions;
+    private final LambdaApi lambda;
 
-    ApiServer(int port, LocalEventBus bus, Function<String, LocalFunction> functions) throws IOException {
+    ApiServer(String host, int port, LocalEventBus bus, LambdaApi lambda) throws Exception {
+        this(host, port, bus, lambda, IDLE_TIMEOUT_MS);
+    }
+
+    ApiServer(String host, int port, LocalEventBus bus, LambdaApi lambda, long idleTimeoutMs) throws Exception {
         this.bus = bus;
-        this.functions = functions;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "lapse-api");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/", this::handle);
+        this.lambda = lambda;
+        QueuedThreadPool threads = new QueuedThreadPool(200, 2);
+        threads.setName("lapse-api");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(idleTimeoutMs);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                readBody(request, new ByteArrayOutputStream(), 0, (body, failure) -> {
+                    if (failure != null) {
+                        LOG.debug("request body not received: {}", failure.toString());
+                        callback.failed(failure);
+                        return;
+                    }
+                    dispatch(request, response, callback, body);
+                });
+                return true;
+            }
+        });
         server.start();
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String path = exchange.getRequestURI().getPath();
-            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            if (target != null && target.startsWith("AWSEvents.")) {
-                if (!target.equals("AWSEvents.PutEvents")) {
-                    error(exchange, 400, "application/x-amz-json-1.1", "UnknownOperationException",
-                            target + " is not supported by the local runtime (only PutEvents)");
-                    return;
-                }
-                JsonNode request = Json.MAPPER.readTree(body);
-                respond(exchange, 200, "application/x-amz-json-1.1", Json.write(bus.putEvents(request)), null);
-            } else if (path.startsWith(INVOKE_PREFIX) && path.endsWith("/invocations")) {
-                String name = URLDecoder.decode(path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length()),
-                        StandardCharsets.UTF_8);
-                if (name.contains(":")) {
-                    name = name.substring(name.lastIndexOf(':') + 1);
-                }
-                LocalFunction function = functions.apply(name);
-                if (function == null) {
-                    error(exchange, 404, "application/json", "ResourceNotFoundException", "Function not found: " + name);
-                    return;
-                }
-                String invocationType = exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type");
-                String payload = body.length == 0 ? "{}" : new String(body, StandardCharsets.UTF_8);
-                if ("Event".equals(invocationType)) {
-                    Thread t = new Thread(() -> invokeQuietly(function, payload), "lapse-async-invoke");
-                    t.setDaemon(true);
-                    t.start();
-                    respond(exchange, 202, "application/json", "", null);
-                    return;
-                }
-                try {
-                    respond(exchange, 200, "application/json", function.invoke(payload), null);
-                } catch (Exception e) {
-                    String err = Json.write(Json.object().put("errorMessage", String.valueOf(e.getMessage()))
-                            .put("errorType", e.getClass().getName()));
-                    respond(exchange, 200, "application/json", err, "Unhandled");
-                }
-            } else {
-                error(exchange, 404, "application/json", "UnknownOperationException", "no local API at " + path);
+    /** A request body: its size, and its bytes unless it was larger than {@link LambdaApi#SYNC_PAYLOAD_LIMIT}. */
+    private record Body(long size, byte[] bytes) {
+    }
+
+    private interface BodyReader {
+        void done(Body body, Throwable failure);
+    }
+
+    /** Reads the body as it arrives, holding no thread while waiting; bytes past the largest limit are counted, not kept. */
+    private static void readBody(Request request, ByteArrayOutputStream kept, long size, BodyReader done) {
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                long sofar = size;
+                request.demand(() -> readBody(request, kept, sofar, done));
+                return;
             }
-        } catch (Exception e) {
-            LOG.error("request failed: {}", e.toString());
-            error(exchange, 500, "application/json", "InternalFailure", String.valueOf(e.getMessage()));
+            if (Content.Chunk.isFailure(chunk)) {
+                done.done(null, chunk.getFailure());
+                return;
+            }
+            ByteBuffer buffer = chunk.getByteBuffer();
+            int n = buffer.remaining();
+            if (size + n <= LambdaApi.SYNC_PAYLOAD_LIMIT) {
+                byte[] bytes = new byte[n];
+                buffer.get(bytes);
+                kept.writeBytes(bytes);
+            }
+            size += n;
+            boolean last = chunk.isLast();
+            chunk.release();
+            if (last || size > READ_LIMIT) {
+                done.done(new Body(size, size <= LambdaApi.SYNC_PAYLOAD_LIMIT ? kept.toByteArray() : null), null);
+                return;
+            }
         }
     }
 
-    private static void invokeQuietly(LocalFunction function, String payload) {
+    private void dispatch(Request request, Response response, Callback callback, Body body) {
+        String path = request.getHttpURI().getPath();
+        String target = request.getHeaders().get("X-Amz-Target");
+        boolean events = target != null && target.startsWith("AWSEvents.");
         try {
-            function.invoke(payload);
+            if (events) {
+                respond(response, callback, 200, JSON_11, Json.write(events(target.substring("AWSEvents.".length()), body)), null);
+            } else if (path.startsWith(INVOKE_PREFIX) && path.endsWith("/invocations")) {
+                invoke(request, response, callback, path, body);
+            } else {
+                throw new AwsError(404, "UnknownOperationException", "no local API at " + request.getMethod() + " " + path
+                        + " (here: EventBridge with X-Amz-Target AWSEvents.*, and Lambda POST " + INVOKE_PREFIX + "{FunctionName}/invocations)");
+            }
+        } catch (AwsError e) {
+            error(response, callback, events ? JSON_11 : "application/json", e);
+        } catch (RuntimeException e) {
+            LOG.error("request {} {} failed: {}", request.getMethod(), path, e.toString());
+            error(response, callback, events ? JSON_11 : "application/json", new AwsError(500, "InternalFailure", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private JsonNode events(String operation, Body body) {
+        if (body.bytes() == null) {
+            throw AwsError.validation("Total size of the entries in the request is over the limit: the request has " + body.size()
+                    + " bytes, limit " + LocalEventBus.MAX_REQUEST_BYTES + " bytes (256 KB)");
+        }
+        JsonNode request;
+        try {
+            request = body.size() == 0 ? Json.object() : Json.MAPPER.readTree(body.bytes());
         } catch (Exception e) {
-            LOG.error("async invocation of {} failed: {}", function.name(), e.toString());
+            throw AwsError.badRequest("SerializationException", "The request body is not valid JSON: " + firstLine(e.getMessage()));
         }
+        if (!(request instanceof ObjectNode)) {
+            throw AwsError.badRequest("SerializationException", "The request body must be a JSON object, not " + request.getNodeType());
+        }
+        return switch (operation) {
+            case "PutEvents" -> bus.putEvents(request);
+            case "PutRule" -> bus.putRule(request);
+            case "PutTargets" -> bus.putTargets(request);
+            case "RemoveTargets" -> bus.removeTargets(request);
+            case "DeleteRule" -> bus.deleteRule(request);
+            case "DescribeRule" -> bus.describeRule(request);
+            case "ListRules" -> bus.listRules(request);
+            case "ListTargetsByRule" -> bus.listTargetsByRule(request);
+            default -> throw AwsError.badRequest("UnknownOperationException", "AWSEvents." + operation + " is not supported by the local runtime"
+                    + " (supported: PutEvents, PutRule, PutTargets, RemoveTargets, DeleteRule, DescribeRule, ListRules, ListTargetsByRule)");
+        };
     }
 
-    private static void error(HttpExchange exchange, int status, String type, String code, String message) throws IOException {
-        exchange.getResponseHeaders().add("x-amzn-ErrorType", code);
-        respond(exchange, status, type, Json.write(Json.object().put("__type", code).put("message", message)), null);
+    private void invoke(Request request, Response response, Callback callback, String path, Body body) {
+        String name = URLDecoder.decode(path.substring(INVOKE_PREFIX.length(), path.length() - "/invocations".length()), StandardCharsets.UTF_8);
+        Fields query = Request.extractQueryParameters(request);
+        String qualifier = query.getValue("Qualifier");
+        String type = request.getHeaders().get("X-Amz-Invocation-Type");
+        if (body.bytes() == null) {
+            throw LambdaApi.tooLarge(type, body.size());
+        }
+        LambdaApi.Answer answer = lambda.invoke(request.getMethod(), name, qualifier, type, body.bytes());
+        if (answer.executedVersion() != null) {
+            response.getHeaders().put("X-Amz-Executed-Version", answer.executedVersion());
+        }
+        respond(response, callback, answer.status(), "application/json", answer.body(), answer.functionError());
     }
 
-    private static void respond(HttpExchange exchange, int status, String type, String body, String functionError) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", type);
-        exchange.getResponseHeaders().add("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+    private static void error(Response response, Callback callback, String contentType, AwsError e) {
+        response.getHeaders().put("x-amzn-ErrorType", e.code());
+        String body = Json.write(Json.object().put("__type", e.code()).put("message", e.getMessage()).put("Type", "User"));
+        respond(response, callback, e.status(), contentType, body, null);
+    }
+
+    private static void respond(Response response, Callback callback, int status, String contentType, String body, String functionError) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put("x-amzn-RequestId", UUID.randomUUID().toString());
         if (functionError != null) {
-            exchange.getResponseHeaders().add("X-Amz-Function-Error", functionError);
+            response.getHeaders().put("X-Amz-Function-Error", functionError);
         }
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    private static String firstLine(String message) {
+        String text = String.valueOf(message);
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end);
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.debug("api server stop: {}", e.toString());
+        }
     }
 }

@@ -33,11 +33,13 @@ final class Demo {
     private Demo() {
     }
 
-    static int run(Path root) throws IOException {
+    /** Runs on the given ports, address and parameters; always with fast TTL and without the cron schedules. */
+    static int run(LocalRuntime.Options options) throws IOException {
+        Path root = options.root();
         Instant t0 = Instant.now();
         List<String> timeline = new CopyOnWriteArrayList<>();
         List<JsonNode> lapseEvents = new CopyOnWriteArrayList<>();
-        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root).withFastTtl(true).withSchedules(false))) {
+        try (LocalRuntime runtime = LocalRuntime.start(options.withFastTtl(true).withSchedules(false))) {
             note(timeline, t0, "runtime ready in " + runtime.startup().toMillis() + " ms");
             runtime.bus().observe(e -> {
                 if ("lapse".equals(e.path("source").asText())) {

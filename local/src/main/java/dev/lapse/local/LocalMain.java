@@ -1,87 +1,233 @@
 package dev.lapse.local;
 
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./lapse [run|demo|bench] [--fast-ttl] [--dynamodb-port N] [--sqs-port N] [--api-port N] [--param Name=Value]}.
+ * {@code ./lapse [run|demo|bench] [--fast-ttl] [--host ADDRESS] [--dynamodb-port N] [--sqs-port N] [--api-port N] [--param Name=Value]}.
+ * A wrong command line, or a runtime that cannot start, is one line on stderr and a non-zero exit.
  */
 public final class LocalMain {
+    static final int USAGE = 2;
+    static final int FAILED = 1;
+    private static final String USAGE_LINE = "usage: ./lapse [run|demo|bench] [--fast-ttl] [--host ADDRESS] [--dynamodb-port N]"
+            + " [--sqs-port N] [--api-port N] [--param Name=Value]";
+
     private LocalMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        String command = "run";
-        boolean fastTtl = false;
-        int dynamoPort = 8000;
-        int sqsPort = 9324;
-        int apiPort = 3001;
-        Map<String, String> params = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "run", "demo", "bench" -> command = args[i];
-                case "--fast-ttl" -> fastTtl = true;
-                case "--dynamodb-port" -> dynamoPort = Integer.parseInt(args[++i]);
-                case "--sqs-port" -> sqsPort = Integer.parseInt(args[++i]);
-                case "--api-port" -> apiPort = Integer.parseInt(args[++i]);
-                case "--param" -> {
-                    String[] kv = args[++i].split("=", 2);
-                    params.put(kv[0], kv.length > 1 ? kv[1] : "");
-                }
-                case "-h", "--help" -> {
-                    usage();
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown argument: " + args[i]);
-                    usage();
-                    System.exit(2);
-                }
-            }
-        }
-        Path root = findRoot();
-        switch (command) {
-            case "demo" -> System.exit(Demo.run(root));
-            case "bench" -> System.exit(Bench.run(root));
-            default -> run(LocalRuntime.Options.defaults(root).withFastTtl(fastTtl).withPorts(dynamoPort, sqsPort, apiPort)
-                    .withParameters(params));
+    /** A refused command line; its message is the one line printed. */
+    static final class UsageError extends RuntimeException {
+        UsageError(String message) {
+            super(message);
         }
     }
 
-    private static void run(LocalRuntime.Options options) throws InterruptedException {
-        LocalRuntime runtime;
+    /** The command line, read. Ports are null when not given. */
+    record Command(String name, boolean fastTtl, String host, Integer dynamoPort, Integer sqsPort, Integer apiPort,
+                   Map<String, String> parameters, boolean help, List<String> runtimeOptions) {
+    }
+
+    public static void main(String[] args) {
+        int code = execute(args, System.out, System.err);
+        System.exit(code);
+    }
+
+    /** Runs the command line; returns the exit status ({@code run} returns only when the runtime could not start). */
+    static int execute(String[] args, PrintStream out, PrintStream err) {
+        Command command;
         try {
-            runtime = LocalRuntime.start(options);
-        } catch (TemplateException e) {
-            System.err.println("template.yaml cannot run locally: " + e.getMessage());
-            System.exit(1);
-            return;
+            command = parse(args);
+        } catch (UsageError e) {
+            err.println("lapse: " + e.getMessage() + " (./lapse --help)");
+            return USAGE;
         }
+        if (command.help()) {
+            out.println(USAGE_LINE);
+            return 0;
+        }
+        try {
+            Path root = findRoot();
+            LocalRuntime.Options options = LocalRuntime.Options.defaults(root).withHost(command.host())
+                    .withFastTtl(command.fastTtl()).withParameters(command.parameters());
+            return switch (command.name()) {
+                case "demo" -> Demo.run(options.withPorts(orZero(command.dynamoPort()), orZero(command.sqsPort()), orZero(command.apiPort())));
+                case "bench" -> {
+                    if (!command.runtimeOptions().isEmpty()) {
+                        err.println("lapse: bench ignores " + String.join(", ", command.runtimeOptions())
+                                + ": it starts its own runtimes, on free ports of 127.0.0.1, with the settings each measurement needs");
+                    }
+                    yield Bench.run(root);
+                }
+                default -> run(options.withPorts(orDefault(command.dynamoPort(), 8000), orDefault(command.sqsPort(), 9324),
+                        orDefault(command.apiPort(), 3001)), out, err);
+            };
+        } catch (TemplateException e) {
+            err.println("lapse: template.yaml cannot run locally: " + e.getMessage());
+        } catch (LocalRuntime.PortInUseException e) {
+            err.println("lapse: " + e.getMessage());
+        } catch (Exception e) {
+            err.println("lapse: " + command.name() + " failed: " + e.getMessage());
+        }
+        return FAILED;
+    }
+
+    static Command parse(String[] args) {
+        String name = "run";
+        boolean fastTtl = false;
+        String host = LocalRuntime.Options.LOOPBACK;
+        Integer dynamoPort = null;
+        Integer sqsPort = null;
+        Integer apiPort = null;
+        Map<String, String> params = new LinkedHashMap<>();
+        List<String> runtimeOptions = new ArrayList<>();
+        boolean commandSeen = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "run", "demo", "bench" -> {
+                    if (commandSeen) {
+                        throw new UsageError("one command only, got " + name + " and " + arg);
+                    }
+                    commandSeen = true;
+                    name = arg;
+                }
+                case "--fast-ttl" -> {
+                    fastTtl = true;
+                    runtimeOptions.add(arg);
+                }
+                case "--host" -> {
+                    host = host(value(args, i++));
+                    runtimeOptions.add(arg);
+                }
+                case "--dynamodb-port" -> {
+                    dynamoPort = port(arg, value(args, i++));
+                    runtimeOptions.add(arg);
+                }
+                case "--sqs-port" -> {
+                    sqsPort = port(arg, value(args, i++));
+                    runtimeOptions.add(arg);
+                }
+                case "--api-port" -> {
+                    apiPort = port(arg, value(args, i++));
+                    runtimeOptions.add(arg);
+                }
+                case "--param" -> {
+                    String kv = value(args, i++);
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new UsageError("--param takes Name=Value (a template parameter), got \"" + kv + "\"");
+                    }
+                    params.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    runtimeOptions.add(arg);
+                }
+                case "-h", "--help" -> {
+                    return new Command(name, fastTtl, host, dynamoPort, sqsPort, apiPort, params, true, runtimeOptions);
+                }
+                default -> throw new UsageError("unknown " + (arg.startsWith("-") ? "option " : "command ") + "\"" + arg
+                        + "\"; commands: run, demo, bench; options: --fast-ttl, --host, --dynamodb-port, --sqs-port, --api-port, --param");
+            }
+        }
+        distinct("--dynamodb-port", dynamoPort, "--sqs-port", sqsPort);
+        distinct("--dynamodb-port", dynamoPort, "--api-port", apiPort);
+        distinct("--sqs-port", sqsPort, "--api-port", apiPort);
+        return new Command(name, fastTtl, host, dynamoPort, sqsPort, apiPort, params, false, List.copyOf(runtimeOptions));
+    }
+
+    private static String value(String[] args, int i) {
+        if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+            throw new UsageError(args[i] + " needs a value" + switch (args[i]) {
+                case "--host" -> ": --host ADDRESS (127.0.0.1 by default; 0.0.0.0 listens on every interface)";
+                case "--param" -> ": --param Name=Value";
+                default -> ": " + args[i] + " N, a port from 1 to 65535";
+            });
+        }
+        return args[i + 1];
+    }
+
+    private static int port(String option, String value) {
+        int port;
+        try {
+            port = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageError(option + " \"" + value + "\" is not a port: give a number from 1 to 65535");
+        }
+        if (port < 1 || port > 65535) {
+            throw new UsageError(option + " " + port + " is out of range: give a port from 1 to 65535");
+        }
+        return port;
+    }
+
+    private static void distinct(String a, Integer portA, String b, Integer portB) {
+        if (portA != null && portA.equals(portB)) {
+            throw new UsageError(a + " and " + b + " are both " + portA + ": each endpoint needs its own port");
+        }
+    }
+
+    /** An address of this machine (or 0.0.0.0 / :: for every interface). */
+    private static String host(String value) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new UsageError("--host \"" + value + "\" is not an address: give an IP address of this machine, such as 127.0.0.1 or 0.0.0.0");
+        }
+        try {
+            if (!address.isAnyLocalAddress() && NetworkInterface.getByInetAddress(address) == null) {
+                throw new UsageError("--host " + value + " is not an address of this machine: give 127.0.0.1 (the default),"
+                        + " 0.0.0.0 (every interface) or the address of one of its interfaces");
+            }
+        } catch (SocketException e) {
+            throw new UsageError("--host " + value + ": the machine's interfaces cannot be read (" + e.getMessage() + ")");
+        }
+        return address.getHostAddress();
+    }
+
+    private static int orZero(Integer port) {
+        return port == null ? 0 : port;
+    }
+
+    private static int orDefault(Integer port, int fallback) {
+        return port == null ? fallback : port;
+    }
+
+    private static int run(LocalRuntime.Options options, PrintStream out, PrintStream err) throws InterruptedException {
+        LocalRuntime runtime = LocalRuntime.start(options);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runtime.close();
             stop.countDown();
         }));
-        System.out.println();
-        System.out.println("Lapse is running locally (" + (options.fastTtl() ? "fast TTL: due jobs expire within ~1 s"
+        out.println();
+        out.println("Lapse is running locally (" + (options.fastTtl() ? "fast TTL: " + FAST_TTL_TIMING
                 : "DynamoDB Local TTL: ~20 items per ~10 s; add --fast-ttl for prompt expiry") + ")");
-        System.out.println("  DynamoDB              " + runtime.dynamoEndpoint() + "   (tables: " + runtime.tableName("JobsTable") + ", ...)");
-        System.out.println("  SQS                   " + runtime.sqsEndpoint());
-        System.out.println("  EventBridge PutEvents " + runtime.apiEndpoint());
-        System.out.println("  Lambda Invoke         " + runtime.apiEndpoint() + "   (functions: ScheduleJobFunction, ...)");
-        System.out.println("  Schedules             " + runtime.scheduleDescriptions());
-        System.out.println("Try:  aws events put-events --endpoint-url " + runtime.apiEndpoint()
+        out.println("  DynamoDB              " + runtime.dynamoEndpoint() + "   (tables: " + runtime.tableName("JobsTable") + ", ...)");
+        out.println("  SQS                   " + runtime.sqsEndpoint());
+        out.println("  EventBridge           " + runtime.apiEndpoint() + "   (PutEvents, PutRule, PutTargets, ListRules, ...)");
+        out.println("  Lambda Invoke         " + runtime.apiEndpoint() + "   (functions: ScheduleJobFunction, ...)");
+        out.println("  Schedules             " + runtime.scheduleDescriptions());
+        if (!options.host().equals(LocalRuntime.Options.LOOPBACK)) {
+            out.println("  Listening on " + options.host() + ": reachable from the network, with any credentials");
+        }
+        out.println("Try, from another terminal:  aws events put-events --endpoint-url " + runtime.apiEndpoint()
                 + " --region us-east-1 --entries file://events/put-events-schedule-job.json");
-        System.out.println("Stop with Ctrl-C.");
+        out.println("Stop with Ctrl-C.");
         stop.await();
+        return 0;
     }
 
-    private static void usage() {
-        System.out.println("usage: ./lapse [run|demo|bench] [--fast-ttl] [--dynamodb-port N] [--sqs-port N] [--api-port N] [--param Name=Value]");
-    }
+    /** How prompt --fast-ttl is; the README says the same. */
+    static final String FAST_TTL_TIMING = "an expired item is deleted within ~0.1 s of its ttl second, so at most ~1 s after the job's due time";
 
     /** The repository root: the directory holding template.yaml (the working directory or a parent). */
     static Path findRoot() {
@@ -96,6 +242,6 @@ public final class LocalMain {
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("template.yaml not found in the working directory or its parents");
+        throw new IllegalStateException("template.yaml not found in the working directory or its parents: run ./lapse from the repository");
     }
 }

@@ -1,10 +1,10 @@
 package dev.lapse.local;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.lapse.Lapse;
 import dev.lapse.json.Json;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -50,30 +50,43 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** How to start. */
     public record Options(Path root, boolean fastTtl, int dynamoPort, int sqsPort, int apiPort,
-                          Map<String, String> parameters, boolean schedules, Duration pollInterval, boolean ttlOff) {
+                          Map<String, String> parameters, boolean schedules, Duration pollInterval, boolean ttlOff, String host) {
+        /** Every endpoint listens on the loopback interface only, unless {@link #withHost} widens it. */
+        public static final String LOOPBACK = "127.0.0.1";
+
+        public Options(Path root, boolean fastTtl, int dynamoPort, int sqsPort, int apiPort,
+                       Map<String, String> parameters, boolean schedules, Duration pollInterval, boolean ttlOff) {
+            this(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff, LOOPBACK);
+        }
+
         public static Options defaults(Path root) {
             return new Options(root, false, 0, 0, 0, Map.of(), true, Duration.ofMillis(100), false);
         }
 
+        /** The address the endpoints listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
+        public Options withHost(String address) {
+            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff, address);
+        }
+
         /** Tests only: no TTL deletion at all, so only the precise path (due-jobs queue) can run a job. */
         public Options withoutTtl() {
-            return new Options(root, false, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, true);
+            return new Options(root, false, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, true, host);
         }
 
         public Options withFastTtl(boolean fast) {
-            return new Options(root, fast, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff);
+            return new Options(root, fast, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff, host);
         }
 
         public Options withPorts(int dynamo, int sqs, int api) {
-            return new Options(root, fastTtl, dynamo, sqs, api, parameters, schedules, pollInterval, ttlOff);
+            return new Options(root, fastTtl, dynamo, sqs, api, parameters, schedules, pollInterval, ttlOff, host);
         }
 
         public Options withParameters(Map<String, String> params) {
-            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, params, schedules, pollInterval, ttlOff);
+            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, params, schedules, pollInterval, ttlOff, host);
         }
 
         public Options withSchedules(boolean on) {
-            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, on, pollInterval, ttlOff);
+            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, on, pollInterval, ttlOff, host);
         }
     }
 
@@ -92,6 +105,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final Map<String, Lapse> lapses = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+    private final Map<String, String> aliases = new LinkedHashMap<>();
     private final List<StreamEventSource> streamSources = new ArrayList<>();
     private final List<QueueEventSource> queueSources = new ArrayList<>();
     private final List<ScheduleSource> schedules = new ArrayList<>();
@@ -102,7 +116,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final FastTtl fastTtl;
     private final Instant startedAt = Instant.now();
 
-    private DynamoDBProxyServer dynamoServer;
+    private DynamoDbLocalServer dynamoServer;
     private SQSRestServer sqsServer;
     private ApiServer api;
     private LocalEventBus bus;
@@ -141,16 +155,16 @@ public final class LocalRuntime implements AutoCloseable {
         TemplateModel.validate(template);
         Map<String, Map<String, Object>> resources = template.resources();
 
-        int dynamoPort = options.dynamoPort() == 0 ? freePort() : options.dynamoPort();
-        dynamoServer = ServerRunner.createServerFromCommandLineArgs(new String[]{
-                "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(dynamoPort)});
-        dynamoServer.start();
-        dynamoEndpoint = URI.create("http://127.0.0.1:" + dynamoPort);
+        String host = options.host();
+        checkPortsFree(host);
+        dynamoServer = new DynamoDbLocalServer(host, options.dynamoPort());
+        dynamoEndpoint = endpoint(dynamoServer.port());
 
-        int sqsPort = options.sqsPort() == 0 ? freePort() : options.sqsPort();
-        sqsServer = SQSRestServerBuilder.withPort(sqsPort).withInterface("127.0.0.1").start();
+        int sqsPort = options.sqsPort() == 0 ? freePort(host) : options.sqsPort();
+        // queue ARNs name the template's region, as on AWS (arn:aws:sqs:us-east-1:000000000000:NAME), so a rule can target them
+        sqsServer = SQSRestServerBuilder.withPort(sqsPort).withInterface(host).withAWSRegion(template.region()).start();
         sqsServer.waitUntilStarted();
-        sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
+        sqsEndpoint = endpoint(sqsPort);
 
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         Region region = Region.of(template.region());
@@ -166,6 +180,7 @@ public final class LocalRuntime implements AutoCloseable {
             }
         });
         bus = new LocalEventBus(Set.copyOf(busNames.values()), deliveries, template.account(), template.region());
+        bus.targets(this::ruleTarget);
 
         resources.forEach((id, r) -> {
             if ("AWS::DynamoDB::Table".equals(r.get("Type"))) {
@@ -174,8 +189,9 @@ public final class LocalRuntime implements AutoCloseable {
         });
         createQueues(resources);
 
-        api = new ApiServer(options.apiPort(), bus, this::function);
-        apiEndpoint = URI.create("http://127.0.0.1:" + api.port());
+        api = new ApiServer(host, options.apiPort(), bus, new LambdaApi(this::function, f -> aliases.get(f.logicalId()),
+                template.region(), template.account(), deliveries::submit));
+        apiEndpoint = endpoint(api.port());
         events = EventBridgeClient.builder().httpClient(http).endpointOverride(apiEndpoint).region(region).credentialsProvider(credentials).build();
 
         resources.forEach((id, r) -> {
@@ -284,6 +300,9 @@ public final class LocalRuntime implements AutoCloseable {
         }
         String name = props.containsKey("FunctionName") ? String.valueOf(resolve(props.get("FunctionName"), where + ".FunctionName")) : id;
         functions.put(id, new LocalFunction(id, name, String.valueOf(props.get("Handler")), lapse));
+        if (props.get("AutoPublishAlias") != null) {
+            aliases.put(id, String.valueOf(resolve(props.get("AutoPublishAlias"), where + ".AutoPublishAlias")));
+        }
         lapses.put(id, lapse);
         environments.put(id, java.util.Collections.unmodifiableMap(variables));
     }
@@ -323,7 +342,8 @@ public final class LocalRuntime implements AutoCloseable {
             case "EventBridgeRule" -> {
                 String busName = String.valueOf(p.getOrDefault("EventBusName", "default"));
                 String pattern = Json.write(Json.MAPPER.valueToTree(p.get("Pattern")));
-                bus.addRule(new LocalEventBus.Rule(functionId + "." + eventId, busName, pattern, json -> invokeAsync(function, json)));
+                bus.addRule(new LocalEventBus.Rule(functionId + "." + eventId, busName, pattern, functionArn(function),
+                        json -> invokeAsync(function, json)));
                 LOG.info("rule {}.{} on bus {} -> {}: {}", functionId, eventId, busName, functionId, pattern);
             }
             case "ScheduleV2", "Schedule" -> {
@@ -500,11 +520,83 @@ public final class LocalRuntime implements AutoCloseable {
         };
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName(host))) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         }
+    }
+
+    /** A port given on the command line that another process holds is named before anything starts. */
+    private void checkPortsFree(String host) {
+        Map<String, Integer> requested = new LinkedHashMap<>();
+        requested.put("--dynamodb-port", options.dynamoPort());
+        requested.put("--sqs-port", options.sqsPort());
+        requested.put("--api-port", options.apiPort());
+        requested.forEach((option, port) -> {
+            if (port == 0) {
+                return;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            } catch (IOException e) {
+                throw new PortInUseException("port " + port + " (" + option + ") on " + host + " is in use by another process;"
+                        + " stop it or choose another port with " + option + " N");
+            }
+        });
+    }
+
+    /** A port of the command line is already taken. */
+    public static final class PortInUseException extends RuntimeException {
+        PortInUseException(String message) {
+            super(message);
+        }
+    }
+
+    /** Where clients reach an endpoint: the loopback address when listening on every interface. */
+    private URI endpoint(int port) {
+        String host = options.host();
+        boolean any = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        String address = any ? Options.LOOPBACK : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return URI.create("http://" + address + ":" + port);
+    }
+
+    private String functionArn(LocalFunction function) {
+        return "arn:aws:lambda:" + template.region() + ":" + template.account() + ":function:" + function.name();
+    }
+
+    private static final java.util.regex.Pattern SQS_ARN = java.util.regex.Pattern.compile("arn:aws[a-zA-Z-]*:sqs:[^:]*:[^:]*:([A-Za-z0-9_-]{1,80}(\\.fifo)?)");
+    private static final java.util.regex.Pattern LAMBDA_ARN = java.util.regex.Pattern.compile(
+            "arn:aws[a-zA-Z-]*:lambda:[^:]*:[^:]*:function:([A-Za-z0-9_-]+)(:[A-Za-z0-9_$-]+)?");
+
+    /**
+     * What a consumer's rule can target here: a queue of the local SQS endpoint (found by the name in
+     * its ARN, when an event is delivered, so a queue created after the rule works), or a function of
+     * the template.
+     */
+    private java.util.function.Consumer<String> ruleTarget(String arn) {
+        var queue = SQS_ARN.matcher(arn);
+        if (queue.matches()) {
+            String name = queue.group(1);
+            return json -> {
+                String url;
+                try {
+                    url = sqs.getQueueUrl(r -> r.queueName(name)).queueUrl();
+                } catch (software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException e) {
+                    throw new IllegalStateException("queue " + name + " does not exist on the local SQS endpoint " + sqsEndpoint
+                            + " (create it with aws sqs create-queue); the event is dropped, as EventBridge drops it");
+                }
+                sqs.sendMessage(r -> r.queueUrl(url).messageBody(json));
+            };
+        }
+        var lambda = LAMBDA_ARN.matcher(arn);
+        if (lambda.matches() && function(lambda.group(1)) != null) {
+            LocalFunction function = function(lambda.group(1));
+            return json -> invokeAsync(function, json);
+        }
+        throw AwsError.validation("Target Arn " + arn + " is not supported by the local runtime: targets here are queues of the local"
+                + " SQS endpoint (arn:aws:sqs:REGION:ACCOUNT:QUEUE_NAME) and the template's functions");
     }
 
     /** Finds a function by logical id or physical name. */
@@ -607,8 +699,8 @@ public final class LocalRuntime implements AutoCloseable {
         }
         if (dynamoServer != null) {
             try {
-                dynamoServer.stop();
-            } catch (Exception ignored) {
+                dynamoServer.close();
+            } catch (RuntimeException ignored) {
                 // already stopping
             }
         }

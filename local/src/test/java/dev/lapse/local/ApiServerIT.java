@@ -1,0 +1,42 @@
+package dev.lapse.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+/** The API server's own defence: a client that sends headers and then stalls is disconnected after the idle timeout. */
+class ApiServerIT {
+
+    @Test
+    void aStalledClientIsDisconnectedAfterTheIdleTimeout() throws Exception {
+        ExecutorService deliveries = Executors.newSingleThreadExecutor();
+        LocalEventBus bus = new LocalEventBus(Set.of("default"), deliveries, "000000000000", "us-east-1");
+        LambdaApi lambda = new LambdaApi(name -> null, f -> null, "us-east-1", "000000000000", deliveries::submit);
+        try (ApiServer server = new ApiServer("127.0.0.1", 0, bus, lambda, 1000);
+             Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AWSEvents.PutEvents\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"Entries\"").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            long t0 = System.nanoTime();
+
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // whatever the server answers before closing; the point is that it closes
+            }
+
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(15));
+        } finally {
+            deliveries.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.lapse.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code ./lapse} as a user runs it (its main class in a JVM of its own): a wrong command line or
+ * a busy port is one clear line on stderr and a non-zero exit, never a stack trace.
+ */
+class LocalMainIT {
+
+    private record Outcome(int exit, List<String> out, List<String> err) {
+        String all() {
+            return String.join("\n", out) + "\n" + String.join("\n", err);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--api-port                       | --api-port needs a value",
+            "--api-port abc                   | --api-port \"abc\" is not a port",
+            "--sqs-port 70000                 | --sqs-port 70000 is out of range",
+            "--dynamodb-port                  | --dynamodb-port needs a value",
+            "--frobnicate                     | unknown option \"--frobnicate\"",
+            "run --param NoEquals             | --param takes Name=Value",
+            "run --host 203.0.113.9           | --host 203.0.113.9 is not an address of this machine",
+            "run --api-port 4000 --sqs-port 4000 | --sqs-port and --api-port are both 4000"})
+    void aBadCommandLineIsOneLineAndExitsNonZero(String args, String expected) throws Exception {
+        Outcome outcome = lapse(args.trim().split("\\s+"));
+
+        assertThat(outcome.exit()).isNotZero();
+        assertThat(outcome.err()).hasSize(1);
+        assertThat(outcome.err().get(0)).contains(expected);
+        assertNoStackTrace(outcome);
+    }
+
+    @ParameterizedTest(name = "{0} busy")
+    @ValueSource(strings = {"--api-port", "--dynamodb-port", "--sqs-port"})
+    void aBusyPortIsOneLineAndExitsNonZero(String busyOption) throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            List<String> args = new ArrayList<>(List.of("run"));
+            for (String option : List.of("--dynamodb-port", "--sqs-port", "--api-port")) {
+                args.add(option);
+                args.add(Integer.toString(option.equals(busyOption) ? busy.getLocalPort() : freePort()));
+            }
+
+            Outcome outcome = lapse(args.toArray(String[]::new));
+
+            assertThat(outcome.exit()).isNotZero();
+            assertThat(outcome.err()).hasSize(1);
+            assertThat(outcome.err().get(0)).contains("port " + busy.getLocalPort() + " (" + busyOption + ")", "in use");
+            assertNoStackTrace(outcome);
+        }
+    }
+
+    @ParameterizedTest(name = "demo {0}")
+    @ValueSource(strings = {"--api-port", "--sqs-port"})
+    void demoHonoursThePortOptions(String option) throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Outcome outcome = lapse("demo", option, Integer.toString(busy.getLocalPort()));
+
+            assertThat(outcome.exit()).isNotZero();
+            assertThat(outcome.err()).singleElement().asString().contains("port " + busy.getLocalPort() + " (" + option + ")");
+            assertNoStackTrace(outcome);
+        }
+    }
+
+    @Test
+    void benchSaysItIgnoresTheRuntimeOptions() throws Exception {
+        List<String> command = java("bench", "--api-port", "3999", "--fast-ttl");
+        Process process = new ProcessBuilder(command).redirectErrorStream(false).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String first = err.readLine();
+            assertThat(first).isEqualTo("lapse: bench ignores --api-port, --fast-ttl: it starts its own runtimes, on free ports"
+                    + " of 127.0.0.1, with the settings each measurement needs");
+        } finally {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertNoStackTrace(Outcome outcome) {
+        assertThat(outcome.all()).doesNotContain("\tat ", "Exception in thread", "Caused by");
+    }
+
+    private static Outcome lapse(String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("lapse-out", ".txt");
+        Path err = Files.createTempFile("lapse-err", ".txt");
+        try {
+            Process process = new ProcessBuilder(java(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("./lapse " + String.join(" ", args) + " did not exit within 60 s: " + Files.readString(out));
+            }
+            return new Outcome(process.exitValue(), lines(out), lines(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static List<String> java(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlapse.root=" + System.getProperty("lapse.root", ".."), "-cp", System.getProperty("java.class.path"),
+                LocalMain.class.getName()));
+        command.addAll(Arrays.asList(args));
+        return command;
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+}
