@@ -1,5 +1,6 @@
 package dev.lapse.schedule;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.action.EventPublisher;
@@ -31,15 +32,10 @@ public final class SchedulingEndpoint {
     }
 
     public ObjectNode handle(String input) {
-        JsonNode tree = null;
-        try {
-            tree = Json.MAPPER.readTree(input);
-        } catch (Exception ignored) {
-            // the parser reports it with the field and what is accepted
-        }
+        JsonNode tree = readLeniently(input);
         boolean fromEventBridge = tree != null && tree.isObject() && tree.hasNonNull("source") && tree.hasNonNull("id");
         try {
-            JobRequest request = tree != null ? parser.parse(tree) : parser.parse(input);
+            JobRequest request = parser.parse(input);
             JobScheduler.Result result = scheduler.handle(request);
             ObjectNode answer = Json.object().put("ok", true).put("outcome", result.outcome().name());
             result.job().ifPresent(job -> answer.set("job", describe(job)));
@@ -49,10 +45,23 @@ public final class SchedulingEndpoint {
                     .put("problem", e.problem()).put("accepted", e.accepted()).put("message", e.getMessage());
             return refuse(error, tree, fromEventBridge);
         } catch (JobConflictException e) {
-            String field = e.code().startsWith("LICENCE") ? "detail.licenceId" : "detail.jobId";
-            ObjectNode error = Json.object().put("code", e.code()).put("field", field).put("jobId", e.jobId())
-                    .put("message", e.getMessage());
+            String field = !e.fields().isEmpty() ? e.fields().get(0) : e.code().startsWith("LICENCE") ? "detail.licenceId" : "detail.jobId";
+            ObjectNode error = Json.object().put("code", e.code()).put("field", field).put("jobId", e.jobId());
+            error.set("fields", Json.MAPPER.valueToTree(e.fields().isEmpty() ? java.util.List.of(field) : e.fields()));
+            error.put("message", e.getMessage());
             return refuse(error, tree, fromEventBridge);
+        }
+    }
+
+    /**
+     * The request as a tree, only to tell whether EventBridge sent it and to quote it in "Job Rejected";
+     * read without the duplicate-key check so a request refused for a duplicate key is still reported there.
+     */
+    private static JsonNode readLeniently(String input) {
+        try {
+            return Json.MAPPER.reader().without(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(input == null ? "" : input);
+        } catch (Exception e) {
+            return null;
         }
     }
 
