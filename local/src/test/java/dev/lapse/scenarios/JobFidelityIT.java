@@ -140,16 +140,26 @@ class JobFidelityIT extends ScenarioSuite {
     }
 
     @Test
-    void theSameDelayRequestSentAfterItsJobRanRunsAgain() {
+    void theSameDelayRequestSentAfterItsJobRanRunsAgainEvenOverACopyLeftBehindWhileItRan() {
         String jobId = unique("again");
         ObjectNode detail = Json.object().put("jobId", jobId).put("jobType", "ping.send").put("delay", "PT1S");
         invoke("Schedule Job", detail);
+        Map<String, AttributeValue> pending = steps.job(jobId).orElseThrow();
         await("first run", env.expiryBound(), () -> steps.jobDue(jobId).size() == 1);
+        String firstOccurrence = steps.jobDue(jobId).get(0).path("detail").path("occurrenceId").asText();
+        await("first run recorded as done", env.requestBound(), () -> "DONE".equals(ledgerState(firstOccurrence)));
+        // What a path that found the occurrence in flight leaves behind: a copy, due when the claim's lease ends.
+        Map<String, AttributeValue> copy = new java.util.HashMap<>(pending);
+        Instant leaseEnd = Instant.now().plus(Duration.ofHours(1));
+        copy.put("dueAt", AttributeValue.fromS(leaseEnd.toString()));
+        copy.put("ttl", AttributeValue.fromN(Long.toString(leaseEnd.getEpochSecond())));
+        env.dynamo().putItem(r -> r.tableName(env.jobsTable()).item(copy));
 
         JsonNode second = invoke("Schedule Job", detail);
 
-        assertThat(second.path("outcome").asText()).isEqualTo("SCHEDULED");
+        assertThat(second.path("outcome").asText()).as(second.toString()).isEqualTo("SCHEDULED");
         await("second run", env.expiryBound(), () -> steps.jobDue(jobId).size() == 2);
+        assertThat(steps.jobDue(jobId).get(1).path("detail").path("occurrenceId").asText()).isNotEqualTo(firstOccurrence);
     }
 
     // Item 5

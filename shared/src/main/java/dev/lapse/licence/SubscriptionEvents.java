@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -37,10 +38,13 @@ public final class SubscriptionEvents {
 
     private final PaidLicenses licences;
     private final JobStore jobs;
+    private final Predicate<Job> ranForGood;
 
-    public SubscriptionEvents(PaidLicenses licences, JobStore jobs) {
+    /** {@code ranForGood}: whether a stored job's occurrence has already run for good (its item is a copy left behind). */
+    public SubscriptionEvents(PaidLicenses licences, JobStore jobs, Predicate<Job> ranForGood) {
         this.licences = licences;
         this.jobs = jobs;
+        this.ranForGood = ranForGood;
     }
 
     /** The subscription was cancelled: the licence is CANCELLED until {@code paidUntil}, and {@code deactivation} is pending. */
@@ -74,7 +78,7 @@ public final class SubscriptionEvents {
             Optional<Job> after;
             TransactWriteItem jobWrite;
             if (wanted.isPresent()) {
-                boolean same = current.isPresent() && current.get().sameContentAs(wanted.get());
+                boolean same = current.isPresent() && current.get().sameContentAs(wanted.get()) && !ranForGood.test(current.get());
                 after = same ? current : wanted;
                 jobWrite = same ? jobs.unchanged(jobId, current) : jobs.putOver(current, wanted.get());
             } else {

@@ -5,6 +5,7 @@ import dev.lapse.json.Json;
 import dev.lapse.licence.PaidLicenses;
 import dev.lapse.licence.SubscriptionEvents;
 import dev.lapse.run.DueSoonQueue;
+import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import java.time.Clock;
 import java.util.List;
@@ -25,12 +26,14 @@ public final class JobScheduler {
 
     private final JobStore store;
     private final SubscriptionEvents subscriptions;
+    private final ExecutionLedger ledger;
     private final Optional<DueSoonQueue> dueSoon;
     private final Clock clock;
 
-    public JobScheduler(JobStore store, PaidLicenses licences, Optional<DueSoonQueue> dueSoon, Clock clock) {
+    public JobScheduler(JobStore store, ExecutionLedger ledger, PaidLicenses licences, Optional<DueSoonQueue> dueSoon, Clock clock) {
         this.store = store;
-        this.subscriptions = new SubscriptionEvents(licences, store);
+        this.ledger = ledger;
+        this.subscriptions = new SubscriptionEvents(licences, store, this::ranForGood);
         this.dueSoon = dueSoon;
         this.clock = clock;
     }
@@ -54,7 +57,7 @@ public final class JobScheduler {
         Job job = new Job(s.jobId(), s.type(), s.payload(), s.due().at(), s.due().spec(),
                 occurrenceOf(s.jobId(), s.type(), s.payload(), s.due().occurrence(), String.valueOf(s.retry())), 1, s.retry(),
                 List.of(), clock.instant(), s.requestedBy());
-        JobStore.Created created = store.create(job);
+        JobStore.Created created = store.create(job, this::ranForGood);
         if (!created.written()) {
             LOG.info("job {} already scheduled with the same content; unchanged", job.jobId());
             return new Result(Outcome.UNCHANGED, Optional.of(created.job()));
@@ -115,6 +118,15 @@ public final class JobScheduler {
         }
         LOG.info("licence {} reactivated; {}", r.licenceId(), applied.before().isPresent() ? "deactivation job cancelled" : "no deactivation job was pending");
         return new Result(applied.before().isPresent() ? Outcome.CANCELLED : Outcome.NOT_FOUND, applied.before());
+    }
+
+    /**
+     * Whether the stored job's occurrence has run for good (done or dead-lettered): the item is then a
+     * copy left behind while it ran, no longer a pending job, and a new request replaces it.
+     */
+    private boolean ranForGood(Job stored) {
+        ExecutionLedger.State state = ledger.state(stored.occurrenceId());
+        return state == ExecutionLedger.State.DONE || state == ExecutionLedger.State.DEAD_LETTERED;
     }
 
     /**

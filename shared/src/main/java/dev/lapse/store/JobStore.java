@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -37,24 +38,48 @@ public final class JobStore {
     public record Created(Job job, boolean written) {
     }
 
+    /** Stores a new job as {@link #create(Job, Predicate)} does, counting every stored item as pending. */
+    public Created create(Job job) {
+        return create(job, stored -> false);
+    }
+
     /**
      * Stores a new job. If a pending job with the same id and content exists, it is returned unchanged;
-     * if its content differs, a JOB_CONFLICT is thrown.
+     * if its content differs, a JOB_CONFLICT is thrown. An item whose occurrence has already been run
+     * for good ({@code finished}: a copy left behind while it ran) is not pending: the new job replaces it.
      */
-    public Created create(Job job) {
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(JobItems.toItem(job))
-                    .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return new Created(job, true);
-        } catch (ConditionalCheckFailedException e) {
-            Job existing = e.hasItem() ? JobItems.fromItem(e.item()) : get(job.jobId()).orElseThrow(() -> e);
-            List<String> differences = existing.differencesFrom(job);
-            if (differences.isEmpty()) {
-                return new Created(existing, false);
+    public Created create(Job job, Predicate<Job> finished) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<Job> existing;
+            try {
+                dynamo.putItem(r -> r.tableName(table).item(JobItems.toItem(job))
+                        .conditionExpression("attribute_not_exists(#id)")
+                        .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                return new Created(job, true);
+            } catch (ConditionalCheckFailedException e) {
+                existing = e.hasItem() && !e.item().isEmpty() ? Optional.of(JobItems.fromItem(e.item())) : get(job.jobId());
             }
-            throw conflict(existing, differences);
+            if (existing.isEmpty()) {
+                continue; // gone meanwhile: try again
+            }
+            Job pending = existing.get();
+            boolean leftOver = !pending.occurrenceId().equals(job.occurrenceId()) && finished.test(pending);
+            if (!leftOver) {
+                List<String> differences = pending.differencesFrom(job);
+                if (differences.isEmpty()) {
+                    return new Created(pending, false);
+                }
+                throw conflict(pending, differences);
+            }
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(putOver(existing, job)));
+                return new Created(job, true);
+            } catch (TransactionCanceledException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+            }
         }
     }
 
