@@ -8,6 +8,10 @@ import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.Job;
 import dev.lapse.job.JobConflictException;
 import dev.lapse.json.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,24 @@ public final class SchedulingEndpoint {
         this.parser = parser;
         this.scheduler = scheduler;
         this.publisher = publisher;
+    }
+
+    /**
+     * Handles the raw bytes of an invocation. Bytes that are not UTF-8 are refused rather than decoded
+     * into replacement characters, which would silently change the request.
+     */
+    public ObjectNode handle(byte[] input) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(input)).toString();
+        } catch (CharacterCodingException e) {
+            ObjectNode error = Json.object().put("code", "INVALID_REQUEST").put("field", "(request)")
+                    .put("problem", "is not valid UTF-8").put("accepted", "a JSON object encoded in UTF-8");
+            error.put("message", "(request): is not valid UTF-8 (accepted: a JSON object encoded in UTF-8)");
+            return refuse(error, null, false);
+        }
+        return handle(text);
     }
 
     public ObjectNode handle(String input) {
