@@ -29,6 +29,9 @@ class JobTest {
                 .containsExactly("detail.jobType");
         assertThat(pending.differencesFrom(job("invoice.remind", "{\"invoice\":\"INV-1\",\"amount\":10.5}", DUE.toString(), Optional.empty())))
                 .as("10.5 is not 10.50 as sent").containsExactly("detail.payload");
+        assertThat(job("a.b", "{\"n\":1}", DUE.toString(), Optional.empty())
+                .differencesFrom(job("a.b", "{\"n\":1.0}", DUE.toString(), Optional.empty())))
+                .as("1 is not 1.0 as sent").containsExactly("detail.payload");
         assertThat(pending.differencesFrom(job("invoice.remind", "{\"invoice\":\"INV-1\",\"amount\":10.50}", "delay:PT1M", Optional.empty())))
                 .containsExactly("detail.delay");
         assertThat(pending.differencesFrom(job("invoice.remind", "{\"invoice\":\"INV-1\",\"amount\":10.50}", "2026-12-01T09:00:01Z",
