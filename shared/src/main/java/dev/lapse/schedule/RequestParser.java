@@ -3,6 +3,7 @@ package dev.lapse.schedule;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.job.InvalidRequestException;
@@ -85,7 +86,11 @@ public final class RequestParser {
      */
     public static JsonNode read(String json) {
         try {
-            return Json.MAPPER.readTree(json == null ? "" : json);
+            JsonNode tree = Json.MAPPER.readTree(json == null ? "" : json);
+            if (json != null && json.contains("-0")) {
+                refuseNegativeZero(json);
+            }
+            return tree;
         } catch (StreamConstraintsException e) {
             String message = String.valueOf(e.getOriginalMessage());
             String problem = message.startsWith("Number") ? "holds a number longer than " + Json.MAX_NUMBER_LENGTH + " digits"
@@ -104,13 +109,32 @@ public final class RequestParser {
     }
 
     private static JsonNode refuseDuplicate(JsonStreamContext context) {
+        throw new InvalidRequestException(path(context), "is given twice in its object",
+                "each key at most once in an object: the value that was meant cannot be guessed");
+    }
+
+    /** A negative zero ({@code -0}, {@code -0.0}) would arrive as {@code 0}: exact numbers have no sign for zero. */
+    private static void refuseNegativeZero(String json) {
+        try (JsonParser p = Json.MAPPER.createParser(json)) {
+            for (JsonToken token = p.nextToken(); token != null; token = p.nextToken()) {
+                if (token.isNumeric() && p.getText().startsWith("-") && p.getDecimalValue().signum() == 0) {
+                    throw new InvalidRequestException(path(p.getParsingContext()), "is " + printable(p.getText())
+                            + ", a negative zero, which cannot arrive as sent (it would be 0)", "a number other than a negative zero, e.g. 0");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the request was read once already", e);
+        }
+    }
+
+    /** The path of the value a parser is at, e.g. {@code detail.payload.items[2].sku}. */
+    private static String path(JsonStreamContext context) {
         Deque<String> segments = new ArrayDeque<>();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
             segments.addFirst(c.inArray() ? "[" + c.getCurrentIndex() + "]" : key(c.getCurrentName()));
         }
         String path = String.join("", segments);
-        throw new InvalidRequestException(path.startsWith(".") ? path.substring(1) : path, "is given twice in its object",
-                "each key at most once in an object: the value that was meant cannot be guessed");
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     /** A path segment for an object key: {@code .name}, or {@code ["odd key"]} for a key that is not a plain name. */

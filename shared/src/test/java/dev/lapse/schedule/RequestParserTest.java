@@ -220,11 +220,11 @@ class RequestParserTest {
     @Test
     void numbersInThePayloadKeepEveryDigit() {
         var request = (JobRequest.ScheduleJob) parser.parse(withPayload(
-                "{\"money\":12345678901234567.89,\"big\":1e400,\"tiny\":-2.5E-400,\"one\":1.0,\"cents\":0.10,"
+                "{\"money\":12345678901234567.89,\"big\":1e400,\"tiny\":-2.5E-400,\"one\":1.0,\"cents\":0.10,\"zero\":-0.01,"
                         + "\"huge\":123456789012345678901234567890,\"max\":9007199254740993}"));
 
         assertThat(request.payload()).isEqualTo("{\"money\":12345678901234567.89,\"big\":1E+400,\"tiny\":-2.5E-400,"
-                + "\"one\":1.0,\"cents\":0.10,\"huge\":123456789012345678901234567890,\"max\":9007199254740993}");
+                + "\"one\":1.0,\"cents\":0.10,\"zero\":-0.01,\"huge\":123456789012345678901234567890,\"max\":9007199254740993}");
     }
 
     static Stream<Arguments> unfaithfulPayloads() {
@@ -234,6 +234,8 @@ class RequestParserTest {
                 Arguments.of("a surrogate pair in the wrong order", "{\"s\":\"\\udc00\\ud800\"}", "detail.payload.s"),
                 Arguments.of("a lone surrogate in a key", "{\"k\\ud800\":1}", "detail.payload"),
                 Arguments.of("a duplicate key", "{\"a\":1,\"a\":2}", "detail.payload.a"),
+                Arguments.of("a negative zero", "{\"a\":[1,-0]}", "detail.payload.a[1]"),
+                Arguments.of("a negative decimal zero", "{\"t\":-0.0e3}", "detail.payload.t"),
                 Arguments.of("a duplicate key deep inside", "{\"a\":{\"b\":[{\"c\":1,\"c\":1}]}}", "detail.payload.a.b[0].c"));
     }
 
