@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -23,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * the licence or the job changed reads again and decides again.
  */
 public final class SubscriptionEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionEvents.class);
     private static final int ATTEMPTS = 25;
     private static final Set<String> CONTENDED = Set.of("None", "ConditionalCheckFailed", "TransactionConflict");
 
@@ -97,6 +100,7 @@ public final class SubscriptionEvents {
                     throw new TransientFailureException("licence " + licenceId + " kept changing while a subscription event was"
                             + " applied (" + ATTEMPTS + " attempts); try again", e);
                 }
+                LOG.info("licence {} or its deactivation job changed while a subscription event was applied; reading again", licenceId);
                 pause(attempt);
             }
         }
