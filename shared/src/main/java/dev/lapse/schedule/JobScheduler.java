@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /** Carries out scheduling requests against the Jobs table (and the PaidLicenses table for subscriptions). */
 public final class JobScheduler {
@@ -125,7 +126,18 @@ public final class JobScheduler {
      * copy left behind while it ran, no longer a pending job, and a new request replaces it.
      */
     private boolean ranForGood(Job stored) {
-        ExecutionLedger.State state = ledger.state(stored.occurrenceId());
+        ExecutionLedger.State state;
+        try {
+            state = ledger.state(stored.occurrenceId());
+        } catch (DynamoDbException e) {
+            if (e.awsErrorDetails() == null || !"AccessDeniedException".equals(e.awsErrorDetails().errorCode())) {
+                throw e;
+            }
+            // A deployment whose ScheduleJobFunction may not read JobExecutionsTable: keep the stored job, as before.
+            LOG.warn("cannot read {} to tell whether job {} already ran ({}); it is treated as pending. Give ScheduleJobFunction"
+                    + " read access to the executions table (DynamoDBReadPolicy)", ledger.table(), stored.jobId(), e.getMessage());
+            return false;
+        }
         return state == ExecutionLedger.State.DONE || state == ExecutionLedger.State.DEAD_LETTERED;
     }
 
