@@ -61,6 +61,9 @@ public final class JobStore {
                 existing = e.hasItem() && !e.item().isEmpty() ? Optional.of(JobItems.fromItem(e.item())) : get(job.jobId());
             }
             if (existing.isEmpty()) {
+                if (attempt >= 3) {
+                    throw new IllegalStateException("job " + job.jobId() + " kept appearing and disappearing while it was scheduled; try again");
+                }
                 continue; // gone meanwhile: try again
             }
             Job pending = existing.get();
