@@ -95,7 +95,7 @@ public final class Lapse {
         this.publisher = new EventPublisher(events, settings.eventBus());
         this.deadLetters = new DeadLetters(sqs, settings.deadLetterQueueUrl());
         this.dueSoon = settings.dueJobsQueueUrl().map(url -> new DueSoonQueue(sqs, url, clock));
-        this.scheduler = new JobScheduler(store, licences, dueSoon, clock);
+        this.scheduler = new JobScheduler(store, ledger, licences, dueSoon, clock);
         JobDueAction jobDue = new JobDueAction(publisher);
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
         this.runner = new ExpiredJobRunner(store, ledger, actions, settings.retryPolicies(), deadLetters, publisher, dueSoon, clock);

@@ -72,6 +72,10 @@ class BadInputCorpusIT extends ScenarioSuite {
                         "{\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\", \"payload\": " + deep + "}"), "detail.payload"),
                 Arguments.of("hostile nesting", request("Schedule Job",
                         "{\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\", \"payload\": " + hostileDeep + "}"), "(request)"),
+                Arguments.of("a retry field that does not exist", request("Schedule Job",
+                        "{\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\", \"retry\": {\"attempts\": 3}}"), "detail.retry.attempts"),
+                Arguments.of("maxAttempts out of range", request("Schedule Job",
+                        "{\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\", \"retry\": {\"maxAttempts\": 50}}"), "detail.retry.maxAttempts"),
                 Arguments.of("a reschedule to nowhere", request("Reschedule Job", "{\"jobId\": \"j\", \"delay\": \"soon\"}"), "detail.delay"),
                 Arguments.of("a subscription with a bad date", eventBridge("Subscription Cancelled",
                         "{\"licenceId\": \"L-1\", \"paidUntil\": \"31/12/2026\"}"), "detail.paidUntil"));

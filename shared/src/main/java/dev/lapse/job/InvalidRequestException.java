@@ -16,6 +16,11 @@ public class InvalidRequestException extends RuntimeException {
         this.accepted = accepted;
     }
 
+    /** The same error for a field nested under {@code parent}, e.g. {@code retry.maxAttempts} under {@code detail}. */
+    public InvalidRequestException under(String parent) {
+        return new InvalidRequestException(parent + "." + field, problem, accepted);
+    }
+
     public String field() {
         return field;
     }

@@ -40,10 +40,37 @@ public record Job(
 
     /** Same job request: same type, payload, due spec and retry policy. */
     public boolean sameContentAs(Job other) {
-        return type.equals(other.type)
-                && JsonCanon.equal(payload, other.payload)
-                && dueSpec.equals(other.dueSpec)
-                && retryPolicy.equals(other.retryPolicy);
+        return differencesFrom(other).isEmpty();
+    }
+
+    /**
+     * The request fields in which {@code other} (a new request for this job's id) differs from this job,
+     * as the request names them: {@code detail.jobType}, {@code detail.payload}, {@code detail.dueAt} or
+     * {@code detail.delay} (as the new request gave it), {@code detail.retry}.
+     */
+    public List<String> differencesFrom(Job other) {
+        List<String> fields = new java.util.ArrayList<>();
+        if (!type.equals(other.type)) {
+            fields.add("detail.jobType");
+        }
+        if (!JsonCanon.equal(payload, other.payload)) {
+            fields.add("detail.payload");
+        }
+        if (!dueRequest(dueSpec).equals(dueRequest(other.dueSpec))) {
+            fields.add(other.dueSpec.startsWith(DELAY) ? "detail.delay" : "detail.dueAt");
+        }
+        if (!retryPolicy.equals(other.retryPolicy)) {
+            fields.add("detail.retry");
+        }
+        return fields;
+    }
+
+    private static final String DELAY = "delay:";
+
+    /** A delay counts as what was asked ({@code delay:PT10S}); jobs stored before that also kept the time it counted from. */
+    private static String dueRequest(String spec) {
+        int at = spec.indexOf('@');
+        return spec.startsWith(DELAY) && at > 0 ? spec.substring(0, at) : spec;
     }
 
     public Job withAttempt(int nextAttempt, Instant nextDue, List<AttemptError> history) {

@@ -14,14 +14,15 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     public static final Duration MAX_DELAY_LIMIT = Duration.ofDays(7);
     public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(30), Duration.ofHours(1));
 
+    /** What each field accepts, as errors say it (a field's path is {@code retry.<name>}). */
+    public static final String MAX_ATTEMPTS_ACCEPTED = "an integer from 1 to " + MAX_ATTEMPTS_LIMIT;
+    public static final String BASE_DELAY_ACCEPTED = "an integer from 1 to " + MAX_DELAY_LIMIT.toSeconds();
+    public static final String MAX_DELAY_ACCEPTED = "an integer from baseDelaySeconds to " + MAX_DELAY_LIMIT.toSeconds();
+
     public RetryPolicy {
-        if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
-            throw new InvalidRequestException("retry.maxAttempts", "is " + maxAttempts,
-                    "an integer from 1 to " + MAX_ATTEMPTS_LIMIT);
-        }
+        checkMaxAttempts(maxAttempts);
         if (baseDelay.isNegative() || baseDelay.isZero() || baseDelay.compareTo(MAX_DELAY_LIMIT) > 0) {
-            throw new InvalidRequestException("retry.baseDelaySeconds", "is " + baseDelay.toSeconds(),
-                    "an integer from 1 to " + MAX_DELAY_LIMIT.toSeconds());
+            throw new InvalidRequestException("retry.baseDelaySeconds", "is " + baseDelay.toSeconds(), BASE_DELAY_ACCEPTED);
         }
         if (maxDelay.compareTo(baseDelay) < 0 || maxDelay.compareTo(MAX_DELAY_LIMIT) > 0) {
             throw new InvalidRequestException("retry.maxDelaySeconds", "is " + maxDelay.toSeconds(),
@@ -29,8 +30,16 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         }
     }
 
-    public static RetryPolicy of(int maxAttempts, long baseDelaySeconds, long maxDelaySeconds) {
-        return new RetryPolicy(maxAttempts, Duration.ofSeconds(baseDelaySeconds), Duration.ofSeconds(maxDelaySeconds));
+    /** A policy from whole numbers as a request gives them; out of range is an {@link InvalidRequestException} naming the field. */
+    public static RetryPolicy of(long maxAttempts, long baseDelaySeconds, long maxDelaySeconds) {
+        checkMaxAttempts(maxAttempts);
+        return new RetryPolicy((int) maxAttempts, Duration.ofSeconds(baseDelaySeconds), Duration.ofSeconds(maxDelaySeconds));
+    }
+
+    private static void checkMaxAttempts(long maxAttempts) {
+        if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+            throw new InvalidRequestException("retry.maxAttempts", "is " + maxAttempts, MAX_ATTEMPTS_ACCEPTED);
+        }
     }
 
     /** Upper bound of the wait before attempt {@code failedAttempt + 1}: base * 2^(failedAttempt-1), capped. */

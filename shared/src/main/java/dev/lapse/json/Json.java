@@ -2,24 +2,40 @@ package dev.lapse.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 
-/** The one Jackson mapper Lapse uses. */
+/**
+ * The one Jackson mapper Lapse uses. It keeps a job's payload exactly as sent: numbers are read as
+ * {@code BigDecimal}/{@code BigInteger} with every digit and their scale (never a {@code double}), and a
+ * key given twice is refused instead of the last one silently winning.
+ */
 public final class Json {
-    /** Hostile nesting is refused by the parser before our own (lower) depth check runs. */
+    /** The longest number (in characters) Lapse reads. */
+    public static final int MAX_NUMBER_LENGTH = 1000;
+    /** The longest string (in characters) Lapse reads. */
+    public static final int MAX_STRING_LENGTH = 1_000_000;
+    /** The deepest nesting Lapse reads; hostile nesting is refused before any depth check of our own runs. */
+    public static final int MAX_NESTING_DEPTH = 200;
+
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     static {
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(200)
-                .maxStringLength(1_000_000)
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                .maxStringLength(MAX_STRING_LENGTH)
+                .maxNumberLength(MAX_NUMBER_LENGTH)
                 .build());
     }
 

@@ -2,15 +2,16 @@ package dev.lapse.licence;
 
 import dev.lapse.action.JobAction;
 import dev.lapse.job.Job;
-import dev.lapse.job.JobConflictException;
 import dev.lapse.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -25,8 +26,16 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class PaidLicenses implements JobAction {
     public static final String JOB_TYPE = "licence.deactivate";
     public static final String KEY = "licenceId";
+    /** The id of a licence's deactivation job is this prefix and the licence id. */
+    public static final String JOB_ID_PREFIX = "licence-deactivate:";
 
     public enum Status { ACTIVE, CANCELLED, DEACTIVATED }
+
+    static final String STATUS = "status";
+    /** The place of the last subscription event applied (epoch milliseconds, see {@link SubscriptionOrder.Stamp#orderMillis()}). */
+    static final String LAST_EVENT_AT = "lastEventAt";
+    /** The {@code version} of the last subscription event applied, if it carried one. */
+    static final String LAST_EVENT_VERSION = "lastEventVersion";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -43,53 +52,98 @@ public final class PaidLicenses implements JobAction {
     }
 
     public static String jobIdFor(String licenceId) {
-        return "licence-deactivate:" + licenceId;
+        return JOB_ID_PREFIX + licenceId;
+    }
+
+    DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    /** What the licence remembers of the last subscription event applied to it ({@link SubscriptionOrder.Last#NONE} if none). */
+    public SubscriptionOrder.Last last(String licenceId) {
+        var item = dynamo.getItem(r -> r.tableName(table).key(key(licenceId)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return SubscriptionOrder.Last.NONE;
+        }
+        return new SubscriptionOrder.Last(
+                item.containsKey(STATUS) ? Optional.of(Status.valueOf(item.get(STATUS).s())) : Optional.empty(),
+                number(item.get(LAST_EVENT_AT)), number(item.get(LAST_EVENT_VERSION)));
     }
 
     /**
-     * The subscription was cancelled at {@code at}: the licence keeps working until {@code paidUntil}.
-     * Returns false, changing nothing, if a later subscription event was already applied (EventBridge
-     * does not keep order, and may deliver an event again hours later).
+     * A transaction's write of a subscription event onto the licence as it was read ({@code seen}): the
+     * status (CANCELLED until {@code paidUntil}, or ACTIVE) and the event's place in the licence's order.
+     * It fails, writing nothing, if the status or the last event changed since the licence was read.
+     */
+    TransactWriteItem record(String licenceId, SubscriptionOrder.Stamp event, Optional<Instant> paidUntil, SubscriptionOrder.Last seen) {
+        boolean cancel = event.intent() == SubscriptionOrder.Intent.CANCEL;
+        Map<String, String> names = new HashMap<>(Map.of("#s", STATUS, "#at", LAST_EVENT_AT, "#v", LAST_EVENT_VERSION));
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> set = new ArrayList<>(List.of("#s = :status", "updatedAt = :now", "#at = :at"));
+        List<String> remove = new ArrayList<>();
+        values.put(":status", AttributeValue.fromS((cancel ? Status.CANCELLED : Status.ACTIVE).name()));
+        values.put(":now", AttributeValue.fromS(clock.instant().toString()));
+        values.put(":at", AttributeValue.fromN(Long.toString(event.orderMillis())));
+        if (cancel) {
+            Instant until = paidUntil.orElseThrow();
+            set.add("paidUntil = :until");
+            set.add("paidUntilEpoch = :epoch");
+            values.put(":until", AttributeValue.fromS(until.toString()));
+            values.put(":epoch", AttributeValue.fromN(Long.toString(until.getEpochSecond())));
+        } else {
+            remove.add("paidUntil");
+            remove.add("paidUntilEpoch");
+        }
+        if (event.version().isPresent()) {
+            set.add("#v = :v");
+            values.put(":v", AttributeValue.fromN(Long.toString(event.version().getAsLong())));
+        } else {
+            remove.add("#v");
+        }
+        List<String> unchanged = new ArrayList<>();
+        unchanged.add(seen.status().map(s -> {
+            values.put(":seenStatus", AttributeValue.fromS(s.name()));
+            return "#s = :seenStatus";
+        }).orElse("attribute_not_exists(#s)"));
+        if (seen.orderMillis().isPresent()) {
+            values.put(":seenAt", AttributeValue.fromN(Long.toString(seen.orderMillis().getAsLong())));
+            unchanged.add("#at = :seenAt");
+        } else {
+            unchanged.add("attribute_not_exists(#at)");
+        }
+        if (seen.version().isPresent()) {
+            values.put(":seenV", AttributeValue.fromN(Long.toString(seen.version().getAsLong())));
+            unchanged.add("#v = :seenV");
+        } else {
+            unchanged.add("attribute_not_exists(#v)");
+        }
+        String update = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        return TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(licenceId))
+                .updateExpression(update).conditionExpression(String.join(" AND ", unchanged))
+                .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
+    }
+
+    /**
+     * Marks a licence cancelled until {@code paidUntil} as of {@code at}, without scheduling its deactivation
+     * (for tools that set a licence up; subscription events go through {@link SubscriptionEvents}). False,
+     * changing nothing, if a later subscription event was applied.
      */
     public boolean markCancelled(String licenceId, Instant paidUntil, Instant at) {
+        SubscriptionOrder.Last seen = last(licenceId);
+        SubscriptionOrder.Stamp event = new SubscriptionOrder.Stamp(SubscriptionOrder.Intent.CANCEL, at, false, OptionalLong.empty());
+        if (!SubscriptionOrder.supersedes(event, seen)) {
+            return false;
+        }
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(licenceId))
-                    .updateExpression("SET #s = :cancelled, paidUntil = :until, paidUntilEpoch = :epoch, updatedAt = :now, lastEventAt = :at")
-                    .conditionExpression("(attribute_not_exists(#s) OR #s <> :deactivated)"
-                            + " AND (attribute_not_exists(lastEventAt) OR lastEventAt <= :at)")
-                    .expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(Map.of(
-                            ":cancelled", AttributeValue.fromS(Status.CANCELLED.name()),
-                            ":deactivated", AttributeValue.fromS(Status.DEACTIVATED.name()),
-                            ":until", AttributeValue.fromS(paidUntil.toString()),
-                            ":epoch", AttributeValue.fromN(Long.toString(paidUntil.getEpochSecond())),
-                            ":now", AttributeValue.fromS(clock.instant().toString()),
-                            ":at", AttributeValue.fromN(Long.toString(at.toEpochMilli())))));
+            dynamo.transactWriteItems(r -> r.transactItems(record(licenceId, event, Optional.of(paidUntil), seen)));
             return true;
-        } catch (ConditionalCheckFailedException e) {
-            if (status(licenceId).filter(s -> s == Status.DEACTIVATED).isPresent()) {
-                throw new JobConflictException("LICENCE_DEACTIVATED", jobIdFor(licenceId), "licence " + licenceId
-                        + " is already deactivated; a cancelled subscription cannot be scheduled for it again");
-            }
+        } catch (TransactionCanceledException e) {
             return false;
         }
     }
 
-    /** The subscription was reactivated at {@code at}; false, changing nothing, if a later event was already applied. */
-    public boolean markActive(String licenceId, Instant at) {
-        try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(licenceId))
-                    .updateExpression("SET #s = :active, updatedAt = :now, lastEventAt = :at REMOVE paidUntil, paidUntilEpoch")
-                    .conditionExpression("attribute_not_exists(lastEventAt) OR lastEventAt <= :at")
-                    .expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(Map.of(
-                            ":active", AttributeValue.fromS(Status.ACTIVE.name()),
-                            ":now", AttributeValue.fromS(clock.instant().toString()),
-                            ":at", AttributeValue.fromN(Long.toString(at.toEpochMilli())))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+    private static OptionalLong number(AttributeValue value) {
+        return value == null || value.n() == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(value.n()));
     }
 
     /** Deactivates a licence due for it; the ledger record is finished in the same transaction. */

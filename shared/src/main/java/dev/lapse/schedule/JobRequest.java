@@ -1,6 +1,7 @@
 package dev.lapse.schedule;
 
 import dev.lapse.job.RetryPolicy;
+import dev.lapse.licence.SubscriptionOrder;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -16,8 +17,19 @@ public sealed interface JobRequest {
 
     String requestedBy();
 
-    /** When the job is due: the resolved instant and the requester's own words (for idempotency). */
-    record Due(Instant at, String spec) {
+    /**
+     * When the job is due.
+     *
+     * @param at         the resolved instant
+     * @param spec       the requester's own words ({@code dueAt}'s instant, or {@code delay:PT10S}): two
+     *                   requests with the same spec (and the same id, type, payload and retry) are the same job
+     * @param occurrence what makes this request one occurrence: the spec and, for a delay, the time it counts from,
+     *                   so the same event delivered again is the same occurrence and a new request is a new one
+     */
+    record Due(Instant at, String spec, String occurrence) {
+        public static Due at(Instant at) {
+            return new Due(at, at.toString(), at.toString());
+        }
     }
 
     record ScheduleJob(String jobId, String type, String payload, Due due, Optional<RetryPolicy> retry,
@@ -30,10 +42,11 @@ public sealed interface JobRequest {
     record RescheduleJob(String jobId, Due due, String requestedBy) implements JobRequest {
     }
 
-    /** {@code at}: when the subscription event happened (EventBridge {@code time}), so an older event never overrides a newer one. */
-    record SubscriptionCancelled(String licenceId, Instant paidUntil, Instant at, String requestedBy) implements JobRequest {
+    /** {@code order}: when the subscription event happened, so an older event never overrides a newer one. */
+    record SubscriptionCancelled(String licenceId, Instant paidUntil, SubscriptionOrder.Stamp order, String requestedBy)
+            implements JobRequest {
     }
 
-    record SubscriptionReactivated(String licenceId, Instant at, String requestedBy) implements JobRequest {
+    record SubscriptionReactivated(String licenceId, SubscriptionOrder.Stamp order, String requestedBy) implements JobRequest {
     }
 }

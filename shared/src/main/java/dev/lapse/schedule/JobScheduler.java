@@ -1,11 +1,11 @@
 package dev.lapse.schedule;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.job.Job;
-import dev.lapse.job.JobConflictException;
 import dev.lapse.json.Json;
 import dev.lapse.licence.PaidLicenses;
+import dev.lapse.licence.SubscriptionEvents;
 import dev.lapse.run.DueSoonQueue;
+import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import java.time.Clock;
 import java.util.List;
@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /** Carries out scheduling requests against the Jobs table (and the PaidLicenses table for subscriptions). */
 public final class JobScheduler {
@@ -25,13 +26,15 @@ public final class JobScheduler {
     }
 
     private final JobStore store;
-    private final PaidLicenses licences;
+    private final SubscriptionEvents subscriptions;
+    private final ExecutionLedger ledger;
     private final Optional<DueSoonQueue> dueSoon;
     private final Clock clock;
 
-    public JobScheduler(JobStore store, PaidLicenses licences, Optional<DueSoonQueue> dueSoon, Clock clock) {
+    public JobScheduler(JobStore store, ExecutionLedger ledger, PaidLicenses licences, Optional<DueSoonQueue> dueSoon, Clock clock) {
         this.store = store;
-        this.licences = licences;
+        this.ledger = ledger;
+        this.subscriptions = new SubscriptionEvents(licences, store, this::ranForGood);
         this.dueSoon = dueSoon;
         this.clock = clock;
     }
@@ -53,9 +56,9 @@ public final class JobScheduler {
 
     private Result schedule(JobRequest.ScheduleJob s) {
         Job job = new Job(s.jobId(), s.type(), s.payload(), s.due().at(), s.due().spec(),
-                occurrenceOf(s.jobId(), s.type(), s.payload(), s.due().spec(), String.valueOf(s.retry())), 1, s.retry(),
+                occurrenceOf(s.jobId(), s.type(), s.payload(), s.due().occurrence(), String.valueOf(s.retry())), 1, s.retry(),
                 List.of(), clock.instant(), s.requestedBy());
-        JobStore.Created created = store.create(job);
+        JobStore.Created created = store.create(job, this::ranForGood);
         if (!created.written()) {
             LOG.info("job {} already scheduled with the same content; unchanged", job.jobId());
             return new Result(Outcome.UNCHANGED, Optional.of(created.job()));
@@ -72,36 +75,70 @@ public final class JobScheduler {
     }
 
     private Result reschedule(JobRequest.RescheduleJob r) {
-        Job moved = store.reschedule(r.jobId(), r.due().at(), r.due().spec(), previous -> occurrenceOf(r.jobId(), previous, r.due().spec()));
+        Job moved = store.reschedule(r.jobId(), r.due().at(), r.due().spec(), previous -> occurrenceOf(r.jobId(), previous, r.due().occurrence()));
         offerDueSoon(moved);
         LOG.info("job {} rescheduled to {}", moved.jobId(), moved.dueAt());
         return new Result(Outcome.RESCHEDULED, Optional.of(moved));
     }
 
-    /** Marks the licence first, so a job can never run against a licence not marked for deactivation. */
+    /**
+     * Marks the licence CANCELLED and puts its deactivation job in one transaction (see {@link SubscriptionEvents}),
+     * unless a later subscription event was applied. A new cancellation with another {@code paidUntil} moves the job.
+     */
     private Result subscriptionCancelled(JobRequest.SubscriptionCancelled s) {
-        if (!licences.markCancelled(s.licenceId(), s.paidUntil(), s.at())) {
-            LOG.info("Subscription Cancelled for {} at {} is older than the last event applied; ignored", s.licenceId(), s.at());
+        String jobId = PaidLicenses.jobIdFor(s.licenceId());
+        String payload = Json.write(Json.object().put(PaidLicenses.KEY, s.licenceId()));
+        JobRequest.Due due = JobRequest.Due.at(s.paidUntil());
+        // Each event is its own occurrence, so a cancellation after a reactivation runs even with the same paidUntil.
+        String occurrence = occurrenceOf(jobId, PaidLicenses.JOB_TYPE, payload, due.occurrence(),
+                "event:" + s.order().orderMillis() + ":" + s.order().version());
+        Job job = new Job(jobId, PaidLicenses.JOB_TYPE, payload, due.at(), due.spec(), occurrence, 1, Optional.empty(),
+                List.of(), clock.instant(), s.requestedBy());
+        SubscriptionEvents.Applied applied = subscriptions.cancelled(s.licenceId(), s.paidUntil(), s.order(), job);
+        if (applied.stale()) {
+            LOG.info("Subscription Cancelled for {} ({}) is older than the last event applied; ignored", s.licenceId(), s.order());
             return new Result(Outcome.STALE, Optional.empty());
         }
-        ObjectNode payload = Json.object().put(PaidLicenses.KEY, s.licenceId());
-        String jobId = PaidLicenses.jobIdFor(s.licenceId());
-        JobRequest.Due due = new JobRequest.Due(s.paidUntil(), s.paidUntil().toString());
-        try {
-            return schedule(new JobRequest.ScheduleJob(jobId, PaidLicenses.JOB_TYPE, Json.write(payload), due,
-                    Optional.empty(), s.requestedBy()));
-        } catch (JobConflictException e) {
-            // Cancelled again with a new end of the paid period: the new period wins.
-            return reschedule(new JobRequest.RescheduleJob(jobId, due, s.requestedBy()));
+        Job after = applied.after().orElseThrow();
+        if (applied.before().isPresent() && applied.before().get().sameContentAs(job)) {
+            LOG.info("licence {} cancelled again until {}; its deactivation job is unchanged", s.licenceId(), s.paidUntil());
+            return new Result(Outcome.UNCHANGED, Optional.of(after));
         }
+        offerDueSoon(after);
+        LOG.info("licence {} cancelled until {}; deactivation job {}", s.licenceId(), s.paidUntil(),
+                applied.before().isPresent() ? "moved" : "scheduled");
+        return new Result(applied.before().isPresent() ? Outcome.RESCHEDULED : Outcome.SCHEDULED, Optional.of(after));
     }
 
+    /** Marks the licence ACTIVE and deletes its deactivation job in one transaction, unless a later event was applied. */
     private Result subscriptionReactivated(JobRequest.SubscriptionReactivated r) {
-        if (!licences.markActive(r.licenceId(), r.at())) {
-            LOG.info("Subscription Reactivated for {} at {} is older than the last event applied; ignored", r.licenceId(), r.at());
+        SubscriptionEvents.Applied applied = subscriptions.reactivated(r.licenceId(), r.order());
+        if (applied.stale()) {
+            LOG.info("Subscription Reactivated for {} ({}) is older than the last event applied; ignored", r.licenceId(), r.order());
             return new Result(Outcome.STALE, Optional.empty());
         }
-        return cancel(PaidLicenses.jobIdFor(r.licenceId()));
+        LOG.info("licence {} reactivated; {}", r.licenceId(), applied.before().isPresent() ? "deactivation job cancelled" : "no deactivation job was pending");
+        return new Result(applied.before().isPresent() ? Outcome.CANCELLED : Outcome.NOT_FOUND, applied.before());
+    }
+
+    /**
+     * Whether the stored job's occurrence has run for good (done or dead-lettered): the item is then a
+     * copy left behind while it ran, no longer a pending job, and a new request replaces it.
+     */
+    private boolean ranForGood(Job stored) {
+        ExecutionLedger.State state;
+        try {
+            state = ledger.state(stored.occurrenceId());
+        } catch (DynamoDbException e) {
+            if (e.awsErrorDetails() == null || !"AccessDeniedException".equals(e.awsErrorDetails().errorCode())) {
+                throw e;
+            }
+            // A deployment whose ScheduleJobFunction may not read JobExecutionsTable: keep the stored job, as before.
+            LOG.warn("cannot read {} to tell whether job {} already ran ({}); it is treated as pending. Give ScheduleJobFunction"
+                    + " read access to the executions table (DynamoDBReadPolicy)", ledger.table(), stored.jobId(), e.getMessage());
+            return false;
+        }
+        return state == ExecutionLedger.State.DONE || state == ExecutionLedger.State.DEAD_LETTERED;
     }
 
     /**

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecurringJobs {
     public static final String RECONCILE = "licence.reconcile";
+    /** The id of a firing kept as a one-time job (after a transient failure): {@code recurring:<schedule>:<scheduled time>}. */
+    public static final String JOB_ID_PREFIX = "recurring:";
     private static final Logger LOG = LoggerFactory.getLogger(RecurringJobs.class);
 
     private static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
@@ -74,7 +76,7 @@ public final class RecurringJobs {
             return answer;
         }
         JsonNode payload = spec.path("payload");
-        String occurrence = "recurring:" + scheduleName + ":" + scheduled;
+        String occurrence = JOB_ID_PREFIX + scheduleName + ":" + scheduled;
         Job job = new Job(occurrence, type, payload.isObject() ? Json.write(payload) : "{}", scheduled, scheduled.toString(),
                 occurrence, 1, Optional.empty(), List.of(), clock.instant(), "schedule:" + scheduleName);
         ExpiredJobRunner.Result result;

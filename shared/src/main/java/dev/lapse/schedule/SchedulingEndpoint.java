@@ -1,5 +1,6 @@
 package dev.lapse.schedule;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.action.EventPublisher;
@@ -7,6 +8,10 @@ import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.Job;
 import dev.lapse.job.JobConflictException;
 import dev.lapse.json.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +35,29 @@ public final class SchedulingEndpoint {
         this.publisher = publisher;
     }
 
-    public ObjectNode handle(String input) {
-        JsonNode tree = null;
+    /**
+     * Handles the raw bytes of an invocation. Bytes that are not UTF-8 are refused rather than decoded
+     * into replacement characters, which would silently change the request.
+     */
+    public ObjectNode handle(byte[] input) {
+        String text;
         try {
-            tree = Json.MAPPER.readTree(input);
-        } catch (Exception ignored) {
-            // the parser reports it with the field and what is accepted
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(input)).toString();
+        } catch (CharacterCodingException e) {
+            ObjectNode error = Json.object().put("code", "INVALID_REQUEST").put("field", "(request)")
+                    .put("problem", "is not valid UTF-8").put("accepted", "a JSON object encoded in UTF-8");
+            error.put("message", "(request): is not valid UTF-8 (accepted: a JSON object encoded in UTF-8)");
+            return refuse(error, null, false);
         }
+        return handle(text);
+    }
+
+    public ObjectNode handle(String input) {
+        JsonNode tree = readLeniently(input);
         boolean fromEventBridge = tree != null && tree.isObject() && tree.hasNonNull("source") && tree.hasNonNull("id");
         try {
-            JobRequest request = tree != null ? parser.parse(tree) : parser.parse(input);
+            JobRequest request = parser.parse(input);
             JobScheduler.Result result = scheduler.handle(request);
             ObjectNode answer = Json.object().put("ok", true).put("outcome", result.outcome().name());
             result.job().ifPresent(job -> answer.set("job", describe(job)));
@@ -49,10 +67,23 @@ public final class SchedulingEndpoint {
                     .put("problem", e.problem()).put("accepted", e.accepted()).put("message", e.getMessage());
             return refuse(error, tree, fromEventBridge);
         } catch (JobConflictException e) {
-            String field = e.code().startsWith("LICENCE") ? "detail.licenceId" : "detail.jobId";
-            ObjectNode error = Json.object().put("code", e.code()).put("field", field).put("jobId", e.jobId())
-                    .put("message", e.getMessage());
+            String field = !e.fields().isEmpty() ? e.fields().get(0) : e.code().startsWith("LICENCE") ? "detail.licenceId" : "detail.jobId";
+            ObjectNode error = Json.object().put("code", e.code()).put("field", field).put("jobId", e.jobId());
+            error.set("fields", Json.MAPPER.valueToTree(e.fields().isEmpty() ? java.util.List.of(field) : e.fields()));
+            error.put("message", e.getMessage());
             return refuse(error, tree, fromEventBridge);
+        }
+    }
+
+    /**
+     * The request as a tree, only to tell whether EventBridge sent it and to quote it in "Job Rejected";
+     * read without the duplicate-key check so a request refused for a duplicate key is still reported there.
+     */
+    private static JsonNode readLeniently(String input) {
+        try {
+            return Json.MAPPER.reader().without(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(input == null ? "" : input);
+        } catch (Exception e) {
+            return null;
         }
     }
 

@@ -7,12 +7,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -35,26 +38,59 @@ public final class JobStore {
     public record Created(Job job, boolean written) {
     }
 
+    /** Stores a new job as {@link #create(Job, Predicate)} does, counting every stored item as pending. */
+    public Created create(Job job) {
+        return create(job, stored -> false);
+    }
+
     /**
      * Stores a new job. If a pending job with the same id and content exists, it is returned unchanged;
-     * if its content differs, a JOB_CONFLICT is thrown.
+     * if its content differs, a JOB_CONFLICT is thrown. An item whose occurrence has already been run
+     * for good ({@code finished}: a copy left behind while it ran) is not pending: the new job replaces it.
      */
-    public Created create(Job job) {
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(JobItems.toItem(job))
-                    .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return new Created(job, true);
-        } catch (ConditionalCheckFailedException e) {
-            Job existing = e.hasItem() ? JobItems.fromItem(e.item()) : get(job.jobId()).orElseThrow(() -> e);
-            if (existing.sameContentAs(job)) {
-                return new Created(existing, false);
+    public Created create(Job job, Predicate<Job> finished) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<Job> existing;
+            try {
+                dynamo.putItem(r -> r.tableName(table).item(JobItems.toItem(job))
+                        .conditionExpression("attribute_not_exists(#id)")
+                        .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+                return new Created(job, true);
+            } catch (ConditionalCheckFailedException e) {
+                existing = e.hasItem() && !e.item().isEmpty() ? Optional.of(JobItems.fromItem(e.item())) : get(job.jobId());
             }
-            throw new JobConflictException("JOB_CONFLICT", job.jobId(), "job " + job.jobId()
-                    + " is already scheduled with different content (type " + existing.type() + ", due " + existing.dueSpec()
-                    + "); cancel it first or use another jobId");
+            if (existing.isEmpty()) {
+                if (attempt >= 3) {
+                    throw new IllegalStateException("job " + job.jobId() + " kept appearing and disappearing while it was scheduled; try again");
+                }
+                continue; // gone meanwhile: try again
+            }
+            Job pending = existing.get();
+            boolean leftOver = !pending.occurrenceId().equals(job.occurrenceId()) && finished.test(pending);
+            if (!leftOver) {
+                List<String> differences = pending.differencesFrom(job);
+                if (differences.isEmpty()) {
+                    return new Created(pending, false);
+                }
+                throw conflict(pending, differences);
+            }
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(putOver(existing, job)));
+                return new Created(job, true);
+            } catch (TransactionCanceledException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+            }
         }
+    }
+
+    /** A JOB_CONFLICT naming the request's fields that differ from the pending job. */
+    public static JobConflictException conflict(Job existing, List<String> differences) {
+        return new JobConflictException("JOB_CONFLICT", existing.jobId(), differences, "job " + existing.jobId()
+                + " is already pending with a different " + String.join(", ", differences) + " (pending: type " + existing.type()
+                + ", due " + existing.dueAt() + "); the same id with the same content is the same job. Cancel it first or use another jobId");
     }
 
     /**
@@ -146,6 +182,45 @@ public final class JobStore {
         } catch (ConditionalCheckFailedException e) {
             throw notPending(jobId);
         }
+    }
+
+    /**
+     * A transaction's write of {@code job} over the item as it was read ({@code seen}): it fails, writing
+     * nothing, if the item is no longer that occurrence at that attempt (or, when none was seen, if one appeared).
+     */
+    public TransactWriteItem putOver(Optional<Job> seen, Job job) {
+        Guard guard = guard(seen);
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(JobItems.toItem(job))
+                .conditionExpression(guard.expression()).expressionAttributeNames(guard.names())
+                .expressionAttributeValues(guard.values()).build()).build();
+    }
+
+    /** A transaction's delete of the job as it was read; fails if the item is no longer that occurrence at that attempt. */
+    public TransactWriteItem deleteSeen(Job seen) {
+        Guard guard = guard(Optional.of(seen));
+        return TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(seen.jobId()))
+                .conditionExpression(guard.expression()).expressionAttributeNames(guard.names())
+                .expressionAttributeValues(guard.values()).build()).build();
+    }
+
+    /** A transaction's check that the item of {@code jobId} is still as it was read (absent, or that occurrence at that attempt). */
+    public TransactWriteItem unchanged(String jobId, Optional<Job> seen) {
+        Guard guard = guard(seen);
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table).key(key(jobId))
+                .conditionExpression(guard.expression()).expressionAttributeNames(guard.names())
+                .expressionAttributeValues(guard.values()).build()).build();
+    }
+
+    private record Guard(String expression, Map<String, String> names, Map<String, AttributeValue> values) {
+    }
+
+    private static Guard guard(Optional<Job> seen) {
+        if (seen.isEmpty()) {
+            return new Guard("attribute_not_exists(#id)", Map.of("#id", JobItems.JOB_ID), null);
+        }
+        return new Guard("#o = :o AND #a = :a", Map.of("#o", JobItems.OCCURRENCE, "#a", JobItems.ATTEMPT),
+                Map.of(":o", AttributeValue.fromS(seen.get().occurrenceId()),
+                        ":a", AttributeValue.fromN(Integer.toString(seen.get().attempt()))));
     }
 
     public Optional<Job> get(String jobId) {

@@ -41,7 +41,8 @@ class RequestParserTest {
         var request = (JobRequest.ScheduleJob) parser.parse(sample("schedule-job-delay.json"));
 
         assertThat(request.due().at()).isEqualTo(Instant.parse("2026-12-01T08:00:10Z"));
-        assertThat(request.due().spec()).isEqualTo("delay:PT10S@2026-12-01T08:00:00Z");
+        assertThat(request.due().spec()).isEqualTo("delay:PT10S");
+        assertThat(request.due().occurrence()).isEqualTo("delay:PT10S@2026-12-01T08:00:00Z");
     }
 
     @Test
@@ -114,10 +115,10 @@ class RequestParserTest {
                 Arguments.of("hostile nesting beyond the parser limit", detail(ok + ", \"payload\": " + "[".repeat(5000)), "(request)"),
                 Arguments.of("unknown field", detail(ok + ", \"dueat\": \"x\""), "detail.dueat"),
                 Arguments.of("retry not an object", detail(ok + ", \"retry\": 3"), "detail.retry"),
-                Arguments.of("retry maxAttempts zero", detail(ok + ", \"retry\": {\"maxAttempts\": 0}"), "retry.maxAttempts"),
+                Arguments.of("retry maxAttempts zero", detail(ok + ", \"retry\": {\"maxAttempts\": 0}"), "detail.retry.maxAttempts"),
                 Arguments.of("retry maxAttempts a string", detail(ok + ", \"retry\": {\"maxAttempts\": \"3\"}"), "detail.retry.maxAttempts"),
-                Arguments.of("retry max below base", detail(ok + ", \"retry\": {\"baseDelaySeconds\": 60, \"maxDelaySeconds\": 10}"), "retry.maxDelaySeconds"),
-                Arguments.of("retry unknown field", detail(ok + ", \"retry\": {\"attempts\": 3}"), "detail.attempts"),
+                Arguments.of("retry max below base", detail(ok + ", \"retry\": {\"baseDelaySeconds\": 60, \"maxDelaySeconds\": 10}"), "detail.retry.maxDelaySeconds"),
+                Arguments.of("retry unknown field", detail(ok + ", \"retry\": {\"attempts\": 3}"), "detail.retry.attempts"),
                 Arguments.of("cancel without jobId", "{\"detail-type\": \"Cancel Job\", \"detail\": {}}", "detail.jobId"),
                 Arguments.of("reschedule without due", "{\"detail-type\": \"Reschedule Job\", \"detail\": {\"jobId\": \"j\"}}", "detail.dueAt"),
                 Arguments.of("subscription without paidUntil",
@@ -158,5 +159,209 @@ class RequestParserTest {
         assertThat(request.due().at()).isEqualTo(edge);
         assertThatThrownBy(() -> parser.parse(schedule("\"dueAt\": \"" + edge.plus(Duration.ofSeconds(1)) + "\"")))
                 .isInstanceOf(InvalidRequestException.class);
+    }
+
+    // Item 12: every error names the full path of its field, and a wrong retry value gets that field's own range.
+
+    static Stream<Arguments> wrongRetryValues() {
+        String attempts = "an integer from 1 to 20";
+        String base = "an integer from 1 to 604800";
+        return Stream.of(
+                Arguments.of("{\"maxAttempts\": 0}", "detail.retry.maxAttempts", attempts),
+                Arguments.of("{\"maxAttempts\": 21}", "detail.retry.maxAttempts", attempts),
+                Arguments.of("{\"maxAttempts\": -3}", "detail.retry.maxAttempts", attempts),
+                Arguments.of("{\"maxAttempts\": \"3\"}", "detail.retry.maxAttempts", attempts),
+                Arguments.of("{\"maxAttempts\": 2.5}", "detail.retry.maxAttempts", attempts),
+                Arguments.of("{\"maxAttempts\": 3.0}", "detail.retry.maxAttempts", attempts),
+                Arguments.of("{\"maxAttempts\": 99999999999}", "detail.retry.maxAttempts", attempts),
+                Arguments.of("{\"maxAttempts\": true}", "detail.retry.maxAttempts", attempts),
+                Arguments.of("{\"maxAttempts\": {}}", "detail.retry.maxAttempts", attempts),
+                Arguments.of("{\"baseDelaySeconds\": 0}", "detail.retry.baseDelaySeconds", base),
+                Arguments.of("{\"baseDelaySeconds\": \"PT1M\"}", "detail.retry.baseDelaySeconds", base),
+                Arguments.of("{\"baseDelaySeconds\": 604801}", "detail.retry.baseDelaySeconds", base),
+                Arguments.of("{\"baseDelaySeconds\": 99999999999}", "detail.retry.baseDelaySeconds", base),
+                Arguments.of("{\"maxDelaySeconds\": 604801}", "detail.retry.maxDelaySeconds",
+                        "an integer from baseDelaySeconds (30) to 604800"),
+                Arguments.of("{\"baseDelaySeconds\": 60, \"maxDelaySeconds\": 10}", "detail.retry.maxDelaySeconds",
+                        "an integer from baseDelaySeconds (60) to 604800"),
+                Arguments.of("{\"maxDelaySeconds\": [1]}", "detail.retry.maxDelaySeconds",
+                        "an integer from baseDelaySeconds to 604800"),
+                Arguments.of("{\"attempts\": 3}", "detail.retry.attempts", "only [baseDelaySeconds, maxAttempts, maxDelaySeconds]"));
+    }
+
+    @ParameterizedTest(name = "retry {0}")
+    @MethodSource("wrongRetryValues")
+    void aWrongRetryValueNamesItsFullPathAndItsOwnRange(String retry, String field, String accepted) {
+        String json = detail("\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\", \"retry\": " + retry);
+        assertThatThrownBy(() -> parser.parse(json))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.field()).isEqualTo(field);
+                    assertThat(e.accepted()).isEqualTo(accepted);
+                });
+    }
+
+    @Test
+    void aRequestBeyondTheParsersLimitsIsToldWhichLimit() {
+        String longNumber = "1".repeat(1500);
+        assertThatThrownBy(() -> parser.parse(detail("\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\","
+                + " \"payload\": {\"n\": " + longNumber + "}}")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.problem()).contains("number").contains("1000");
+                    assertThat(e.accepted()).contains("1000 digits");
+                });
+    }
+
+    // Item 3: a payload arrives exactly as sent, or is refused naming the field.
+
+    private static String withPayload(String payload) {
+        return detail("\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\", \"payload\": " + payload);
+    }
+
+    @Test
+    void numbersInThePayloadKeepEveryDigit() {
+        var request = (JobRequest.ScheduleJob) parser.parse(withPayload(
+                "{\"money\":12345678901234567.89,\"big\":1e400,\"tiny\":-2.5E-400,\"one\":1.0,\"cents\":0.10,\"zero\":-0.01,"
+                        + "\"huge\":123456789012345678901234567890,\"max\":9007199254740993}"));
+
+        assertThat(request.payload()).isEqualTo("{\"money\":12345678901234567.89,\"big\":1E+400,\"tiny\":-2.5E-400,"
+                + "\"one\":1.0,\"cents\":0.10,\"zero\":-0.01,\"huge\":123456789012345678901234567890,\"max\":9007199254740993}");
+    }
+
+    static Stream<Arguments> unfaithfulPayloads() {
+        return Stream.of(
+                Arguments.of("a lone high surrogate", "{\"s\":\"\\ud800\"}", "detail.payload.s"),
+                Arguments.of("a lone low surrogate deep inside", "{\"a\":[1,{\"b\":\"x\\udc00y\"}]}", "detail.payload.a[1].b"),
+                Arguments.of("a surrogate pair in the wrong order", "{\"s\":\"\\udc00\\ud800\"}", "detail.payload.s"),
+                Arguments.of("a lone surrogate in a key", "{\"k\\ud800\":1}", "detail.payload"),
+                Arguments.of("a duplicate key", "{\"a\":1,\"a\":2}", "detail.payload.a"),
+                Arguments.of("a negative zero", "{\"a\":[1,-0]}", "detail.payload.a[1]"),
+                Arguments.of("a negative decimal zero", "{\"t\":-0.0e3}", "detail.payload.t"),
+                Arguments.of("a duplicate key deep inside", "{\"a\":{\"b\":[{\"c\":1,\"c\":1}]}}", "detail.payload.a.b[0].c"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unfaithfulPayloads")
+    void aPayloadThatCannotArriveAsSentIsRefusedNamingTheField(String description, String payload, String field) {
+        assertThatThrownBy(() -> parser.parse(withPayload(payload)))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.field()).isEqualTo(field);
+                    assertThat(e.accepted()).isNotBlank();
+                });
+    }
+
+    @Test
+    void aValidSurrogatePairIsKept() {
+        var request = (JobRequest.ScheduleJob) parser.parse(withPayload("{\"emoji\":\"\\ud83d\\ude00\"}"));
+        assertThat(request.payload()).isEqualTo("{\"emoji\":\"\ud83d\ude00\"}");
+    }
+
+    @Test
+    void aDuplicateFieldOfTheRequestIsRefusedNotSilentlyOverwritten() {
+        assertThatThrownBy(() -> parser.parse(detail("\"jobId\": \"a\", \"jobId\": \"b\", \"jobType\": \"a.b\", \"delay\": \"PT1M\"")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo("detail.jobId"));
+    }
+
+    // Item 4: a delay request sent again later is the same request.
+
+    @Test
+    void theSameDelaySentAtAnotherTimeIsTheSameJobButAnotherOccurrence() {
+        String at8 = "{\"detail-type\": \"Schedule Job\", \"source\": \"s\", \"time\": \"2026-12-01T08:00:00Z\","
+                + " \"detail\": {\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT10S\"}}";
+        var first = (JobRequest.ScheduleJob) parser.parse(at8);
+        var later = (JobRequest.ScheduleJob) parser.parse(at8.replace("08:00:00Z", "08:00:01Z"));
+
+        assertThat(later.due().spec()).as("what makes two requests the same job").isEqualTo(first.due().spec()).isEqualTo("delay:PT10S");
+        assertThat(later.due().at()).isEqualTo(first.due().at().plusSeconds(1));
+    }
+
+    // Item 2: ids and types Lapse derives for its own jobs are not for user jobs.
+
+    static Stream<Arguments> reserved() {
+        String due = ", \"jobType\": \"a.b\", \"delay\": \"PT1M\"";
+        return Stream.of(
+                Arguments.of("a licence job id", detail("\"jobId\": \"licence-deactivate:L-1\"" + due), "detail.jobId"),
+                Arguments.of("a recurring firing's id", detail("\"jobId\": \"recurring:DailyReport:2026-12-01T09:00:00Z\"" + due), "detail.jobId"),
+                Arguments.of("the licence deactivation type", detail("\"jobId\": \"j\", \"jobType\": \"licence.deactivate\","
+                        + " \"delay\": \"PT1M\", \"payload\": {\"licenceId\": \"L-1\"}"), "detail.jobType"),
+                Arguments.of("a cancel of a licence job", "{\"detail-type\": \"Cancel Job\", \"detail\": {\"jobId\": \"licence-deactivate:L-1\"}}",
+                        "detail.jobId"),
+                Arguments.of("a reschedule of a licence job", "{\"detail-type\": \"Reschedule Job\", \"detail\":"
+                        + " {\"jobId\": \"licence-deactivate:L-1\", \"delay\": \"PT1H\"}}", "detail.jobId"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reserved")
+    void lapsesOwnJobsAreNotForUserRequests(String description, String json, String field) {
+        assertThatThrownBy(() -> parser.parse(json))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.field()).isEqualTo(field);
+                    assertThat(e.problem()).contains("reserved");
+                });
+    }
+
+    // Item 1: where a subscription event stands among its licence's events.
+
+    private static String subscription(String detailType, String envelope, String fields) {
+        return "{\"detail-type\": \"" + detailType + "\"" + envelope + ", \"detail\": {\"licenceId\": \"L-1\"" + fields + "}}";
+    }
+
+    @Test
+    void anEventWithoutOccurredAtIsPlacedByItsTimeToTheSecond() {
+        var cancelled = (JobRequest.SubscriptionCancelled) parser.parse(subscription("Subscription Cancelled",
+                ", \"source\": \"s\", \"time\": \"2026-12-01T07:59:58Z\"", ", \"paidUntil\": \"2026-12-31T00:00:00Z\""));
+        var reactivated = (JobRequest.SubscriptionReactivated) parser.parse(subscription("Subscription Reactivated",
+                ", \"source\": \"s\", \"time\": \"2026-12-01T07:59:58Z\"", ""));
+
+        assertThat(cancelled.order().toTheSecond()).isTrue();
+        assertThat(cancelled.order().orderMillis()).isEqualTo(Instant.parse("2026-12-01T07:59:58Z").toEpochMilli());
+        assertThat(reactivated.order().orderMillis()).as("a reactivation counts from the end of its second")
+                .isEqualTo(Instant.parse("2026-12-01T07:59:58.999Z").toEpochMilli());
+    }
+
+    @Test
+    void aDirectInvocationIsPlacedByItsCallTimeToTheSecond() {
+        RequestParser at = new RequestParser(Clock.fixed(Instant.parse("2026-12-01T08:00:00.800Z"), ZoneOffset.UTC));
+        var cancelled = (JobRequest.SubscriptionCancelled) at.parse(subscription("Subscription Cancelled", "",
+                ", \"paidUntil\": \"2026-12-31T00:00:00Z\""));
+
+        assertThat(cancelled.order().toTheSecond()).isTrue();
+        assertThat(cancelled.order().orderMillis()).isEqualTo(Instant.parse("2026-12-01T08:00:00Z").toEpochMilli());
+    }
+
+    @Test
+    void occurredAtAndVersionPlaceAnEventToTheMillisecond() {
+        var reactivated = (JobRequest.SubscriptionReactivated) parser.parse(subscription("Subscription Reactivated",
+                ", \"source\": \"s\", \"time\": \"2026-12-01T07:59:58Z\"",
+                ", \"occurredAt\": \"2026-12-01T08:59:57.125+01:00\", \"version\": 42"));
+
+        assertThat(reactivated.order().toTheSecond()).isFalse();
+        assertThat(reactivated.order().orderMillis()).isEqualTo(Instant.parse("2026-12-01T07:59:57.125Z").toEpochMilli());
+        assertThat(reactivated.order().version()).hasValue(42);
+    }
+
+    static Stream<Arguments> badOrder() {
+        String until = ", \"paidUntil\": \"2026-12-31T00:00:00Z\"";
+        return Stream.of(
+                Arguments.of("occurredAt not an instant", "", until + ", \"occurredAt\": \"yesterday\"", "detail.occurredAt"),
+                Arguments.of("occurredAt without offset", "", until + ", \"occurredAt\": \"2026-12-01T08:00:00\"", "detail.occurredAt"),
+                Arguments.of("occurredAt a number", "", until + ", \"occurredAt\": 1795000000000", "detail.occurredAt"),
+                Arguments.of("occurredAt in the future", "", until + ", \"occurredAt\": \"2026-12-01T08:06:00Z\"", "detail.occurredAt"),
+                Arguments.of("occurredAt at the end of time", "", until + ", \"occurredAt\": \"+999999999-12-31T23:59:59Z\"", "detail.occurredAt"),
+                Arguments.of("occurredAt at the epoch", "", until + ", \"occurredAt\": \"1970-01-01T00:00:00Z\"", "detail.occurredAt"),
+                Arguments.of("an event time far ahead", ", \"source\": \"s\", \"time\": \"2027-01-01T00:00:00Z\"", until, "time"),
+                Arguments.of("version negative", "", until + ", \"version\": -1", "detail.version"),
+                Arguments.of("version a string", "", until + ", \"version\": \"7\"", "detail.version"),
+                Arguments.of("version a fraction", "", until + ", \"version\": 7.5", "detail.version"),
+                Arguments.of("version beyond a long", "", until + ", \"version\": 9223372036854775808", "detail.version"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badOrder")
+    void aSubscriptionEventThatCannotBePlacedIsRefused(String description, String envelope, String fields, String field) {
+        assertThatThrownBy(() -> parser.parse(subscription("Subscription Cancelled", envelope, fields)))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.field()).isEqualTo(field);
+                    assertThat(e.accepted()).isNotBlank();
+                });
     }
 }

@@ -29,7 +29,6 @@ public final class ScheduleJobHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        String request = new String(input.readAllBytes(), StandardCharsets.UTF_8);
-        output.write(Json.write(endpoint.handle(request)).getBytes(StandardCharsets.UTF_8));
+        output.write(Json.write(endpoint.handle(input.readAllBytes())).getBytes(StandardCharsets.UTF_8));
     }
 }
