@@ -153,6 +153,21 @@ class DeployedTemplateTest {
                 assertThat(schedule.at("/Properties/Target/Arn/Ref").asText()).as(id).isIn(aliases));
     }
 
+    /** The scheduling function reads the ledger to tell a job that already ran from a pending one. */
+    @Test
+    void theSchedulingFunctionMayReadTheLedger() {
+        JsonNode resources = defaults.path("Resources");
+        String role = resources.at("/ScheduleJobFunction/Properties/Role/Fn::GetAtt/0").asText();
+        List<JsonNode> reads = new ArrayList<>();
+        resources.at("/" + role + "/Properties/Policies").forEach(p -> p.at("/PolicyDocument/Statement").forEach(s -> {
+            boolean onLedger = s.path("Resource").toString().contains("JobExecutionsTable");
+            if ("Allow".equals(s.path("Effect").asText()) && onLedger && s.path("Action").toString().contains("\"dynamodb:GetItem\"")) {
+                reads.add(s);
+            }
+        }));
+        assertThat(reads).as("ScheduleJobFunction's role " + role + " may GetItem on JobExecutionsTable").isNotEmpty();
+    }
+
     // ---- issue 8, item 15: the schedules' dead letters, valid names, what a deletion keeps ----
 
     @Test
