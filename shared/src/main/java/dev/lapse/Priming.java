@@ -1,11 +1,16 @@
 package dev.lapse;
 
 import dev.lapse.job.Job;
+import dev.lapse.json.Json;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,6 +42,7 @@ public final class Priming {
     private static final Logger LOG = LoggerFactory.getLogger(Priming.class);
     /** The answer of every AWS call made while priming: an empty JSON object, which every JSON-protocol operation accepts. */
     private static final byte[] EMPTY_ANSWER = "{}".getBytes(StandardCharsets.UTF_8);
+    private static final String SQS_SEND_MESSAGE = "AmazonSQS.SendMessage";
     private static final ThreadLocal<Boolean> ACTIVE = ThreadLocal.withInitial(() -> false);
 
     private final List<String> answered = new CopyOnWriteArrayList<>();
@@ -60,7 +66,9 @@ public final class Priming {
                 if (!ACTIVE.get()) {
                     return real.prepareRequest(request);
                 }
-                answered.add(request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse(request.httpRequest().encodedPath()));
+                String operation = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse(request.httpRequest().encodedPath());
+                answered.add(operation);
+                byte[] answer = SQS_SEND_MESSAGE.equals(operation) ? sendMessageAnswer(request) : EMPTY_ANSWER;
                 return new ExecutableHttpRequest() {
                     @Override
                     public HttpExecuteResponse call() {
@@ -68,7 +76,7 @@ public final class Priming {
                                 .response(SdkHttpResponse.builder().statusCode(200)
                                         .putHeader("Content-Type", "application/x-amz-json-1.0")
                                         .putHeader("x-amzn-RequestId", "lapse-priming").build())
-                                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(EMPTY_ANSWER)))
+                                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(answer)))
                                 .build();
                     }
 
@@ -88,6 +96,21 @@ public final class Priming {
                 real.close();
             }
         };
+    }
+
+    /**
+     * SendMessage's answer carries the MD5 of the body sent, which the SQS client checks: an empty
+     * answer would make the sample's send fail (and log a warning) instead of succeeding.
+     */
+    private static byte[] sendMessageAnswer(HttpExecuteRequest request) {
+        try (var body = request.contentStreamProvider().orElseThrow().newStream()) {
+            String sent = Json.MAPPER.readTree(body).path("MessageBody").asText();
+            byte[] md5 = MessageDigest.getInstance("MD5").digest(sent.getBytes(StandardCharsets.UTF_8));
+            return Json.write(Json.object().put("MessageId", SAMPLE_JOB_ID).put("MD5OfMessageBody", HexFormat.of().formatHex(md5)))
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
+            return EMPTY_ANSWER;
+        }
     }
 
     /** The id of the sample job priming runs; it never reaches a table (the calls are answered in-process). */
