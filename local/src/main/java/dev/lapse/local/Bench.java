@@ -344,14 +344,57 @@ final class Bench {
 
     // ---------------------------------------------------------------- 6. cold starts
 
+    /**
+     * For ShadedJarsIT: starts a local runtime and runs each function's shaded jar {@code runs} times in a
+     * fresh JVM on its sample event; answers, by function, what went wrong (missing jar, no sample, a
+     * failed run, an event whose effect was not seen), and nothing for a function whose runs all worked.
+     */
+    static Map<String, String> shadedJarProblems(Path root, int runs) throws Exception {
+        Bench bench = new Bench(root);
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false))) {
+            runtime.bus().observe(bench::recordJobDue);
+            List<FunctionSpec> functions = bench.functions(runtime.template());
+            Map<String, List<ColdStart>> results = bench.runColdStarts(runtime, functions, runs);
+            Map<String, String> problems = new TreeMap<>();
+            for (FunctionSpec f : functions) {
+                List<ColdStart> done = results.getOrDefault(f.logicalId(), List.of());
+                if (!Files.isRegularFile(f.jar())) {
+                    problems.put(f.logicalId(), "jar missing: " + f.jar());
+                } else if (done.size() != runs) {
+                    problems.put(f.logicalId(), "ran " + done.size() + " of " + runs + " times (no sample event?)");
+                } else {
+                    done.stream().filter(r -> r.problem() != null || !r.verified()).findFirst().ifPresent(r -> problems.put(f.logicalId(),
+                            r.problem() != null ? r.problem() : "handled, but the expected effect was not seen"));
+                }
+            }
+            return problems;
+        }
+    }
+
     private void coldStarts(LocalRuntime runtime, List<FunctionSpec> functions) throws Exception {
+        Map<String, List<ColdStart>> results = runColdStarts(runtime, functions, COLD_STARTS);
+        for (FunctionSpec f : functions) {
+            String figure = "Cold start of " + f.logicalId() + " (fresh `java -cp " + f.jar().getFileName()
+                    + "`, handler's no-arg constructor with its priming, one sample event; " + COLD_STARTS + " JVMs)";
+            List<ColdStart> runs = results.get(f.logicalId());
+            if (!Files.isRegularFile(f.jar())) {
+                rows.add(new Row(figure, "jar missing: " + root.relativize(f.jar()) + " (run `mvn -o package`)", "—", "no"));
+            } else if (runs == null) {
+                rows.add(new Row(figure, "not measured: the bench has no sample event for this function", "—", "—"));
+            } else {
+                rows.addAll(coldStartRows(figure, runs));
+            }
+        }
+    }
+
+    private Map<String, List<ColdStart>> runColdStarts(LocalRuntime runtime, List<FunctionSpec> functions, int count) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         String serialization = codeSource(LambdaEventSerializers.class);
         String probe = codeSource(ColdStartProbe.class);
         Path dir = Files.createTempDirectory("lapse-bench");
         try {
             Map<String, List<ColdStart>> results = new LinkedHashMap<>();
-            for (int run = 0; run < COLD_STARTS; run++) {
+            for (int run = 0; run < count; run++) {
                 for (FunctionSpec f : functions) {
                     if (!Files.isRegularFile(f.jar())) {
                         continue;
@@ -360,7 +403,7 @@ final class Bench {
                     if (c == null) {
                         continue;
                     }
-                    step("cold start " + (run + 1) + "/" + COLD_STARTS + ": " + f.logicalId() + " in a fresh JVM");
+                    step("cold start " + (run + 1) + "/" + count + ": " + f.logicalId() + " in a fresh JVM");
                     Path event = dir.resolve(f.logicalId() + "-" + run + ".json");
                     Files.writeString(event, c.eventJson());
                     String classpath = f.jar() + File.pathSeparator + serialization + File.pathSeparator + probe;
@@ -376,18 +419,7 @@ final class Bench {
                             .add(launch(java, classpath, f.handler(), event, env, dir.resolve(f.logicalId() + "-" + run + ".out"), c.verify()));
                 }
             }
-            for (FunctionSpec f : functions) {
-                String figure = "Cold start of " + f.logicalId() + " (fresh `java -cp " + f.jar().getFileName()
-                        + "`, handler's no-arg constructor with its priming, one sample event; " + COLD_STARTS + " JVMs)";
-                List<ColdStart> runs = results.get(f.logicalId());
-                if (!Files.isRegularFile(f.jar())) {
-                    rows.add(new Row(figure, "jar missing: " + root.relativize(f.jar()) + " (run `mvn -o package`)", "—", "no"));
-                } else if (runs == null) {
-                    rows.add(new Row(figure, "not measured: the bench has no sample event for this function", "—", "—"));
-                } else {
-                    rows.addAll(coldStartRows(figure, runs));
-                }
-            }
+            return results;
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) {
