@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -80,6 +81,7 @@ public final class Lapse {
     private final Replayer replayer;
     private final SchedulingEndpoint endpoint;
     private final RecurringJobs recurring;
+    private Priming priming;
 
     public Lapse(Settings settings, DynamoDbClient dynamo, EventBridgeClient events, SqsClient sqs, Clock clock) {
         this(settings, dynamo, events, sqs, null, clock);
@@ -106,15 +108,43 @@ public final class Lapse {
         this.recurring = new RecurringJobs(licences, runner, store, dueSoon, settings.reconcileGrace(), clock);
     }
 
-    /** Builds everything from the Lambda environment, with the lightweight URL-connection HTTP client. */
+    /**
+     * Builds everything from the Lambda environment, with the lightweight URL-connection HTTP client
+     * behind the {@link Priming} transport, so that the handler can prime itself ({@link #primeOnInit}).
+     */
     public static Lapse fromEnvironment() {
-        var http = UrlConnectionHttpClient.builder().build();
-        return new Lapse(Settings.fromEnvironment(System.getenv()),
+        return fromEnvironment(System.getenv(), UrlConnectionHttpClient.builder().build());
+    }
+
+    /** {@link #fromEnvironment()} with the given environment and HTTP client (tests). */
+    public static Lapse fromEnvironment(Map<String, String> env, SdkHttpClient httpClient) {
+        Priming priming = new Priming(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
+        var http = priming.transport(httpClient);
+        Lapse lapse = new Lapse(Settings.fromEnvironment(env),
                 DynamoDbClient.builder().httpClient(http).build(),
                 EventBridgeClient.builder().httpClient(http).build(),
                 SqsClient.builder().httpClient(http).build(),
                 DynamoDbStreamsClient.builder().httpClient(http).build(),
                 Clock.systemUTC());
+        lapse.priming = priming;
+        return lapse;
+    }
+
+    /**
+     * Cold-start priming for a handler built by {@link #fromEnvironment()}: runs {@code sample} (the
+     * handler on a sample event) with every AWS call answered in-process, now or, under SnapStart,
+     * before the snapshot. Does nothing for a Lapse built from the caller's own clients (tests, the
+     * local runtime), whose calls would be real.
+     */
+    public void primeOnInit(Runnable sample) {
+        if (priming != null) {
+            priming.onInit(sample);
+        }
+    }
+
+    /** The priming of a Lapse built by {@link #fromEnvironment()}; empty otherwise. */
+    public Optional<Priming> priming() {
+        return Optional.ofNullable(priming);
     }
 
     public Settings settings() {

@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,10 @@ import java.nio.file.Path;
  * The child process of {@code ./lapse bench}'s cold-start figure: in a fresh JVM whose classpath
  * starts with a function's shaded jar, constructs the handler the way Lambda does (no-arg
  * constructor, settings from environment variables), hands it one event, and prints its timings
- * on a line starting with {@link #MARKER}. Uses nothing of the local runtime, only the jar and
- * the Lambda serialization library the Java runtime itself uses for event types.
+ * on a line starting with {@link #MARKER}: {@code initMs} (class loading, the constructor with its
+ * priming, the event serializers) and {@code handleMs} (the first event after init). Uses nothing of
+ * the local runtime, only the jar and the Lambda serialization library the Java runtime itself uses
+ * for event types.
  *
  * <p>{@code java -cp <function>-lambda.jar:<aws-lambda-java-serialization.jar>:<this class> dev.lapse.local.ColdStartProbe <Handler> <event.json>}
  */
@@ -26,6 +29,16 @@ public final class ColdStartProbe {
     static final String RESPONSE_MARKER = "LAPSE-COLDSTART-RESPONSE ";
 
     private ColdStartProbe() {
+    }
+
+    private static Method handleRequest(Class<?> type) {
+        Class<?> input = LocalFunction.inputTypeOf(type);
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals("handleRequest") && !m.isBridge() && m.getParameterCount() == 2 && m.getParameterTypes()[0] == input) {
+                return m;
+            }
+        }
+        throw new IllegalStateException("no handleRequest(" + input.getSimpleName() + ", Context) on " + type);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -38,6 +51,14 @@ public final class ColdStartProbe {
 
         Class<?> type = Class.forName(className);
         Object handler = type.getConstructor().newInstance();
+        // Like the Java runtime when it loads a handler: the event and answer serializers are made during init.
+        PojoSerializer<Object> in = null;
+        PojoSerializer<Object> answer = null;
+        if (handler instanceof RequestHandler) {
+            Method handle = handleRequest(type);
+            in = (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(handle.getParameterTypes()[0], type.getClassLoader());
+            answer = (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(handle.getReturnType(), type.getClassLoader());
+        }
         long tInit = System.nanoTime();
 
         String response;
@@ -47,17 +68,13 @@ public final class ColdStartProbe {
             stream.handleRequest(new ByteArrayInputStream(event), out, context);
             response = out.toString(StandardCharsets.UTF_8);
         } else if (handler instanceof RequestHandler requestHandler) {
-            Class<?> inputType = LocalFunction.inputTypeOf(type);
-            PojoSerializer<Object> in = (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(inputType, type.getClassLoader());
             Object result = requestHandler.handleRequest(in.fromJson(new ByteArrayInputStream(event)), context);
             if (result == null) {
                 response = "null";
             } else {
-                PojoSerializer<Object> outSerializer = (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(result.getClass(),
-                        type.getClassLoader());
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                outSerializer.toJson(result, out);
-                response = out.toString(StandardCharsets.UTF_8);
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                answer.toJson(result, bytes);
+                response = bytes.toString(StandardCharsets.UTF_8);
             }
         } else {
             throw new IllegalStateException(className + " implements neither RequestHandler nor RequestStreamHandler");

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 /** Every function of template.yaml names a handler that exists and a CodeUri the Maven build produces. */
 class TemplateContractTest {
     private static final Path ROOT = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
+    /** Issue 8 item 16: every function jar at most 8 MB. */
+    static final long JAR_LIMIT_BYTES = 8_000_000;
     private static final Pattern CODE_URI = Pattern.compile("functions/([a-z0-9-]+)/target/([a-z0-9-]+)-lambda\\.jar");
 
     @Test
@@ -54,10 +56,15 @@ class TemplateContractTest {
             assertThat(parentPom).as("module functions/" + module + " is built by the parent pom").contains("<module>functions/" + module + "</module>");
             String modulePom = Files.readString(ROOT.resolve("functions").resolve(module).resolve("pom.xml"));
             assertThat(modulePom).as("functions/" + module + " finalName").contains("<finalName>" + m.group(2) + "</finalName>");
-            assertThat(modulePom).contains("<outputFile>${project.build.directory}/${project.build.finalName}-lambda.jar</outputFile>");
+            assertThat(modulePom).as("functions/" + module + " builds the shaded, shrunk jar").contains("<artifactId>maven-shade-plugin</artifactId>")
+                    .contains("<artifactId>proguard-maven-plugin</artifactId>");
             Path jar = ROOT.resolve(codeUri);
             assertThat(jar).as("built by `mvn package` before this module's tests").exists();
-            assertThat(Files.size(jar)).as(jar + " size").isLessThan(20L * 1024 * 1024);
+            assertThat(Files.size(jar)).as(jar + " size in bytes (≤ 8 MB; a JDK without jmods skips the ProGuard step, see pom.xml)")
+                    .isLessThanOrEqualTo(JAR_LIMIT_BYTES);
         }
+        assertThat(parentPom).as("the parent pom names the jar every CodeUri points at")
+                .contains("<outputFile>${project.build.directory}/${project.build.finalName}-lambda.jar</outputFile>")
+                .contains("<injar>${project.build.finalName}-lambda.jar</injar>").contains("<outjar>${project.build.finalName}-lambda.jar</outjar>");
     }
 }

@@ -5,10 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.lapse.Lapse;
+import dev.lapse.Priming;
 import dev.lapse.run.DueSoonQueue;
 import dev.lapse.run.ExpiredJobRunner;
 import dev.lapse.action.TransientFailureException;
 import dev.lapse.job.Job;
+import dev.lapse.json.Json;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import java.time.Clock;
@@ -46,6 +48,20 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
         this.runner = lapse.runner();
         this.dueSoon = lapse.dueSoon();
         this.clock = lapse.clock();
+        lapse.primeOnInit(this::prime);
+    }
+
+    /** Handles a sample due-jobs message, then runs a sample job; see {@link dev.lapse.Priming}. */
+    private void prime() {
+        Job job = Priming.sampleJob(clock.instant());
+        SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+        message.setMessageId(Priming.SAMPLE_JOB_ID);
+        message.setBody(Json.write(Json.object().put("jobId", job.jobId()).put("occurrenceId", job.occurrenceId())
+                .put("dueAt", job.dueAt().toString())));
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(message));
+        handleRequest(event, null);
+        runOrPutBack(job, () -> runner.run(job, TRIGGER));
     }
 
     @Override

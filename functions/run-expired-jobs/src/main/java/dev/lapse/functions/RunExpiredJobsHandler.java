@@ -5,7 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.lapse.Lapse;
+import dev.lapse.Priming;
+import dev.lapse.job.Job;
 import dev.lapse.json.Json;
 import dev.lapse.run.DeadLetters;
 import dev.lapse.run.ExpiredJobRunner;
@@ -48,6 +51,26 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
         this.deadLetters = lapse.deadLetters();
         this.clock = lapse.clock();
         this.requireTtlIdentity = requireTtlIdentity;
+        lapse.primeOnInit(this::prime);
+    }
+
+    /** Handles a sample TTL deletion of a sample job; see {@link dev.lapse.Priming}. */
+    private void prime() {
+        Job job = Priming.sampleJob(clock.instant());
+        Identity ttl = new Identity();
+        ttl.setType("Service");
+        ttl.setPrincipalId(TTL_PRINCIPAL);
+        StreamRecord change = new StreamRecord();
+        change.setOldImage(StreamImages.fromSdk(JobItems.toItem(job)));
+        change.setSequenceNumber("0");
+        change.setApproximateCreationDateTime(Date.from(clock.instant()));
+        DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
+        record.setEventName("REMOVE");
+        record.setUserIdentity(ttl);
+        record.setDynamodb(change);
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(List.of(record));
+        handleRequest(event, null);
     }
 
     @Override

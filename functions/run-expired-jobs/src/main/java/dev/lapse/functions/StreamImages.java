@@ -6,7 +6,7 @@ import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Converts the attribute values of a Lambda DynamoDB stream record into the SDK's. */
+/** Converts the attribute values of a Lambda DynamoDB stream record into the SDK's, and back. */
 final class StreamImages {
     private StreamImages() {
     }
@@ -15,6 +15,30 @@ final class StreamImages {
         Map<String, AttributeValue> out = new LinkedHashMap<>();
         if (image != null) {
             image.forEach((k, v) -> out.put(k, toSdk(v)));
+        }
+        return out;
+    }
+
+    /** The other way: an SDK item as a stream record's image. */
+    static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> fromSdk(Map<String, AttributeValue> item) {
+        Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> out = new LinkedHashMap<>();
+        item.forEach((k, v) -> out.put(k, fromSdk(v)));
+        return out;
+    }
+
+    static com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue fromSdk(AttributeValue v) {
+        var out = new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue();
+        switch (v.type()) {
+            case S -> out.setS(v.s());
+            case N -> out.setN(v.n());
+            case BOOL -> out.setBOOL(v.bool());
+            case NUL -> out.setNULL(v.nul());
+            case B -> out.setB(v.b().asByteBuffer());
+            case M -> out.setM(fromSdk(v.m()));
+            case L -> out.setL(v.l().stream().map(StreamImages::fromSdk).toList());
+            case SS -> out.setSS(v.ss());
+            case NS -> out.setNS(v.ns());
+            default -> out.setNULL(true);
         }
         return out;
     }

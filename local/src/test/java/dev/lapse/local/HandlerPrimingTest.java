@@ -1,0 +1,77 @@
+package dev.lapse.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lapse.Lapse;
+import dev.lapse.functions.ReplayDeadLettersHandler;
+import dev.lapse.functions.RunDueJobsHandler;
+import dev.lapse.functions.RunExpiredJobsHandler;
+import dev.lapse.functions.RunRecurringJobsHandler;
+import dev.lapse.functions.ScheduleJobHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.SdkHttpClient;
+
+/**
+ * Each handler, built the way Lambda builds it (from the environment), primes itself in its
+ * constructor: it runs its own path on a sample event and so makes the AWS calls its first event
+ * would make, all answered in-process. Not one of them reaches the real transport.
+ */
+class HandlerPrimingTest {
+    private static final Map<String, String> ENV = Map.of("JOBS_TABLE", "jobs", "EXECUTIONS_TABLE", "executions",
+            "LICENCES_TABLE", "licences", "DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:1/000000000000/dlq",
+            "DUE_JOBS_QUEUE_URL", "http://127.0.0.1:1/000000000000/due", "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+
+    static {
+        System.setProperty("aws.accessKeyId", "priming");
+        System.setProperty("aws.secretAccessKey", "priming");
+    }
+
+    private static final class RefusingHttp implements SdkHttpClient {
+        final List<String> requests = new ArrayList<>();
+
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            requests.add(request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("?"));
+            throw new IllegalStateException("priming sent a request to AWS");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static Stream<Arguments> handlers() {
+        return Stream.of(
+                Arguments.of("ScheduleJobHandler", (Consumer<Lapse>) ScheduleJobHandler::new,
+                        List.of("DynamoDB_20120810.PutItem", "AmazonSQS.SendMessage")),
+                Arguments.of("RunExpiredJobsHandler", (Consumer<Lapse>) RunExpiredJobsHandler::new,
+                        List.of("DynamoDB_20120810.PutItem", "AWSEvents.PutEvents", "DynamoDB_20120810.TransactWriteItems")),
+                Arguments.of("RunDueJobsHandler", (Consumer<Lapse>) RunDueJobsHandler::new,
+                        List.of("DynamoDB_20120810.GetItem", "AWSEvents.PutEvents")),
+                Arguments.of("RunRecurringJobsHandler", (Consumer<Lapse>) RunRecurringJobsHandler::new,
+                        List.of("AWSEvents.PutEvents", "DynamoDB_20120810.Scan")),
+                Arguments.of("ReplayDeadLettersHandler", (Consumer<Lapse>) ReplayDeadLettersHandler::new,
+                        List.of("AmazonSQS.ReceiveMessage")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("handlers")
+    void primesItsFirstEventsCallsWithoutSendingAny(String name, Consumer<Lapse> construct, List<String> expected) {
+        RefusingHttp real = new RefusingHttp();
+        Lapse lapse = Lapse.fromEnvironment(ENV, real);
+
+        construct.accept(lapse);
+
+        assertThat(real.requests).as(name + ": requests that reached the real transport").isEmpty();
+        assertThat(lapse.priming().orElseThrow().answered()).as(name + ": calls answered while priming").containsAll(expected);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.lapse.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployable jars work: each function's shaded, minimized and ProGuard-shrunk jar, alone on the
+ * classpath with the Lambda event serializer, is run in a fresh JVM the way Lambda runs it (no-arg
+ * constructor, settings from the environment, priming) on its sample event against a local runtime,
+ * and the event's effect is seen (the bench's cold-start probe, once per function). A class that the
+ * shrinking dropped but something loads by name fails here.
+ */
+class ShadedJarsIT {
+    private static final Path ROOT = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
+
+    @Test
+    void everyFunctionJarHandlesItsSampleEventInAFreshJvm() throws Exception {
+        assertThat(Bench.shadedJarProblems(ROOT, 1)).as("problems by function").isEmpty();
+    }
+}

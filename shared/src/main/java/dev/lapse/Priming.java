@@ -1,0 +1,178 @@
+package dev.lapse;
+
+import dev.lapse.job.Job;
+import dev.lapse.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpResponse;
+
+/**
+ * Cold-start priming: does, during a function's init, the work its first event would otherwise pay
+ * for (class loading, Jackson, the SDK clients' marshalling, signing and unmarshalling), so that the
+ * first event runs warm. Priming runs the handler's own path on a sample event, with every AWS call
+ * answered inside the process by {@link #transport}: nothing is sent to AWS, so priming reads and
+ * writes no table, queue or bus. The only I/O it can cause is the credentials lookup the first
+ * event would do anyway.
+ *
+ * <p>Under SnapStart ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}) priming runs in a CRaC
+ * {@code beforeCheckpoint} hook, so that its effect is in the snapshot every restored instance
+ * starts from; otherwise it runs at once, in the handler's constructor.
+ */
+public final class Priming {
+    private static final Logger LOG = LoggerFactory.getLogger(Priming.class);
+    /** The answer of every AWS call made while priming: an empty JSON object, which every JSON-protocol operation accepts. */
+    private static final byte[] EMPTY_ANSWER = "{}".getBytes(StandardCharsets.UTF_8);
+    private static final String SQS_SEND_MESSAGE = "AmazonSQS.SendMessage";
+    private static final ThreadLocal<Boolean> ACTIVE = ThreadLocal.withInitial(() -> false);
+
+    private final List<String> answered = new CopyOnWriteArrayList<>();
+    private final boolean snapStart;
+    /** CRaC holds its resources weakly: the hook lives as long as this object. */
+    private Resource checkpointHook;
+
+    /** @param initializationType the Lambda environment's {@code AWS_LAMBDA_INITIALIZATION_TYPE} (null outside Lambda) */
+    Priming(String initializationType) {
+        this.snapStart = "snap-start".equals(initializationType);
+    }
+
+    /**
+     * Wraps the HTTP client every SDK client of this {@link Lapse} uses: on the thread that is priming,
+     * calls are answered here; on every other thread, and after priming, they go to {@code real}.
+     */
+    SdkHttpClient transport(SdkHttpClient real) {
+        return new SdkHttpClient() {
+            @Override
+            public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+                if (!ACTIVE.get()) {
+                    return real.prepareRequest(request);
+                }
+                String operation = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse(request.httpRequest().encodedPath());
+                answered.add(operation);
+                byte[] answer = SQS_SEND_MESSAGE.equals(operation) ? sendMessageAnswer(request) : EMPTY_ANSWER;
+                return new ExecutableHttpRequest() {
+                    @Override
+                    public HttpExecuteResponse call() {
+                        return HttpExecuteResponse.builder()
+                                .response(SdkHttpResponse.builder().statusCode(200)
+                                        .putHeader("Content-Type", "application/x-amz-json-1.0")
+                                        .putHeader("x-amzn-RequestId", "lapse-priming").build())
+                                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(answer)))
+                                .build();
+                    }
+
+                    @Override
+                    public void abort() {
+                    }
+                };
+            }
+
+            @Override
+            public String clientName() {
+                return real.clientName();
+            }
+
+            @Override
+            public void close() {
+                real.close();
+            }
+        };
+    }
+
+    /**
+     * SendMessage's answer carries the MD5 of the body sent, which the SQS client checks: an empty
+     * answer would make the sample's send fail (and log a warning) instead of succeeding.
+     */
+    private static byte[] sendMessageAnswer(HttpExecuteRequest request) {
+        try (var body = request.contentStreamProvider().orElseThrow().newStream()) {
+            String sent = Json.MAPPER.readTree(body).path("MessageBody").asText();
+            byte[] md5 = MessageDigest.getInstance("MD5").digest(sent.getBytes(StandardCharsets.UTF_8));
+            return Json.write(Json.object().put("MessageId", SAMPLE_JOB_ID).put("MD5OfMessageBody", HexFormat.of().formatHex(md5)))
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
+            return EMPTY_ANSWER;
+        }
+    }
+
+    /** The id of the sample job priming runs; it never reaches a table (the calls are answered in-process). */
+    public static final String SAMPLE_JOB_ID = "lapse-priming";
+
+    /** A job due a second before {@code now}, for a handler's sample event. */
+    public static Job sampleJob(Instant now) {
+        Instant due = now.minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        return new Job(SAMPLE_JOB_ID, "lapse.priming", "{\"priming\":true}", due, due.toString(), SAMPLE_JOB_ID, 1, Optional.empty(),
+                List.of(), due.minusSeconds(60), "lapse.priming");
+    }
+
+    /** The AWS calls priming has answered in-process, by operation ({@code X-Amz-Target}); none of them reached AWS. */
+    public List<String> answered() {
+        return List.copyOf(answered);
+    }
+
+    /** The hook registered for SnapStart's checkpoint, if this is a SnapStart init. */
+    Optional<Resource> checkpointHook() {
+        return Optional.ofNullable(checkpointHook);
+    }
+
+    /**
+     * Primes with {@code sample} (the handler on a sample event) now, or, during a SnapStart init,
+     * just before the snapshot is taken.
+     */
+    void onInit(Runnable sample) {
+        if (snapStart) {
+            checkpointHook = new Resource() {
+                @Override
+                public void beforeCheckpoint(Context<? extends Resource> context) {
+                    run(sample);
+                }
+
+                @Override
+                public void afterRestore(Context<? extends Resource> context) {
+                }
+            };
+            Core.getGlobalContext().register(checkpointHook);
+        } else {
+            run(sample);
+        }
+    }
+
+    /**
+     * Runs {@code sample} with every AWS call answered in-process. A failure is logged, never thrown:
+     * priming only saves time, and the answers it gets are not real ones.
+     */
+    public Duration run(Runnable sample) {
+        long t0 = System.nanoTime();
+        int before = answered.size();
+        ACTIVE.set(true);
+        try {
+            sample.run();
+        } catch (RuntimeException e) {
+            LOG.debug("priming stopped early (the in-process answers are empty): {}", e.toString());
+        } finally {
+            ACTIVE.set(false);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        LOG.info("primed in {} ms: the handler ran on a sample event, its {} AWS calls answered in-process (nothing sent)",
+                took.toMillis(), answered.size() - before);
+        return took;
+    }
+}

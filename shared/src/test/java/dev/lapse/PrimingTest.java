@@ -1,0 +1,89 @@
+package dev.lapse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.SdkHttpClient;
+
+class PrimingTest {
+    static final Map<String, String> ENV = Map.of("JOBS_TABLE", "jobs", "EXECUTIONS_TABLE", "executions", "LICENCES_TABLE", "licences",
+            "DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:1/000000000000/dlq", "DUE_JOBS_QUEUE_URL", "http://127.0.0.1:1/000000000000/due",
+            "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+
+    /** The real transport: records what reaches it and refuses to send anything. */
+    static final class RecordingHttp implements SdkHttpClient {
+        final List<String> requests = new ArrayList<>();
+
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            requests.add(request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("?"));
+            throw new IllegalStateException("sent to AWS");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static {
+        // the SDK's default credentials chain reads these; priming signs requests like a real call
+        System.setProperty("aws.accessKeyId", "priming");
+        System.setProperty("aws.secretAccessKey", "priming");
+    }
+
+    @Test
+    void whilePrimingEveryCallIsAnsweredInProcessAndAfterwardsCallsAreReal() {
+        RecordingHttp real = new RecordingHttp();
+        Lapse lapse = Lapse.fromEnvironment(ENV, real);
+
+        lapse.primeOnInit(() -> {
+            assertThat(lapse.store().get("some-job")).isEmpty();
+            lapse.runner().run(Priming.sampleJob(Clock.systemUTC().instant()), "test");
+        });
+
+        assertThat(real.requests).isEmpty();
+        assertThat(lapse.priming().orElseThrow().answered())
+                .contains("DynamoDB_20120810.GetItem", "DynamoDB_20120810.PutItem", "AWSEvents.PutEvents", "DynamoDB_20120810.TransactWriteItems");
+
+        Throwable after = org.assertj.core.api.Assertions.catchThrowable(() -> lapse.store().get("some-job"));
+        assertThat(after).isNotNull();
+        assertThat(real.requests).containsExactly("DynamoDB_20120810.GetItem");
+    }
+
+    @Test
+    void underSnapStartPrimingWaitsForTheCheckpoint() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(ENV);
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+        RecordingHttp real = new RecordingHttp();
+        Lapse lapse = Lapse.fromEnvironment(env, real);
+        List<String> ran = new ArrayList<>();
+
+        lapse.primeOnInit(() -> ran.add("primed"));
+        assertThat(ran).isEmpty();
+
+        lapse.priming().orElseThrow().checkpointHook().orElseThrow().beforeCheckpoint(null);
+        assertThat(ran).containsExactly("primed");
+        assertThat(real.requests).isEmpty();
+    }
+
+    @Test
+    void aLapseBuiltFromTheCallersClientsNeverPrimes() {
+        var http = new RecordingHttp();
+        var dynamo = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder().httpClient(http).build();
+        var events = software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder().httpClient(http).build();
+        var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder().httpClient(http).build();
+        Lapse lapse = new Lapse(Lapse.Settings.fromEnvironment(ENV), dynamo, events, sqs, Clock.systemUTC());
+        List<String> ran = new ArrayList<>();
+
+        lapse.primeOnInit(() -> ran.add("primed"));
+
+        assertThat(ran).isEmpty();
+        assertThat(lapse.priming()).isEmpty();
+    }
+}
