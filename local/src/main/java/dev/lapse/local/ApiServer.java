@@ -145,7 +145,7 @@ final class ApiServer implements AutoCloseable {
     private JsonNode events(String operation, Body body) {
         if (body.bytes() == null) {
             throw AwsError.validation("Total size of the entries in the request is over the limit: the request has " + body.size()
-                    + " bytes, limit " + LocalEventBus.MAX_REQUEST_BYTES + " bytes (256 KB)");
+                    + " bytes, limit " + PutEventsEntries.MAX_REQUEST_BYTES + " bytes (256 KB)");
         }
         JsonNode request;
         try {
@@ -158,13 +158,13 @@ final class ApiServer implements AutoCloseable {
         }
         return switch (operation) {
             case "PutEvents" -> bus.putEvents(request);
-            case "PutRule" -> bus.putRule(request);
-            case "PutTargets" -> bus.putTargets(request);
-            case "RemoveTargets" -> bus.removeTargets(request);
-            case "DeleteRule" -> bus.deleteRule(request);
-            case "DescribeRule" -> bus.describeRule(request);
-            case "ListRules" -> bus.listRules(request);
-            case "ListTargetsByRule" -> bus.listTargetsByRule(request);
+            case "PutRule" -> bus.rules().putRule(request);
+            case "PutTargets" -> bus.rules().putTargets(request);
+            case "RemoveTargets" -> bus.rules().removeTargets(request);
+            case "DeleteRule" -> bus.rules().deleteRule(request);
+            case "DescribeRule" -> bus.rules().describeRule(request);
+            case "ListRules" -> bus.rules().listRules(request);
+            case "ListTargetsByRule" -> bus.rules().listTargetsByRule(request);
             default -> throw AwsError.badRequest("UnknownOperationException", "AWSEvents." + operation + " is not supported by the local runtime"
                     + " (supported: PutEvents, PutRule, PutTargets, RemoveTargets, DeleteRule, DescribeRule, ListRules, ListTargetsByRule)");
         };

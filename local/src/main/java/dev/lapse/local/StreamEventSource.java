@@ -52,12 +52,17 @@ final class StreamEventSource {
         this.region = region;
         int i = 0;
         for (String pattern : config.filterPatterns()) {
-            try {
-                filter.addRule("filter-" + i++, pattern);
-            } catch (Exception e) {
-                throw new TemplateException(config.name() + ": property FilterCriteria.Filters[" + (i - 1)
-                        + "].Pattern is not a valid filter pattern: " + e.getMessage(), e);
-            }
+            addFilter(filter, config.name(), i++, pattern);
+        }
+    }
+
+    /** Adds filter {@code index} of an event source ({@code where}); a pattern event-ruler refuses is named. */
+    static void addFilter(Machine filter, String where, int index, String pattern) {
+        try {
+            filter.addRule("filter-" + index, pattern);
+        } catch (Exception e) {
+            throw new TemplateException(where + ": property FilterCriteria.Filters[" + index
+                    + "].Pattern is not a valid filter pattern: " + e.getMessage(), e);
         }
     }
 

@@ -9,17 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.Constructor;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A SAM template read with its intrinsic functions (short and long forms), parameters and
@@ -85,7 +77,7 @@ public final class Template {
 
     @SuppressWarnings("unchecked")
     public static Template parse(Reader reader, Map<String, String> overrides) {
-        Yaml yaml = new Yaml(new IntrinsicConstructor());
+        Yaml yaml = new Yaml(new IntrinsicTags());
         Object loaded = yaml.load(reader);
         if (!(loaded instanceof Map)) {
             throw new TemplateException("template is not a YAML mapping");
@@ -270,43 +262,5 @@ public final class Template {
     @SuppressWarnings("unchecked")
     static Map<String, Object> map(Object value) {
         return value instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
-    }
-
-    /** Builds {"Ref": x} / {"Fn::X": ...} maps from the short-form tags (!Ref, !GetAtt, !Sub, ...). */
-    private static final class IntrinsicConstructor extends Constructor {
-        IntrinsicConstructor() {
-            super(new LoaderOptions());
-            add("!Ref", "Ref", (node, c) -> c.scalar(node));
-            add("!GetAtt", "Fn::GetAtt", (node, c) -> node instanceof ScalarNode
-                    ? List.of(c.scalar(node).split("\\.", 2)) : c.sequence(node));
-            for (String fn : List.of("Sub", "If", "Equals", "Not", "And", "Or", "Join", "Select", "Split", "FindInMap",
-                    "Base64", "GetAZs", "ImportValue", "Cidr", "Length", "ToJsonString")) {
-                add("!" + fn, "Fn::" + fn, (node, c) -> node instanceof ScalarNode ? c.scalar(node) : c.sequence(node));
-            }
-            add("!Condition", "Condition", (node, c) -> c.scalar(node));
-        }
-
-        private void add(String tag, String key, BiFunction<Node, IntrinsicConstructor, Object> body) {
-            this.yamlConstructors.put(new Tag(tag), new AbstractConstruct() {
-                @Override
-                public Object construct(Node node) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put(key, body.apply(node, IntrinsicConstructor.this));
-                    return m;
-                }
-            });
-        }
-
-        String scalar(Node node) {
-            return constructScalar((ScalarNode) node);
-        }
-
-        List<Object> sequence(Node node) {
-            List<Object> out = new ArrayList<>();
-            for (Node child : ((SequenceNode) node).getValue()) {
-                out.add(constructObject(child));
-            }
-            return out;
-        }
     }
 }

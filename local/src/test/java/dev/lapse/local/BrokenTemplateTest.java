@@ -1,65 +1,114 @@
 package dev.lapse.local;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A template the local runtime cannot honour stops it at startup with the resource and property named. */
+/**
+ * A template the local runtime cannot honour is refused before any server boots, with the resource
+ * and property named: the check reads the template model alone, so each case takes milliseconds.
+ */
 class BrokenTemplateTest {
     private static final Path ROOT = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
 
-    private static Path broken(Path dir, String from, String to) throws Exception {
+    private static String broken(String from, String to) throws Exception {
         String template = Files.readString(ROOT.resolve("template.yaml"));
         if (!template.contains(from)) {
             throw new IllegalStateException("template.yaml no longer contains: " + from);
         }
-        Files.writeString(dir.resolve("template.yaml"), template.replace(from, to));
-        return dir;
+        return template.replace(from, to);
+    }
+
+    private static void check(String yaml) {
+        TemplateCheck.check(Template.parse(new StringReader(yaml), Map.of()));
     }
 
     @Test
-    void anUnknownFilterMatcherIsAClearError(@TempDir Path dir) throws Exception {
-        Path root = broken(dir, "'{\"eventName\": [\"REMOVE\"], \"userIdentity\"",
-                "'{\"eventName\": [{\"sounds-like\": \"REMOVE\"}], \"userIdentity\"");
+    void theRepositoryTemplatePasses() throws Exception {
+        assertThatCode(() -> check(Files.readString(ROOT.resolve("template.yaml")))).doesNotThrowAnyException();
+    }
 
-        assertThatThrownBy(() -> LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false)).close())
-                .isInstanceOf(TemplateException.class)
+    @Test
+    void anUnknownFilterMatcherIsAClearError() throws Exception {
+        String yaml = broken("'{\"eventName\": [\"REMOVE\"], \"userIdentity\"", "'{\"eventName\": [{\"sounds-like\": \"REMOVE\"}], \"userIdentity\"");
+
+        assertThatThrownBy(() -> check(yaml)).isInstanceOf(TemplateException.class)
                 .hasMessageContaining("RunExpiredJobsFunction")
                 .hasMessageContaining("FilterCriteria");
     }
 
     @Test
-    void aStreamOfAMissingTableIsAClearError(@TempDir Path dir) throws Exception {
-        Path root = broken(dir, "Stream: !GetAtt JobsTable.StreamArn", "Stream: !GetAtt ArchivedJobsTable.StreamArn");
+    void aStreamOfAMissingTableIsAClearError() throws Exception {
+        String yaml = broken("Stream: !GetAtt JobsTable.StreamArn", "Stream: !GetAtt ArchivedJobsTable.StreamArn");
 
-        assertThatThrownBy(() -> LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false)).close())
-                .isInstanceOf(TemplateException.class)
+        assertThatThrownBy(() -> check(yaml)).isInstanceOf(TemplateException.class)
                 .hasMessageContaining("RunExpiredJobsFunction")
                 .hasMessageContaining("ArchivedJobsTable");
     }
 
     @Test
-    void anUnsupportedPropertyIsNamedNotIgnored(@TempDir Path dir) throws Exception {
+    void aStreamOfATableWithoutStreamIsAClearError() throws Exception {
+        String yaml = broken("Stream: !GetAtt JobsTable.StreamArn", "Stream: !GetAtt JobExecutionsTable.StreamArn");
+
+        assertThatThrownBy(() -> check(yaml)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("RunExpiredJobsFunction")
+                .hasMessageContaining("JobExecutionsTable.StreamArn, but the table has no StreamSpecification");
+    }
+
+    @Test
+    void aRefToAMissingResourceIsAClearError() throws Exception {
+        String yaml = broken("DEAD_LETTER_QUEUE_URL: !Ref JobsDeadLetterQueue", "DEAD_LETTER_QUEUE_URL: !Ref JobsGraveyardQueue");
+
+        assertThatThrownBy(() -> check(yaml)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("Environment")
+                .hasMessageContaining("Ref JobsGraveyardQueue");
+    }
+
+    @Test
+    void aDestinationOutsideTheTemplateIsAClearError() throws Exception {
+        String yaml = broken("Destination: !GetAtt StreamFailureQueue.Arn",
+                "Destination: arn:aws:sqs:us-east-1:000000000000:elsewhere");
+
+        assertThatThrownBy(() -> check(yaml)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("DestinationConfig.OnFailure.Destination")
+                .hasMessageContaining("arn:aws:sqs:us-east-1:000000000000:elsewhere is not a queue of the template");
+    }
+
+    @Test
+    void anUnsupportedPropertyIsNamedNotIgnored() throws Exception {
         String indent = " ".repeat(12);
-        Path root = broken(dir, indent + "MaximumBatchingWindowInSeconds: 0",
+        String yaml = broken(indent + "MaximumBatchingWindowInSeconds: 0",
                 indent + "TumblingWindowInSeconds: 60\n" + indent + "MaximumBatchingWindowInSeconds: 0");
 
-        assertThatThrownBy(() -> LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false)).close())
-                .isInstanceOf(TemplateException.class)
+        assertThatThrownBy(() -> check(yaml)).isInstanceOf(TemplateException.class)
                 .hasMessageContaining("JobsTableTtlDeletions")
                 .hasMessageContaining("TumblingWindowInSeconds");
     }
 
     @Test
-    void anUnsupportedResourceTypeIsNamed(@TempDir Path dir) throws Exception {
-        Path root = broken(dir, "Resources:\n", "Resources:\n  JobsTopic:\n    Type: AWS::SNS::Topic\n");
+    void anUnsupportedResourceTypeIsNamed() throws Exception {
+        String yaml = broken("Resources:\n", "Resources:\n  JobsTopic:\n    Type: AWS::SNS::Topic\n");
 
-        assertThatThrownBy(() -> LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false)).close())
-                .isInstanceOf(TemplateException.class)
+        assertThatThrownBy(() -> check(yaml)).isInstanceOf(TemplateException.class)
                 .hasMessageContaining("JobsTopic")
                 .hasMessageContaining("AWS::SNS::Topic");
+    }
+
+    @Test
+    void theRuntimeRefusesABrokenTemplateBeforeAnyServerBoots(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("template.yaml"), broken("Resources:\n", "Resources:\n  JobsTopic:\n    Type: AWS::SNS::Topic\n"));
+        try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // a port held by another process would be refused once the servers start; the template is refused first
+            var options = LocalRuntime.Options.defaults(dir).withSchedules(false).withPorts(taken.getLocalPort(), 0, 0);
+
+            assertThatThrownBy(() -> LocalRuntime.start(options).close()).isInstanceOf(TemplateException.class)
+                    .hasMessageContaining("JobsTopic");
+        }
     }
 }

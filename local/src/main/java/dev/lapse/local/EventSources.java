@@ -1,0 +1,243 @@
+package dev.lapse.local;
+
+import dev.lapse.json.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The functions' event sources, wired from the template: stream readers, queue pollers, bus rules
+ * and schedules, each polled on its own daemon thread until {@link #close()}.
+ */
+final class EventSources implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("lapse-local");
+    /** Lambda scales SQS consumers out; four concurrent pollers per queue stand in for that here. */
+    private static final int SQS_POLLERS = 4;
+
+    /** How the sources run: idle pause between polls, whether schedules fire, fast TTL, and the clock schedules read. */
+    record Settings(Duration pollInterval, boolean schedules, FastTtl fastTtl, Clock clock) {
+    }
+
+    private final Template template;
+    private final LocalResources resources;
+    private final LocalResources.Clients clients;
+    private final LocalEventBus bus;
+    private final ExecutorService deliveries;
+    private final Settings settings;
+    private final List<StreamEventSource> streamSources = new ArrayList<>();
+    private final List<QueueEventSource> queueSources = new ArrayList<>();
+    private final List<ScheduleSource> schedules = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    EventSources(Template template, LocalResources resources, LocalResources.Clients clients, LocalEventBus bus,
+                 ExecutorService deliveries, Settings settings) {
+        this.template = template;
+        this.resources = resources;
+        this.clients = clients;
+        this.bus = bus;
+        this.deliveries = deliveries;
+        this.settings = settings;
+    }
+
+    /** Wires every event of every function of the template. */
+    void wire() {
+        template.resources().forEach((id, r) -> {
+            if (LocalResources.FUNCTION.equals(r.get("Type"))) {
+                Map<String, Object> props = TemplateModel.functionProperties(template, r);
+                Template.map(props.get("Events")).forEach((eventId, e) -> wireEvent(id, eventId, Template.map(e)));
+            }
+        });
+    }
+
+    private void wireEvent(String functionId, String eventId, Map<String, Object> event) {
+        String type = String.valueOf(event.get("Type"));
+        String where = "Resources." + functionId + ".Properties.Events." + eventId;
+        PhysicalIds ids = resources.ids();
+        Map<String, Object> p = Template.map(ids.resolve(event.get("Properties"), where + ".Properties"));
+        LocalFunction function = resources.function(functionId);
+        String name = functionId + "." + eventId;
+        switch (type) {
+            case "DynamoDB" -> {
+                String streamArn = String.valueOf(p.get("Stream"));
+                PhysicalIds.TableIds table = ids.tableByStream(streamArn, where);
+                Optional<String> onFailure = onFailureDestination(p)
+                        .map(arn -> ids.queueByArn(arn, where + ".DestinationConfig.OnFailure.Destination").url());
+                int retries = p.containsKey("MaximumRetryAttempts") ? Integer.parseInt(String.valueOf(p.get("MaximumRetryAttempts"))) : 10_000;
+                var config = new StreamEventSource.Config(name, function, streamArn,
+                        Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", 100))),
+                        Boolean.parseBoolean(String.valueOf(p.getOrDefault("BisectBatchOnFunctionError", false))),
+                        retries < 0 ? 10_000 : retries, onFailure, filterPatterns(p), reportsItemFailures(p));
+                streamSources.add(new StreamEventSource(config, clients.streams(), clients.sqs(), template.region()));
+                LOG.info("stream {} -> {} (batch {}, filter {})", table.name(), functionId, config.batchSize(), config.filterPatterns());
+            }
+            case "SQS" -> {
+                PhysicalIds.QueueIds queue = ids.queueByArn(String.valueOf(p.get("Queue")), where + ".Queue");
+                queueSources.add(new QueueEventSource(new QueueEventSource.Config(name, function, queue.url(), queue.arn(),
+                        Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", 10))), reportsItemFailures(p)), clients.sqs(), template.region()));
+                LOG.info("queue {} -> {}", queue.name(), functionId);
+            }
+            case "EventBridgeRule" -> {
+                String busName = String.valueOf(p.getOrDefault("EventBusName", "default"));
+                String pattern = Json.write(Json.MAPPER.valueToTree(p.get("Pattern")));
+                bus.addRule(new LocalEventBus.Rule(name, busName, pattern, ids.functionArn(function.name()), json -> invokeAsync(function, json)));
+                LOG.info("rule {} on bus {} -> {}: {}", name, busName, functionId, pattern);
+            }
+            case "ScheduleV2", "Schedule" -> {
+                String expression = String.valueOf(p.get("ScheduleExpression") != null ? p.get("ScheduleExpression") : p.get("Schedule"));
+                String zone = p.get("ScheduleExpressionTimezone") == null ? "UTC" : String.valueOf(p.get("ScheduleExpressionTimezone"));
+                String arn = "arn:aws:scheduler:" + template.region() + ":" + template.account() + ":schedule/default/"
+                        + template.stackName() + "-" + eventId;
+                String input = p.get("Input") == null ? null : String.valueOf(p.get("Input"));
+                schedules.add(new ScheduleSource(name, arn, expression, zone, input, json -> invokeAsync(function, json)));
+                LOG.info("schedule {}: {} ({})", name, expression, zone);
+            }
+            default -> throw new TemplateException(where + ": event source type " + type + " is not supported by the local runtime"
+                    + " (supported: DynamoDB, SQS, EventBridgeRule, ScheduleV2, Schedule)");
+        }
+    }
+
+    /** The stream filter patterns of an event's FilterCriteria, in order. */
+    static List<String> filterPatterns(Map<String, Object> eventProperties) {
+        List<String> patterns = new ArrayList<>();
+        for (Object f : (List<?>) Template.map(eventProperties.get("FilterCriteria")).getOrDefault("Filters", List.of())) {
+            patterns.add(String.valueOf(Template.map(f).get("Pattern")));
+        }
+        return patterns;
+    }
+
+    /** The ARN of a stream event's DestinationConfig.OnFailure, when it has one. */
+    static Optional<String> onFailureDestination(Map<String, Object> eventProperties) {
+        return Optional.ofNullable(Template.map(Template.map(eventProperties.get("DestinationConfig")).get("OnFailure")).get("Destination"))
+                .map(String::valueOf);
+    }
+
+    private static boolean reportsItemFailures(Map<String, Object> eventProperties) {
+        return String.valueOf(eventProperties.get("FunctionResponseTypes")).contains("ReportBatchItemFailures");
+    }
+
+    void invokeAsync(LocalFunction function, String json) {
+        deliveries.submit(() -> {
+            try {
+                function.invoke(json);
+            } catch (Exception e) {
+                LOG.error("{} failed: {}", function.logicalId(), e.toString());
+            }
+        });
+    }
+
+    List<String> scheduleDescriptions() {
+        return schedules.stream().map(s -> s.name() + " " + s.expression() + " (" + s.zone() + ")").toList();
+    }
+
+    /** Starts one polling thread per stream source, four per queue source, one for fast TTL and one per schedule. */
+    void start() {
+        for (StreamEventSource source : streamSources) {
+            loop("stream-" + source.config().name(), () -> source.poll() == 0);
+        }
+        for (QueueEventSource source : queueSources) {
+            for (int i = 0; i < SQS_POLLERS; i++) {
+                loop("sqs-" + i, () -> source.poll(1) == 0);
+            }
+        }
+        FastTtl fastTtl = settings.fastTtl();
+        if (fastTtl.enabled()) {
+            loop("fast-ttl", () -> {
+                int deleted = 0;
+                for (PhysicalIds.TableIds t : resources.ids().tables()) {
+                    if (t.ttlAttribute() != null && t.streamArn() != null) {
+                        deleted += fastTtl.sweep(clients.dynamo(), t.name(), t.ttlAttribute(), t.keys());
+                    }
+                }
+                return deleted == 0;
+            });
+        }
+        if (settings.schedules()) {
+            schedules.forEach(this::fireOnTime);
+        }
+    }
+
+    private void fireOnTime(ScheduleSource schedule) {
+        Clock clock = settings.clock();
+        start(LocalRuntime.daemon("schedule-" + schedule.name()).newThread(() -> {
+            Instant after = clock.instant();
+            while (running.get()) {
+                Optional<Instant> next = schedule.nextAfter(after);
+                if (next.isEmpty()) {
+                    return;
+                }
+                long wait = Duration.between(clock.instant(), next.get()).toMillis();
+                if (wait > 0 && !sleep(Math.min(wait, 500))) {
+                    return;
+                }
+                if (!clock.instant().isBefore(next.get())) {
+                    LOG.info("schedule {} fires for {}", schedule.name(), next.get());
+                    schedule.fire(next.get());
+                    after = next.get();
+                }
+            }
+        }));
+    }
+
+    private interface Step {
+        /** Returns true when idle (nothing done), so the loop sleeps. */
+        boolean run();
+    }
+
+    private void loop(String name, Step step) {
+        start(LocalRuntime.daemon("lapse-" + name).newThread(() -> {
+            while (running.get()) {
+                boolean idle;
+                try {
+                    idle = step.run();
+                } catch (RuntimeException e) {
+                    if (!running.get()) {
+                        return;
+                    }
+                    LOG.warn("{} loop: {}", name, e.toString());
+                    idle = true;
+                }
+                if (idle && !sleep(settings.pollInterval().toMillis())) {
+                    return;
+                }
+            }
+        }));
+    }
+
+    private void start(Thread thread) {
+        threads.add(thread);
+        thread.start();
+    }
+
+    private static boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops every polling thread, waiting up to 2 s for each. */
+    @Override
+    public void close() {
+        running.set(false);
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.lapse.local;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Map;
+
+/** The address the local endpoints listen on, the ports they take, and the URI clients reach them by. */
+final class ListenAddress {
+    private final String host;
+
+    ListenAddress(String host) {
+        this.host = host;
+    }
+
+    String host() {
+        return host;
+    }
+
+    /** A free port on this address. */
+    int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName(host))) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A port given on the command line (option name to port, 0 for any) that another process holds is named before anything starts. */
+    void checkFree(Map<String, Integer> requested) {
+        requested.forEach((option, port) -> {
+            if (port == 0) {
+                return;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            } catch (IOException e) {
+                throw new LocalRuntime.PortInUseException("port " + port + " (" + option + ") on " + host + " is in use by another process;"
+                        + " stop it or choose another port with " + option + " N");
+            }
+        });
+    }
+
+    /** Where clients reach an endpoint: the loopback address when listening on every interface. */
+    URI endpoint(int port) {
+        boolean any = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        String address = any ? LocalRuntime.Options.LOOPBACK : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return URI.create("http://" + address + ":" + port);
+    }
+}
