@@ -53,7 +53,28 @@ final class LocalResources {
 
     /** Names every event bus of the template (the default bus is always there). */
     void nameBuses() {
-        resourcesOf(BUS).forEach((id, props) -> ids.bus(id, String.valueOf(ids.resolve(props.get("Name"), "Resources." + id + ".Properties.Name"))));
+        resourcesOf(BUS).forEach((id, props) -> ids.bus(id, busName(ids, id, props)));
+    }
+
+    /** A bus's name: its Name property. */
+    static String busName(PhysicalIds ids, String id, Map<String, Object> props) {
+        return String.valueOf(ids.resolve(props.get("Name"), "Resources." + id + ".Properties.Name"));
+    }
+
+    /** A table's name: its TableName, or STACK-LOGICALID as CloudFormation would derive one. */
+    static String tableName(Template template, PhysicalIds ids, String id, Map<String, Object> props) {
+        return props.containsKey("TableName") ? String.valueOf(ids.resolve(props.get("TableName"), "Resources." + id + ".Properties.TableName"))
+                : template.stackName() + "-" + id;
+    }
+
+    /** A queue's name: its QueueName, or its logical id. */
+    static String queueName(PhysicalIds ids, String id, Map<String, Object> props) {
+        return props.containsKey("QueueName") ? String.valueOf(ids.resolve(props.get("QueueName"), "Resources." + id + ".QueueName")) : id;
+    }
+
+    /** A function's name: its FunctionName, or its logical id. */
+    static String functionName(PhysicalIds ids, String id, Map<String, Object> props) {
+        return props.containsKey("FunctionName") ? String.valueOf(ids.resolve(props.get("FunctionName"), "Resources." + id + ".Properties.FunctionName")) : id;
     }
 
     void createTables(DynamoDbClient dynamo, boolean ttlOff) {
@@ -62,8 +83,7 @@ final class LocalResources {
 
     private void createTable(DynamoDbClient dynamo, String id, Map<String, Object> props, boolean ttlOff) {
         String where = "Resources." + id + ".Properties";
-        String name = props.containsKey("TableName") ? String.valueOf(ids.resolve(props.get("TableName"), where + ".TableName"))
-                : template.stackName() + "-" + id;
+        String name = tableName(template, ids, id, props);
         List<AttributeDefinition> attributes = new ArrayList<>();
         for (Object a : (List<?>) props.get("AttributeDefinitions")) {
             Map<String, Object> m = Template.map(a);
@@ -99,7 +119,7 @@ final class LocalResources {
 
     void createQueues(SqsClient sqs) {
         resourcesOf(QUEUE).forEach((id, props) -> {
-            String name = props.containsKey("QueueName") ? String.valueOf(ids.resolve(props.get("QueueName"), "Resources." + id + ".QueueName")) : id;
+            String name = queueName(ids, id, props);
             Map<QueueAttributeName, String> attributes = new HashMap<>();
             if (props.containsKey("VisibilityTimeout")) {
                 attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(props.get("VisibilityTimeout")));
@@ -145,7 +165,7 @@ final class LocalResources {
         } catch (RuntimeException e) {
             throw new TemplateException("Resource " + id + ": property Environment.Variables is not usable: " + e.getMessage(), e);
         }
-        String name = props.containsKey("FunctionName") ? String.valueOf(ids.resolve(props.get("FunctionName"), where + ".FunctionName")) : id;
+        String name = functionName(ids, id, props);
         functions.put(id, new LocalFunction(id, name, String.valueOf(props.get("Handler")), lapse));
         ids.function(id, name);
         if (props.get("AutoPublishAlias") != null) {

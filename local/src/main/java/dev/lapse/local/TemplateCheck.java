@@ -1,5 +1,6 @@
 package dev.lapse.local;
 
+import java.util.List;
 import java.util.Map;
 import software.amazon.event.ruler.Machine;
 
@@ -56,17 +57,16 @@ public final class TemplateCheck {
             Map<String, Object> props = Template.map(resource.get("Properties"));
             String where = "Resources." + id + ".Properties";
             switch (String.valueOf(resource.get("Type"))) {
-                case LocalResources.BUS -> ids.bus(id, String.valueOf(ids.resolve(props.get("Name"), where + ".Name")));
+                case LocalResources.BUS -> ids.bus(id, LocalResources.busName(ids, id, props));
                 case LocalResources.TABLE -> {
-                    String name = props.containsKey("TableName") ? String.valueOf(ids.resolve(props.get("TableName"), where + ".TableName"))
-                            : template.stackName() + "-" + id;
+                    String name = LocalResources.tableName(template, ids, id, props);
                     String arn = "arn:aws:dynamodb:" + region + ":" + account + ":table/" + name;
                     ids.resolve(Template.map(props.get("TimeToLiveSpecification")).get("Enabled"), where + ".TimeToLiveSpecification.Enabled");
                     boolean stream = !Template.map(props.get("StreamSpecification")).isEmpty();
-                    ids.table(id, new PhysicalIds.TableIds(name, null, java.util.List.of(), stream ? arn + "/stream/planned" : null, arn));
+                    ids.table(id, new PhysicalIds.TableIds(name, null, List.of(), stream ? arn + "/stream/planned" : null, arn));
                 }
                 case LocalResources.QUEUE -> {
-                    String name = props.containsKey("QueueName") ? String.valueOf(ids.resolve(props.get("QueueName"), "Resources." + id + ".QueueName")) : id;
+                    String name = LocalResources.queueName(ids, id, props);
                     ids.queue(id, new PhysicalIds.QueueIds(name, "http://planned/" + account + "/" + name, "arn:aws:sqs:" + region + ":" + account + ":" + name));
                 }
                 default -> {
@@ -82,8 +82,7 @@ public final class TemplateCheck {
                 ids.resolve(props.get("RedrivePolicy"), "Resources." + id + ".Properties.RedrivePolicy");
             }
             if (type.equals(LocalResources.FUNCTION)) {
-                ids.function(id, props.containsKey("FunctionName")
-                        ? String.valueOf(ids.resolve(props.get("FunctionName"), "Resources." + id + ".Properties.FunctionName")) : id);
+                ids.function(id, LocalResources.functionName(ids, id, props));
             }
         });
         return ids;
