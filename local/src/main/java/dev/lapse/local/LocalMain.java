@@ -63,11 +63,9 @@ public final class LocalMain {
             return switch (command.name()) {
                 case "demo" -> Demo.run(options.withPorts(orZero(command.dynamoPort()), orZero(command.sqsPort()), orZero(command.apiPort())));
                 case "bench" -> {
-                    if (!command.runtimeOptions().isEmpty()) {
-                        err.println("lapse: bench ignores " + String.join(", ", command.runtimeOptions())
-                                + ": it starts its own runtimes, on free ports of 127.0.0.1, with the settings each measurement needs");
-                    }
-                    yield Bench.run(root);
+                    // the bench is a module of its own (bench/) that depends on this one: its BenchMain handles the command
+                    err.println("lapse: bench is not on this classpath: run it as ./lapse bench (main class dev.lapse.local.BenchMain)");
+                    yield FAILED;
                 }
                 default -> run(options.withPorts(orDefault(command.dynamoPort(), 8000), orDefault(command.sqsPort(), 9324),
                         orDefault(command.apiPort(), 3001)), out, err);

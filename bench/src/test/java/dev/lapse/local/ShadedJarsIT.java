@@ -17,6 +17,6 @@ class ShadedJarsIT {
 
     @Test
     void everyFunctionJarHandlesItsSampleEventInAFreshJvm() throws Exception {
-        assertThat(Bench.shadedJarProblems(ROOT, 1)).as("problems by function").isEmpty();
+        assertThat(ColdStarts.shadedJarProblems(ROOT, 1)).as("problems by function").isEmpty();
     }
 }

@@ -12,23 +12,50 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The child process of {@code ./lapse bench}'s cold-start figure: in a fresh JVM whose classpath
  * starts with a function's shaded jar, constructs the handler the way Lambda does (no-arg
  * constructor, settings from environment variables), hands it one event, and prints its timings
  * on a line starting with {@link #MARKER}: {@code initMs} (class loading, the constructor with its
- * priming, the event serializers) and {@code handleMs} (the first event after init). Uses nothing of
- * the local runtime, only the jar and the Lambda serialization library the Java runtime itself uses
- * for event types.
+ * priming, the event serializers) and {@code handleMs} (the first event after init). Uses the jar, the
+ * Lambda serialization library the Java runtime itself uses for event types, and of the local
+ * runtime only {@link LocalContext} and the handler-type lookup.
  *
- * <p>{@code java -cp <function>-lambda.jar:<aws-lambda-java-serialization.jar>:<this class> dev.lapse.local.ColdStartProbe <Handler> <event.json>}
+ * <p>{@code java -cp <function>-lambda.jar:<aws-lambda-java-serialization.jar>:<this class>:<LocalContext's> dev.lapse.local.ColdStartProbe <Handler> <event.json>}
  */
 public final class ColdStartProbe {
-    static final String MARKER = "LAPSE-COLDSTART ";
-    static final String RESPONSE_MARKER = "LAPSE-COLDSTART-RESPONSE ";
+    private static final String MARKER = "LAPSE-COLDSTART ";
+    private static final String RESPONSE_MARKER = "LAPSE-COLDSTART-RESPONSE ";
 
     private ColdStartProbe() {
+    }
+
+    /** The timings a child printed ({@code jvmStartEpochMs}, {@code mainEpochMs}, {@code handledEpochMs}, {@code initMs}, {@code handleMs}), if any. */
+    static Map<String, Long> timings(String output) {
+        Map<String, Long> timings = new LinkedHashMap<>();
+        for (String line : output.split("\n")) {
+            if (line.startsWith(MARKER)) {
+                for (String kv : line.substring(MARKER.length()).trim().split(" ")) {
+                    String[] p = kv.split("=", 2);
+                    timings.put(p[0], Long.parseLong(p[1]));
+                }
+            }
+        }
+        return timings;
+    }
+
+    /** The handler's answer a child printed, or null. */
+    static String response(String output) {
+        String response = null;
+        for (String line : output.split("\n")) {
+            if (line.startsWith(RESPONSE_MARKER)) {
+                response = line.substring(RESPONSE_MARKER.length());
+            }
+        }
+        return response;
     }
 
     private static Method handleRequest(Class<?> type) {

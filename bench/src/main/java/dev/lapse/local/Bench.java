@@ -1,0 +1,88 @@
+package dev.lapse.local;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./lapse bench}: measures, in one run on this machine, what the local runtime and the
+ * function jars cost — runtime ready time ({@link ReadyTime}), raw DynamoDB Local writes against
+ * scheduling through the handler ({@link WriteThroughput}), running throughput ({@link RunThroughput}),
+ * lateness of jobs due in the same second ({@link BurstLateness}), each function's cold start in a
+ * fresh JVM ({@link ColdStarts}), and each function jar's size ({@link JarSizes}) — and prints one
+ * Markdown table on stdout ({@link BenchTable}; progress and logs go to stderr).
+ *
+ * <p>Sizes can be changed with system properties: {@code lapse.bench.threads} (4),
+ * {@code lapse.bench.items} (2000), {@code lapse.bench.runs} (1000), {@code lapse.bench.lateness-jobs}
+ * (200), {@code lapse.bench.cold-starts} (5 fresh JVMs per function); {@code lapse.bench.only} limits the run to
+ * some of {@code throughput,cold-starts,lateness,jars} (the ready time is always measured).
+ */
+final class Bench {
+    /** Which parts to measure besides the ready time: throughput, cold-starts, lateness, jars (all by default). */
+    private static final List<String> ONLY = List.of(System.getProperty("lapse.bench.only", "throughput,cold-starts,lateness,jars").split(","));
+
+    private Bench() {
+    }
+
+    static int run(Path root) {
+        // The handlers log every job at INFO; at thousands of jobs that would measure the terminal.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("lapse.bench.log-level", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("DDB_LOCAL_TELEMETRY", "0");
+        PrintStream stdout = System.out;
+        System.setOut(System.err); // DynamoDB Local and ElasticMQ print banners: keep stdout for the table
+        long started = System.nanoTime();
+        Instant at = Instant.now();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        BenchTable table = new BenchTable();
+        try {
+            measure(root, table);
+        } catch (Exception e) {
+            System.err.println("bench failed: " + e);
+            e.printStackTrace();
+            return 1;
+        } finally {
+            System.setOut(stdout);
+        }
+        table.print(stdout, at, Duration.ofNanos(System.nanoTime() - started), load);
+        return 0;
+    }
+
+    private static void measure(Path root, BenchTable table) throws Exception {
+        List<FunctionJar> functions;
+        step("starting the local runtime (template.yaml, free ports, DynamoDB Local TTL)");
+        long t0 = System.nanoTime();
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false))) {
+            table.add(ReadyTime.row(runtime, System.nanoTime() - t0));
+            BenchJobs seen = new BenchJobs();
+            runtime.bus().observe(seen::record);
+            functions = FunctionJar.of(root, runtime.template());
+
+            if (ONLY.contains("throughput")) {
+                step(WriteThroughput.describe());
+                table.addAll(WriteThroughput.measure(runtime));
+                step(RunThroughput.describe());
+                table.add(RunThroughput.measure(runtime, seen));
+            }
+            if (ONLY.contains("cold-starts")) {
+                table.addAll(ColdStarts.measure(root, runtime, seen, functions));
+            }
+        }
+        if (ONLY.contains("lateness")) {
+            table.add(BurstLateness.measure(root, "precise path on + fast TTL (default parameters)", Map.of()));
+            table.add(BurstLateness.measure(root, "pure TTL path: PreciseDelivery=disabled + fast TTL", Map.of("PreciseDelivery", "disabled")));
+        }
+        if (ONLY.contains("jars")) {
+            table.addAll(JarSizes.measure(root, functions));
+        }
+    }
+
+    /** A progress line on stderr. */
+    static void step(String what) {
+        System.err.println("bench: " + what);
+    }
+}

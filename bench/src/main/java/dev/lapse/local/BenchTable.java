@@ -1,0 +1,68 @@
+package dev.lapse.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The bench's output on stdout: one Markdown table of figures, then the machine and how the run was made. */
+final class BenchTable {
+    /** One line of the table. */
+    record Row(String figure, String result, String target, String met) {
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+
+    void add(Row row) {
+        rows.add(row);
+    }
+
+    void addAll(List<Row> more) {
+        rows.addAll(more);
+    }
+
+    void print(PrintStream out, Instant at, Duration took, double loadAtStart) {
+        out.println();
+        out.println("| # | Figure | Result | Target | Met |");
+        out.println("|---|---|---|---|---|");
+        int i = 1;
+        for (Row r : rows) {
+            out.println("| " + i++ + " | " + r.figure() + " | " + r.result() + " | " + r.target() + " | " + r.met() + " |");
+        }
+        out.println();
+        out.println("Machine: nproc " + Runtime.getRuntime().availableProcessors() + cpuModel() + ", "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + " (" + System.getProperty("java.vendor") + "), " + System.getProperty("os.name") + " " + System.getProperty("os.version")
+                + " " + System.getProperty("os.arch") + "; load average " + String.format(Locale.ROOT, "%.2f", loadAtStart) + " at start, "
+                + String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+                + " at end (other processes may share the machine).");
+        out.println("Run " + at.truncatedTo(ChronoUnit.SECONDS) + " in " + took.toSeconds() + " s, all on this machine in one JVM"
+                + " (cold starts: child JVMs of the same java with the template's environment, JAVA_TOOL_OPTIONS included)."
+                + " Throughput after warm-up calls (" + WriteThroughput.WARMUP + " raw + " + WriteThroughput.WARMUP + " handler writes, "
+                + RunThroughput.WARMUP + " runs), raw and handler writes in " + WriteThroughput.ROUNDS + " alternating rounds; logs at WARN.");
+    }
+
+    static String num(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    static String met(boolean ok) {
+        return ok ? "yes" : "**no**";
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> " (" + l.substring(l.indexOf(':') + 1).trim() + ")").orElse("");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+}
