@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies "Subscription Cancelled" and "Subscription Reactivated" to a licence and its deactivation job
- * together: one DynamoDB transaction writes the licence's status and puts or deletes the job, on the
- * condition that neither changed since they were read. Whatever the interleaving of concurrent events,
+ * together: one write of the {@link LicenceStore} records the licence's status and puts, keeps or deletes the
+ * job, on the condition that neither changed since they were read (on DynamoDB, one transaction). Whatever the interleaving of concurrent events,
  * a licence is CANCELLED with its deactivation job pending, or ACTIVE with none (until the job runs).
  * Which event wins is {@link SubscriptionOrder}'s rule, decided on what was read; a write that finds
  * the licence or the job changed reads again and decides again.

@@ -147,8 +147,8 @@ public final class JobScheduler {
                     throw e;
                 }
                 // A deployment whose ScheduleJobFunction may not read JobExecutionsTable: keep the stored job, as before.
-                LOG.warn("cannot read {} to tell whether job {} already ran ({}); it is treated as pending. Give ScheduleJobFunction"
-                        + " read access to the executions table (DynamoDBReadPolicy)", ledger.table(), stored.jobId(), e.getMessage());
+                LOG.warn("cannot read the executions table to tell whether job {} already ran ({}); it is treated as pending. Give"
+                        + " ScheduleJobFunction read access to the executions table (DynamoDBReadPolicy)", stored.jobId(), e.getMessage());
                 return false;
             }
             return state == ExecutionLedger.State.DONE || state == ExecutionLedger.State.DEAD_LETTERED;
