@@ -47,10 +47,6 @@ public final class PaidLicenses implements JobAction {
         this.clock = clock;
     }
 
-    public String table() {
-        return table;
-    }
-
     public static String jobIdFor(String licenceId) {
         return JOB_ID_PREFIX + licenceId;
     }

@@ -3,6 +3,7 @@ package dev.lapse.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.job.Job;
+import dev.lapse.job.JobJson;
 import dev.lapse.json.Json;
 import dev.lapse.store.JobItems;
 import java.time.Instant;
@@ -47,16 +48,7 @@ public final class DeadLetters {
         body.put("kind", KIND);
         body.put("reason", reason);
         body.put("deadLetteredAt", at.toString());
-        ObjectNode j = body.putObject("job");
-        j.put("jobId", job.jobId());
-        j.put("jobType", job.type());
-        j.set("payload", Json.read(job.payload()));
-        j.put("dueAt", job.dueAt().toString());
-        j.put("occurrenceId", job.occurrenceId());
-        j.put("attempts", job.attempt());
-        j.put("scheduledAt", job.scheduledAt().toString());
-        j.put("requestedBy", job.requestedBy());
-        job.retryPolicy().ifPresent(p -> j.set("retry", Json.read(JobItems.toItem(job).get("retry").s())));
+        body.set("job", Json.MAPPER.valueToTree(JobJson.deadLettered(job)));
         body.set("errors", JobItems.errorsNode(job.errors()));
         return body;
     }

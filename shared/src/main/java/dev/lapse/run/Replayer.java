@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.Job;
+import dev.lapse.job.JobJson;
 import dev.lapse.json.Json;
 import dev.lapse.store.CorruptJobException;
 import dev.lapse.store.ExecutionLedger;
@@ -182,11 +183,7 @@ public final class Replayer {
         if (!j.isObject()) {
             throw new IllegalArgumentException("message holds no readable job (" + message.path("reason").asText("no reason") + ")");
         }
-        return List.of(new Job(j.path("jobId").asText(), j.path("jobType").asText(), Json.write(j.path("payload")),
-                Instant.parse(j.path("dueAt").asText()), j.path("dueAt").asText(), j.path("occurrenceId").asText(),
-                j.path("attempts").asInt(1),
-                j.hasNonNull("retry") ? Optional.of(JobItems.parseRetry(Json.write(j.get("retry")))) : Optional.empty(),
-                List.of(), Instant.parse(j.path("scheduledAt").asText()), j.path("requestedBy").asText("unknown")));
+        return List.of(JobJson.fromDeadLetter(j));
     }
 
     /** A due-jobs message SQS gave up on: its job lives on only in its released claim, if anywhere. */

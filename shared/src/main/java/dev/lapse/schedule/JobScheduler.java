@@ -2,6 +2,8 @@ package dev.lapse.schedule;
 
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
+import dev.lapse.licence.DynamoLicenceStore;
+import dev.lapse.licence.LicenceStore;
 import dev.lapse.licence.PaidLicenses;
 import dev.lapse.licence.SubscriptionEvents;
 import dev.lapse.run.DueSoonQueue;
@@ -11,11 +13,13 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
-/** Carries out scheduling requests against the Jobs table (and the PaidLicenses table for subscriptions). */
+/** Carries out scheduling requests on the stored jobs (and on the licences, for subscription events). */
 public final class JobScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
 
@@ -25,16 +29,27 @@ public final class JobScheduler {
     public record Result(Outcome outcome, Optional<Job> job) {
     }
 
-    private final JobStore store;
+    private final ScheduledJobs jobs;
     private final SubscriptionEvents subscriptions;
-    private final ExecutionLedger ledger;
-    private final Optional<DueSoonQueue> dueSoon;
+    private final Predicate<Job> ranForGood;
+    private final Consumer<Job> dueSoon;
     private final Clock clock;
 
+    /** The scheduler on DynamoDB: the Jobs table, the executions ledger, PaidLicenses and the due-jobs queue if there is one. */
     public JobScheduler(JobStore store, ExecutionLedger ledger, PaidLicenses licences, Optional<DueSoonQueue> dueSoon, Clock clock) {
-        this.store = store;
-        this.ledger = ledger;
-        this.subscriptions = new SubscriptionEvents(licences, store, this::ranForGood);
+        this(ScheduledJobs.in(store), new DynamoLicenceStore(licences, store), ranForGoodIn(ledger),
+                job -> dueSoon.ifPresent(q -> q.offer(job)), clock);
+    }
+
+    /**
+     * @param ranForGood whether a stored job's occurrence has run for good (done or dead-lettered): the item is then a
+     *                   copy left behind while it ran, no longer a pending job, and a new request replaces it
+     * @param dueSoon    offers a stored job to the due-jobs queue; a failure only leaves the job to DynamoDB TTL
+     */
+    public JobScheduler(ScheduledJobs jobs, LicenceStore licences, Predicate<Job> ranForGood, Consumer<Job> dueSoon, Clock clock) {
+        this.jobs = jobs;
+        this.ranForGood = ranForGood;
+        this.subscriptions = new SubscriptionEvents(licences, ranForGood);
         this.dueSoon = dueSoon;
         this.clock = clock;
     }
@@ -58,7 +73,7 @@ public final class JobScheduler {
         Job job = new Job(s.jobId(), s.type(), s.payload(), s.due().at(), s.due().spec(),
                 occurrenceOf(s.jobId(), s.type(), s.payload(), s.due().occurrence(), String.valueOf(s.retry())), 1, s.retry(),
                 List.of(), clock.instant(), s.requestedBy());
-        JobStore.Created created = store.create(job, this::ranForGood);
+        ScheduledJobs.Created created = jobs.create(job, ranForGood);
         if (!created.written()) {
             LOG.info("job {} already scheduled with the same content; unchanged", job.jobId());
             return new Result(Outcome.UNCHANGED, Optional.of(created.job()));
@@ -69,13 +84,13 @@ public final class JobScheduler {
     }
 
     private Result cancel(String jobId) {
-        Optional<Job> cancelled = store.cancel(jobId);
+        Optional<Job> cancelled = jobs.cancel(jobId);
         LOG.info(cancelled.isPresent() ? "job {} cancelled" : "job {} not cancelled: no pending job with that id", jobId);
         return new Result(cancelled.isPresent() ? Outcome.CANCELLED : Outcome.NOT_FOUND, cancelled);
     }
 
     private Result reschedule(JobRequest.RescheduleJob r) {
-        Job moved = store.reschedule(r.jobId(), r.due().at(), r.due().spec(), previous -> occurrenceOf(r.jobId(), previous, r.due().occurrence()));
+        Job moved = jobs.reschedule(r.jobId(), r.due().at(), r.due().spec(), previous -> occurrenceOf(r.jobId(), previous, r.due().occurrence()));
         offerDueSoon(moved);
         LOG.info("job {} rescheduled to {}", moved.jobId(), moved.dueAt());
         return new Result(Outcome.RESCHEDULED, Optional.of(moved));
@@ -121,24 +136,23 @@ public final class JobScheduler {
         return new Result(applied.before().isPresent() ? Outcome.CANCELLED : Outcome.NOT_FOUND, applied.before());
     }
 
-    /**
-     * Whether the stored job's occurrence has run for good (done or dead-lettered): the item is then a
-     * copy left behind while it ran, no longer a pending job, and a new request replaces it.
-     */
-    private boolean ranForGood(Job stored) {
-        ExecutionLedger.State state;
-        try {
-            state = ledger.state(stored.occurrenceId());
-        } catch (DynamoDbException e) {
-            if (e.awsErrorDetails() == null || !"AccessDeniedException".equals(e.awsErrorDetails().errorCode())) {
-                throw e;
+    /** Whether a stored job's occurrence has run for good, as the executions ledger tells. */
+    private static Predicate<Job> ranForGoodIn(ExecutionLedger ledger) {
+        return stored -> {
+            ExecutionLedger.State state;
+            try {
+                state = ledger.state(stored.occurrenceId());
+            } catch (DynamoDbException e) {
+                if (e.awsErrorDetails() == null || !"AccessDeniedException".equals(e.awsErrorDetails().errorCode())) {
+                    throw e;
+                }
+                // A deployment whose ScheduleJobFunction may not read JobExecutionsTable: keep the stored job, as before.
+                LOG.warn("cannot read the executions table to tell whether job {} already ran ({}); it is treated as pending. Give"
+                        + " ScheduleJobFunction read access to the executions table (DynamoDBReadPolicy)", stored.jobId(), e.getMessage());
+                return false;
             }
-            // A deployment whose ScheduleJobFunction may not read JobExecutionsTable: keep the stored job, as before.
-            LOG.warn("cannot read {} to tell whether job {} already ran ({}); it is treated as pending. Give ScheduleJobFunction"
-                    + " read access to the executions table (DynamoDBReadPolicy)", ledger.table(), stored.jobId(), e.getMessage());
-            return false;
-        }
-        return state == ExecutionLedger.State.DONE || state == ExecutionLedger.State.DEAD_LETTERED;
+            return state == ExecutionLedger.State.DONE || state == ExecutionLedger.State.DEAD_LETTERED;
+        };
     }
 
     /**
@@ -150,13 +164,11 @@ public final class JobScheduler {
     }
 
     private void offerDueSoon(Job job) {
-        dueSoon.ifPresent(q -> {
-            try {
-                q.offer(job);
-            } catch (RuntimeException e) {
-                // The job is stored; the TTL path still runs it, only later.
-                LOG.warn("job {} stored but not queued for the precise path ({}); DynamoDB TTL will run it", job.jobId(), e.toString());
-            }
-        });
+        try {
+            dueSoon.accept(job);
+        } catch (RuntimeException e) {
+            // The job is stored; the TTL path still runs it, only later.
+            LOG.warn("job {} stored but not queued for the precise path ({}); DynamoDB TTL will run it", job.jobId(), e.toString());
+        }
     }
 }

@@ -1,12 +1,15 @@
 package dev.lapse.schedule;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.action.EventPublisher;
 import dev.lapse.job.InvalidRequestException;
-import dev.lapse.job.Job;
 import dev.lapse.job.JobConflictException;
+import dev.lapse.job.JobJson;
+import dev.lapse.job.RequestError;
 import dev.lapse.json.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -35,6 +38,19 @@ public final class SchedulingEndpoint {
         this.publisher = publisher;
     }
 
+    /** The answer: {@code {"ok": true, "outcome": ..., "job": ...}} or {@code {"ok": false, "error": ...}}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"ok", "outcome", "job", "error"})
+    record Answer(boolean ok, String outcome, JobJson.Shown job, RequestError error) {
+        static Answer of(JobScheduler.Result result) {
+            return new Answer(true, result.outcome().name(), result.job().map(JobJson::shown).orElse(null), null);
+        }
+    }
+
+    /** The detail of a "Job Rejected" event: the error and the request as it was sent. */
+    record Rejection(RequestError error, JsonNode request) {
+    }
+
     /**
      * Handles the raw bytes of an invocation. Bytes that are not UTF-8 are refused rather than decoded
      * into replacement characters, which would silently change the request.
@@ -45,10 +61,8 @@ public final class SchedulingEndpoint {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(input)).toString();
         } catch (CharacterCodingException e) {
-            ObjectNode error = Json.object().put("code", "INVALID_REQUEST").put("field", "(request)")
-                    .put("problem", "is not valid UTF-8").put("accepted", "a JSON object encoded in UTF-8");
-            error.put("message", "(request): is not valid UTF-8 (accepted: a JSON object encoded in UTF-8)");
-            return refuse(error, null, false);
+            return refuse(RequestError.invalid(new InvalidRequestException("(request)", "is not valid UTF-8",
+                    "a JSON object encoded in UTF-8")), null, false);
         }
         return handle(text);
     }
@@ -58,20 +72,11 @@ public final class SchedulingEndpoint {
         boolean fromEventBridge = tree != null && tree.isObject() && tree.hasNonNull("source") && tree.hasNonNull("id");
         try {
             JobRequest request = parser.parse(input);
-            JobScheduler.Result result = scheduler.handle(request);
-            ObjectNode answer = Json.object().put("ok", true).put("outcome", result.outcome().name());
-            result.job().ifPresent(job -> answer.set("job", describe(job)));
-            return answer;
+            return Json.MAPPER.valueToTree(Answer.of(scheduler.handle(request)));
         } catch (InvalidRequestException e) {
-            ObjectNode error = Json.object().put("code", "INVALID_REQUEST").put("field", e.field())
-                    .put("problem", e.problem()).put("accepted", e.accepted()).put("message", e.getMessage());
-            return refuse(error, tree, fromEventBridge);
+            return refuse(RequestError.invalid(e), tree, fromEventBridge);
         } catch (JobConflictException e) {
-            String field = !e.fields().isEmpty() ? e.fields().get(0) : e.code().startsWith("LICENCE") ? "detail.licenceId" : "detail.jobId";
-            ObjectNode error = Json.object().put("code", e.code()).put("field", field).put("jobId", e.jobId());
-            error.set("fields", Json.MAPPER.valueToTree(e.fields().isEmpty() ? java.util.List.of(field) : e.fields()));
-            error.put("message", e.getMessage());
-            return refuse(error, tree, fromEventBridge);
+            return refuse(RequestError.conflict(e), tree, fromEventBridge);
         }
     }
 
@@ -87,30 +92,11 @@ public final class SchedulingEndpoint {
         }
     }
 
-    private ObjectNode refuse(ObjectNode error, JsonNode request, boolean fromEventBridge) {
-        LOG.warn("request refused: {}", error.get("message").asText());
+    private ObjectNode refuse(RequestError error, JsonNode request, boolean fromEventBridge) {
+        LOG.warn("request refused: {}", error.message());
         if (fromEventBridge) {
-            ObjectNode detail = Json.object();
-            detail.set("error", error);
-            detail.set("request", request);
-            publisher.publish(EventPublisher.JOB_REJECTED, detail);
+            publisher.publish(EventPublisher.JOB_REJECTED, Json.MAPPER.valueToTree(new Rejection(error, request)));
         }
-        ObjectNode answer = Json.object().put("ok", false);
-        answer.set("error", error);
-        return answer;
-    }
-
-    public static ObjectNode describe(Job job) {
-        ObjectNode node = Json.object();
-        node.put("jobId", job.jobId());
-        node.put("jobType", job.type());
-        node.set("payload", Json.read(job.payload()));
-        node.put("dueAt", job.dueAt().toString());
-        node.put("ttl", job.ttlEpochSeconds());
-        node.put("occurrenceId", job.occurrenceId());
-        node.put("attempt", job.attempt());
-        node.put("scheduledAt", job.scheduledAt().toString());
-        node.put("requestedBy", job.requestedBy());
-        return node;
+        return error.answer();
     }
 }

@@ -147,14 +147,14 @@ class RequestParserTest {
 
     @Test
     void aPayloadAtTheSizeLimitIsAccepted() {
-        String blob = "x".repeat(RequestParser.MAX_PAYLOAD_BYTES - "{\"blob\":\"\"}".length());
+        String blob = "x".repeat(JobFields.MAX_PAYLOAD_BYTES - "{\"blob\":\"\"}".length());
         var request = (JobRequest.ScheduleJob) parser.parse(detail("\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\", \"payload\": {\"blob\": \"" + blob + "\"}"));
-        assertThat(request.payload()).hasSize(RequestParser.MAX_PAYLOAD_BYTES);
+        assertThat(request.payload()).hasSize(JobFields.MAX_PAYLOAD_BYTES);
     }
 
     @Test
     void theFurthestAcceptedDueTimeIsTheHorizon() {
-        Instant edge = NOW.plus(RequestParser.MAX_HORIZON);
+        Instant edge = NOW.plus(DueTimes.MAX_HORIZON);
         var request = (JobRequest.ScheduleJob) parser.parse(schedule("\"dueAt\": \"" + edge + "\""));
         assertThat(request.due().at()).isEqualTo(edge);
         assertThatThrownBy(() -> parser.parse(schedule("\"dueAt\": \"" + edge.plus(Duration.ofSeconds(1)) + "\"")))

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.lapse.Lapse;
 import dev.lapse.Priming;
 import dev.lapse.job.InvalidRequestException;
+import dev.lapse.job.RequestError;
 import dev.lapse.json.Json;
 import dev.lapse.run.Replayer;
 import java.io.ByteArrayInputStream;
@@ -48,11 +49,9 @@ public final class ReplayDeadLettersHandler implements RequestStreamHandler {
             answer = replayer.replay(Json.MAPPER.readTree(input));
             answer.put("ok", true);
         } catch (InvalidRequestException e) {
-            answer.put("ok", false).putObject("error").put("code", "INVALID_REQUEST").put("field", e.field())
-                    .put("problem", e.problem()).put("accepted", e.accepted()).put("message", e.getMessage());
+            answer = RequestError.invalid(e).answer();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            answer.put("ok", false).putObject("error").put("code", "INVALID_REQUEST").put("field", "(request)")
-                    .put("message", "not valid JSON: " + e.getOriginalMessage());
+            answer = RequestError.unreadable("not valid JSON: " + e.getOriginalMessage()).answer();
         }
         output.write(Json.write(answer).getBytes(StandardCharsets.UTF_8));
     }

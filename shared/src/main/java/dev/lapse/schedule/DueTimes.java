@@ -1,0 +1,107 @@
+package dev.lapse.schedule;
+
+import static dev.lapse.schedule.Fields.printable;
+import static dev.lapse.schedule.Fields.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lapse.job.InvalidRequestException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/** When a job is due: {@code dueAt} (an instant) or {@code delay} (counted from the event's time), within bounds of now. */
+final class DueTimes {
+    static final Duration MAX_PAST = Duration.ofDays(1);
+    static final Duration MAX_HORIZON = Duration.ofDays(5 * 365);
+
+    private static final String INSTANT_ACCEPTED = "an ISO-8601 instant with offset, e.g. 2026-12-01T09:00:00Z,"
+            + " no earlier than " + MAX_PAST.toHours() + " hours ago and no later than " + MAX_HORIZON.toDays() + " days ahead";
+    private static final String DELAY_ACCEPTED = "an ISO-8601 duration from PT0S to P" + MAX_HORIZON.toDays()
+            + "D, e.g. PT30S, PT15M, P7DT12H";
+
+    private final Clock clock;
+
+    DueTimes(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The event's {@code time} (EventBridge sets it), or now for a direct invocation. */
+    Instant eventTime(JsonNode root) {
+        JsonNode time = root.get("time");
+        if (time == null || time.isNull()) {
+            return clock.instant();
+        }
+        try {
+            return OffsetDateTime.parse(time.asText()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("time", "is \"" + printable(time.asText()) + "\", not an instant",
+                    "an ISO-8601 instant, as EventBridge sets it");
+        }
+    }
+
+    /** Exactly one of {@code dueAt} or {@code delay}; a delay counts from {@code base}, the event's time. */
+    JobRequest.Due due(JsonNode detail, Instant base) {
+        boolean hasDueAt = detail.hasNonNull("dueAt");
+        boolean hasDelay = detail.hasNonNull("delay");
+        if (hasDueAt == hasDelay) {
+            throw new InvalidRequestException("detail.dueAt", hasDueAt ? "is given together with detail.delay"
+                    : "is missing (and so is detail.delay)",
+                    "exactly one of dueAt (" + INSTANT_ACCEPTED + ") or delay (" + DELAY_ACCEPTED + ")");
+        }
+        if (hasDueAt) {
+            return JobRequest.Due.at(instant(detail, "dueAt"));
+        }
+        String text = text(detail, "delay", "detail.delay", DELAY_ACCEPTED);
+        Duration delay;
+        try {
+            delay = Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("detail.delay", "is \"" + printable(text) + "\", not an ISO-8601 duration",
+                    DELAY_ACCEPTED);
+        }
+        if (delay.isNegative() || delay.compareTo(MAX_HORIZON) > 0) {
+            throw new InvalidRequestException("detail.delay", "is " + text + ", out of bounds", DELAY_ACCEPTED);
+        }
+        Instant due;
+        try {
+            due = base.plus(delay);
+        } catch (DateTimeException | ArithmeticException e) {
+            throw new InvalidRequestException("time", "is " + base + ", too far from now to count a delay from",
+                    "the event's own time, within " + MAX_PAST.toHours() + " hours of now");
+        }
+        checkBounds(due, "detail.delay", "counted from the event time " + base, DELAY_ACCEPTED);
+        return new JobRequest.Due(due, "delay:" + delay, "delay:" + delay + "@" + base);
+    }
+
+    /** The instant {@code detail.name}, no more than {@link #MAX_PAST} ago nor {@link #MAX_HORIZON} ahead. */
+    Instant instant(JsonNode detail, String name) {
+        Instant at = parseInstant(detail, name, INSTANT_ACCEPTED);
+        checkBounds(at, "detail." + name, "", INSTANT_ACCEPTED);
+        return at;
+    }
+
+    static Instant parseInstant(JsonNode detail, String name, String accepted) {
+        String text = text(detail, name, "detail." + name, accepted);
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("detail." + name, "is \"" + printable(text) + "\", not an ISO-8601 instant", accepted);
+        }
+    }
+
+    private void checkBounds(Instant at, String field, String context, String accepted) {
+        Instant now = clock.instant();
+        String when = context.isEmpty() ? "" : " (" + context + ")";
+        if (at.isBefore(now.minus(MAX_PAST))) {
+            throw new InvalidRequestException(field, "gives " + at + when + ", more than " + MAX_PAST.toHours()
+                    + " hours in the past", accepted);
+        }
+        if (at.isAfter(now.plus(MAX_HORIZON))) {
+            throw new InvalidRequestException(field, "gives " + at + when + ", more than " + MAX_HORIZON.toDays()
+                    + " days ahead", accepted);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.lapse.schedule;
+
+import dev.lapse.job.Job;
+import dev.lapse.store.JobStore;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/** What scheduling needs of the stored jobs: create, cancel and move a pending job. */
+public interface ScheduledJobs {
+
+    /** The job now stored, and whether this call wrote it. */
+    record Created(Job job, boolean written) {
+    }
+
+    /**
+     * Stores a new job; a pending job with the same id and content is returned unwritten, one with other content is a
+     * JOB_CONFLICT naming the fields. A stored job that {@code ranForGood} is no longer pending: the new job replaces it.
+     */
+    Created create(Job job, Predicate<Job> ranForGood);
+
+    /** Deletes a pending job; empty if there is none. */
+    Optional<Job> cancel(String jobId);
+
+    /** Moves a pending job to a new due time as a new occurrence; JOB_NOT_PENDING if there is none. */
+    Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence);
+
+    /** The Jobs table. */
+    static ScheduledJobs in(JobStore store) {
+        return new ScheduledJobs() {
+            @Override
+            public Created create(Job job, Predicate<Job> ranForGood) {
+                JobStore.Created created = store.create(job, ranForGood);
+                return new Created(created.job(), created.written());
+            }
+
+            @Override
+            public Optional<Job> cancel(String jobId) {
+                return store.cancel(jobId);
+            }
+
+            @Override
+            public Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence) {
+                return store.reschedule(jobId, dueAt, dueSpec, nextOccurrence);
+            }
+        };
+    }
+}
