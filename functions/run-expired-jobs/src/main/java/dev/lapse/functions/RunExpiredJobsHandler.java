@@ -11,12 +11,12 @@ import dev.lapse.Priming;
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
 import dev.lapse.run.DeadLetters;
-import dev.lapse.run.ExpiredJobRunner;
+import dev.lapse.run.JobRunner;
+import dev.lapse.run.PartialBatch;
 import dev.lapse.store.CorruptJobException;
 import dev.lapse.store.JobItems;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
     private static final Logger LOG = LoggerFactory.getLogger(RunExpiredJobsHandler.class);
     static final String TTL_PRINCIPAL = "dynamodb.amazonaws.com";
 
-    private final ExpiredJobRunner runner;
+    private final JobRunner runner;
     private final DeadLetters deadLetters;
     private final Clock clock;
     private final boolean requireTtlIdentity;
@@ -75,17 +75,9 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
-            String sequence = record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
-            try {
-                handle(record);
-            } catch (RuntimeException e) {
-                LOG.warn("record {} failed and will be retried by the stream: {}", sequence, e.toString());
-                failures.add(new StreamsEventResponse.BatchItemFailure(sequence));
-            }
-        }
-        return new StreamsEventResponse(failures);
+        return new StreamsEventResponse(PartialBatch.failedIds(event.getRecords(),
+                r -> r.getDynamodb() == null ? null : r.getDynamodb().getSequenceNumber(), this::handle)
+                .stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
     }
 
     private void handle(DynamodbEvent.DynamodbStreamRecord record) {
