@@ -7,6 +7,7 @@ import dev.lapse.licence.PaidLicenses;
 import dev.lapse.run.DeadLetters;
 import dev.lapse.run.DueSoonQueue;
 import dev.lapse.run.DueJobMessages;
+import dev.lapse.run.ExpiredJobs;
 import dev.lapse.run.JobRunner;
 import dev.lapse.run.Replayer;
 import dev.lapse.run.RetryPolicies;
@@ -81,6 +82,7 @@ public final class Lapse {
     private final JobScheduler scheduler;
     private final JobRunner runner;
     private final DueJobMessages dueJobMessages;
+    private final ExpiredJobs expiredJobs;
     private final RequestParser parser;
     private final Replayer replayer;
     private final SchedulingEndpoint endpoint;
@@ -108,6 +110,7 @@ public final class Lapse {
         this.runner = new JobRunner(jobs, ledger, actions, settings.retryPolicies(), deadLetters, publisher, clock,
                 () -> ThreadLocalRandom.current().nextDouble());
         this.dueJobMessages = new DueJobMessages(jobs, ledger, runner, dueSoon, clock);
+        this.expiredJobs = new ExpiredJobs(runner, deadLetters, clock);
         this.parser = new RequestParser(clock);
         this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueSoon, clock, settings.deadLetterQueueUrl(),
                 settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
@@ -192,6 +195,10 @@ public final class Lapse {
 
     public DueJobMessages dueJobMessages() {
         return dueJobMessages;
+    }
+
+    public ExpiredJobs expiredJobs() {
+        return expiredJobs;
     }
 
     public RequestParser parser() {

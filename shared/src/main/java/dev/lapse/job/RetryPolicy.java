@@ -6,7 +6,7 @@ import java.util.function.DoubleSupplier;
 
 /**
  * How often a failing job is tried and how long Lapse waits between tries: exponential
- * backoff with full jitter, capped by {@code maxDelay}.
+ * backoff with equal jitter (see {@link #delayAfter(int, DoubleSupplier)}), capped by {@code maxDelay}.
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay) {
 

@@ -249,20 +249,11 @@ public final class Replayer {
         return jobs;
     }
 
-    /**
-     * The same test as the stream's filter and handler: a cancel, an operator's delete or the precise
-     * path's take sits in the same range of the stream and must not come back.
-     */
+    /** A cancel, an operator's delete or the due-jobs path's take sits in the same range of the stream and must not come back. */
     private boolean isTtlDeletion(Record record) {
         var identity = record.userIdentity();
-        if (identity != null && "Service".equals(identity.type()) && "dynamodb.amazonaws.com".equals(identity.principalId())) {
-            return true;
-        }
-        if (requireTtlIdentity) {
-            return false;
-        }
         AttributeValue ttl = record.dynamodb().oldImage().get(JobItems.TTL);
-        Instant deleted = record.dynamodb().approximateCreationDateTime();
-        return ttl != null && ttl.n() != null && deleted != null && Long.parseLong(ttl.n()) <= deleted.getEpochSecond();
+        return TtlDeletion.isTtlDeletion(true, identity == null ? null : identity.type(), identity == null ? null : identity.principalId(),
+                ttl == null ? null : ttl.n(), record.dynamodb().approximateCreationDateTime(), requireTtlIdentity);
     }
 }
