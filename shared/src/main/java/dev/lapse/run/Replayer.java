@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -135,8 +134,7 @@ public final class Replayer {
                     List<String> refused = new ArrayList<>();
                     for (Job job : wanted) {
                         // The same message replayed twice is the same occurrence, which the ledger runs once.
-                        String occurrence = UUID.nameUUIDFromBytes(("replay:" + m.messageId() + ":" + job.jobId() + ":" + job.occurrenceId())
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+                        String occurrence = Occurrences.replay(m.messageId(), job.jobId(), job.occurrenceId());
                         Job fresh1 = new Job(job.jobId(), job.type(), job.payload(), due, "replay:" + due, occurrence, 1,
                                 job.retryPolicy(), List.of(), clock.instant(), "replay");
                         if (store.rearm(fresh1)) {

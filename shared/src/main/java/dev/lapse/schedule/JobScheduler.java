@@ -10,7 +10,6 @@ import dev.lapse.store.JobStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -146,7 +145,7 @@ public final class JobScheduler {
      * the same occurrence, which the ledger does not run twice.
      */
     static String occurrenceOf(String... parts) {
-        return UUID.nameUUIDFromBytes(String.join("\u0000", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        return dev.lapse.run.Occurrences.derive(parts);
     }
 
     private void offerDueSoon(Job job) {
