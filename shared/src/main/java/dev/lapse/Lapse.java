@@ -6,7 +6,9 @@ import dev.lapse.action.JobDueAction;
 import dev.lapse.licence.PaidLicenses;
 import dev.lapse.run.DeadLetters;
 import dev.lapse.run.DueSoonQueue;
-import dev.lapse.run.ExpiredJobRunner;
+import dev.lapse.run.DueJobMessages;
+import dev.lapse.run.ExpiredJobs;
+import dev.lapse.run.JobRunner;
 import dev.lapse.run.Replayer;
 import dev.lapse.run.RetryPolicies;
 import dev.lapse.schedule.JobScheduler;
@@ -15,10 +17,12 @@ import dev.lapse.schedule.RequestParser;
 import dev.lapse.schedule.SchedulingEndpoint;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
+import dev.lapse.store.StoredJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -76,7 +80,9 @@ public final class Lapse {
     private final DeadLetters deadLetters;
     private final Optional<DueSoonQueue> dueSoon;
     private final JobScheduler scheduler;
-    private final ExpiredJobRunner runner;
+    private final JobRunner runner;
+    private final DueJobMessages dueJobMessages;
+    private final ExpiredJobs expiredJobs;
     private final RequestParser parser;
     private final Replayer replayer;
     private final SchedulingEndpoint endpoint;
@@ -100,12 +106,16 @@ public final class Lapse {
         this.scheduler = new JobScheduler(store, ledger, licences, dueSoon, clock);
         JobDueAction jobDue = new JobDueAction(publisher);
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
-        this.runner = new ExpiredJobRunner(store, ledger, actions, settings.retryPolicies(), deadLetters, publisher, dueSoon, clock);
+        StoredJobs jobs = new StoredJobs(store, ledger, dueSoon);
+        this.runner = new JobRunner(jobs, ledger, actions, settings.retryPolicies(), deadLetters, publisher, clock,
+                () -> ThreadLocalRandom.current().nextDouble());
+        this.dueJobMessages = new DueJobMessages(jobs, ledger, runner, dueSoon, clock);
+        this.expiredJobs = new ExpiredJobs(runner, deadLetters, clock);
         this.parser = new RequestParser(clock);
         this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueSoon, clock, settings.deadLetterQueueUrl(),
                 settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
         this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher);
-        this.recurring = new RecurringJobs(licences, runner, store, dueSoon, settings.reconcileGrace(), clock);
+        this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
     }
 
     /**
@@ -179,8 +189,16 @@ public final class Lapse {
         return scheduler;
     }
 
-    public ExpiredJobRunner runner() {
+    public JobRunner runner() {
         return runner;
+    }
+
+    public DueJobMessages dueJobMessages() {
+        return dueJobMessages;
+    }
+
+    public ExpiredJobs expiredJobs() {
+        return expiredJobs;
     }
 
     public RequestParser parser() {

@@ -2,6 +2,7 @@ package dev.lapse.action;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
+import dev.lapse.run.EventSink;
 import java.util.List;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -9,7 +10,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /** Puts Lapse's own events ("Job Due", "Job Failed", "Job Rejected") on the bus and checks each entry landed. */
-public final class EventPublisher {
+public final class EventPublisher implements EventSink {
     public static final String SOURCE = "lapse";
     public static final String JOB_DUE = "Job Due";
     public static final String JOB_FAILED = "Job Failed";
@@ -24,6 +25,7 @@ public final class EventPublisher {
     }
 
     /** Publishes one event; a failed entry is a {@link TransientFailureException} (or a plain failure for a rejected entry). */
+    @Override
     public String publish(String detailType, ObjectNode detail) {
         PutEventsResponse response = events.putEvents(r -> r.entries(List.of(PutEventsRequestEntry.builder()
                 .eventBusName(busName)

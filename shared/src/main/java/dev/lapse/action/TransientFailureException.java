@@ -41,9 +41,6 @@ public class TransientFailureException extends RuntimeException {
             if (t instanceof SdkClientException || t instanceof SdkException sdk && sdk.retryable()) {
                 return true; // I/O errors, timeouts, and what the SDK itself marks retryable
             }
-            if (t == t.getCause()) {
-                break;
-            }
         }
         return false;
     }

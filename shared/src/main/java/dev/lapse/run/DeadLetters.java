@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The jobs dead-letter queue (SQS). Each message is one job: its id, type, payload, due time, the
  * attempts made, the error of each, and why it was dead-lettered. It is the input of replay.
  */
-public final class DeadLetters {
+public final class DeadLetters implements DeadLetterSink {
     public static final String KIND = "lapse.dead-letter";
 
     private final SqsClient sqs;
@@ -24,10 +24,7 @@ public final class DeadLetters {
         this.queueUrl = queueUrl;
     }
 
-    public String queueUrl() {
-        return queueUrl;
-    }
-
+    @Override
     public void send(Job job, String reason, Instant at) {
         sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(Json.write(message(job, reason, at))));
     }

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * waiting for DynamoDB's TTL sweeper. Whichever path takes the item out of the Jobs table first
  * runs it; the other finds it gone.
  */
-public final class DueSoonQueue {
+public final class DueSoonQueue implements DueJobsQueue {
     public static final Duration MAX_DELAY = Duration.ofSeconds(900);
 
     private final SqsClient sqs;
@@ -28,12 +28,12 @@ public final class DueSoonQueue {
         this.clock = clock;
     }
 
-    /** Sends the job if it is due within 15 minutes; returns whether it did. */
+    @Override
     public boolean offer(Job job) {
-        return send(new Message(job.jobId(), job.occurrenceId(), job.dueAt()));
+        return send(Message.of(job));
     }
 
-    /** Sends a message that arrived early again, for the rest of its delay. */
+    @Override
     public boolean resend(Message message) {
         return send(message);
     }
@@ -43,11 +43,7 @@ public final class DueSoonQueue {
         if (delay > MAX_DELAY.toSeconds()) {
             return false;
         }
-        ObjectNode body = Json.object();
-        body.put("jobId", message.jobId());
-        body.put("occurrenceId", message.occurrenceId());
-        body.put("dueAt", message.dueAt().toString());
-        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(Json.write(body)).delaySeconds(delay));
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.body()).delaySeconds(delay));
         return true;
     }
 
@@ -62,6 +58,18 @@ public final class DueSoonQueue {
 
     /** A due-jobs queue message. */
     public record Message(String jobId, String occurrenceId, Instant dueAt) {
+        public static Message of(Job job) {
+            return new Message(job.jobId(), job.occurrenceId(), job.dueAt());
+        }
+
+        public String body() {
+            ObjectNode body = Json.object();
+            body.put("jobId", jobId);
+            body.put("occurrenceId", occurrenceId);
+            body.put("dueAt", dueAt.toString());
+            return Json.write(body);
+        }
+
         public static Message parse(String body) {
             JsonNode node = Json.read(body);
             if (!node.path("jobId").isTextual() || !node.path("occurrenceId").isTextual() || !node.path("dueAt").isTextual()) {

@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -136,8 +135,7 @@ public final class Replayer {
                     List<String> refused = new ArrayList<>();
                     for (Job job : wanted) {
                         // The same message replayed twice is the same occurrence, which the ledger runs once.
-                        String occurrence = UUID.nameUUIDFromBytes(("replay:" + m.messageId() + ":" + job.jobId() + ":" + job.occurrenceId())
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+                        String occurrence = Occurrences.replay(m.messageId(), job.jobId(), job.occurrenceId());
                         Job fresh1 = new Job(job.jobId(), job.type(), job.payload(), due, "replay:" + due, occurrence, 1,
                                 job.retryPolicy(), List.of(), clock.instant(), "replay");
                         if (store.rearm(fresh1)) {
@@ -246,20 +244,11 @@ public final class Replayer {
         return jobs;
     }
 
-    /**
-     * The same test as the stream's filter and handler: a cancel, an operator's delete or the precise
-     * path's take sits in the same range of the stream and must not come back.
-     */
+    /** A cancel, an operator's delete or the due-jobs path's take sits in the same range of the stream and must not come back. */
     private boolean isTtlDeletion(Record record) {
         var identity = record.userIdentity();
-        if (identity != null && "Service".equals(identity.type()) && "dynamodb.amazonaws.com".equals(identity.principalId())) {
-            return true;
-        }
-        if (requireTtlIdentity) {
-            return false;
-        }
         AttributeValue ttl = record.dynamodb().oldImage().get(JobItems.TTL);
-        Instant deleted = record.dynamodb().approximateCreationDateTime();
-        return ttl != null && ttl.n() != null && deleted != null && Long.parseLong(ttl.n()) <= deleted.getEpochSecond();
+        return TtlDeletion.isTtlDeletion(true, identity == null ? null : identity.type(), identity == null ? null : identity.principalId(),
+                ttl == null ? null : ttl.n(), record.dynamodb().approximateCreationDateTime(), requireTtlIdentity);
     }
 }

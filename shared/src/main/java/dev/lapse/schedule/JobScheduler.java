@@ -7,12 +7,12 @@ import dev.lapse.licence.LicenceStore;
 import dev.lapse.licence.PaidLicenses;
 import dev.lapse.licence.SubscriptionEvents;
 import dev.lapse.run.DueSoonQueue;
+import dev.lapse.run.Occurrences;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -160,7 +160,7 @@ public final class JobScheduler {
      * the same occurrence, which the ledger does not run twice.
      */
     static String occurrenceOf(String... parts) {
-        return UUID.nameUUIDFromBytes(String.join("\u0000", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        return Occurrences.derive(parts);
     }
 
     private void offerDueSoon(Job job) {

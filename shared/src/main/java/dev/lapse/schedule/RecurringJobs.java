@@ -7,9 +7,7 @@ import dev.lapse.job.Job;
 import dev.lapse.json.Json;
 import dev.lapse.licence.PaidLicenses;
 import dev.lapse.action.TransientFailureException;
-import dev.lapse.run.DueSoonQueue;
-import dev.lapse.run.ExpiredJobRunner;
-import dev.lapse.store.JobStore;
+import dev.lapse.run.JobRunner;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,21 +33,14 @@ public final class RecurringJobs {
     public static final String JOB_ID_PREFIX = "recurring:";
     private static final Logger LOG = LoggerFactory.getLogger(RecurringJobs.class);
 
-    private static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
-
     private final PaidLicenses licences;
-    private final ExpiredJobRunner runner;
-    private final JobStore store;
-    private final Optional<DueSoonQueue> dueSoon;
+    private final JobRunner runner;
     private final Duration grace;
     private final Clock clock;
 
-    public RecurringJobs(PaidLicenses licences, ExpiredJobRunner runner, JobStore store, Optional<DueSoonQueue> dueSoon,
-                         Duration grace, Clock clock) {
+    public RecurringJobs(PaidLicenses licences, JobRunner runner, Duration grace, Clock clock) {
         this.licences = licences;
         this.runner = runner;
-        this.store = store;
-        this.dueSoon = dueSoon;
         this.grace = grace;
         this.clock = clock;
     }
@@ -79,15 +70,12 @@ public final class RecurringJobs {
         String occurrence = JOB_ID_PREFIX + scheduleName + ":" + scheduled;
         Job job = new Job(occurrence, type, payload.isObject() ? Json.write(payload) : "{}", scheduled, scheduled.toString(),
                 occurrence, 1, Optional.empty(), List.of(), clock.instant(), "schedule:" + scheduleName);
-        ExpiredJobRunner.Result result;
+        JobRunner.Result result;
         try {
             result = runner.run(job, "schedule");
         } catch (TransientFailureException e) {
             // The scheduler will not call again for this firing: keep it as a one-time job, tried again shortly.
-            Job later = job.withAttempt(job.attempt(), clock.instant().plus(TRANSIENT_RETRY), job.errors());
-            if (store.rearm(later)) {
-                dueSoon.ifPresent(q -> q.offer(later));
-            }
+            Job later = runner.putBackAfterTransientFailure(job);
             LOG.warn("recurring job {} hit a transient failure ({}); re-armed for {}", job.jobId(), e.getMessage(), later.dueAt());
             return answer.put("outcome", "RETRY_SCHEDULED").put("detail", e.getMessage()).put("jobId", job.jobId());
         }

@@ -1,6 +1,9 @@
 package dev.lapse.store;
 
+import dev.lapse.action.JobAction;
 import dev.lapse.job.Job;
+import dev.lapse.run.Claims;
+import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * lease has run out (the runner crashed) can be claimed again. Records expire by TTL after
  * {@code retention}.
  */
-public final class ExecutionLedger {
+public final class ExecutionLedger implements Claims {
     public static final String KEY = "occurrenceId";
     public static final String EXPIRES_AT = "expiresAt";
 
@@ -56,6 +59,7 @@ public final class ExecutionLedger {
      * Claims one attempt of an occurrence. The record keeps a copy of the job, so a job that exists
      * nowhere else (taken out of the Jobs table by the precise path) can be recovered after a crash.
      */
+    @Override
     public ClaimResult claim(Job job) {
         Put put = claimPut(job);
         try {
@@ -64,10 +68,15 @@ public final class ExecutionLedger {
                     .expressionAttributeNames(put.expressionAttributeNames())
                     .expressionAttributeValues(put.expressionAttributeValues())
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return new ClaimResult(Claim.CLAIMED, Long.parseLong(put.item().get("leaseUntil").n()));
+            return granted(put);
         } catch (ConditionalCheckFailedException e) {
             return refused(e.hasItem() ? e.item() : Map.of(), job.attempt());
         }
+    }
+
+    /** The claim {@code put} (from {@link #claimPut}) grants once written. */
+    public static ClaimResult granted(Put put) {
+        return new ClaimResult(Claim.CLAIMED, Long.parseLong(put.item().get("leaseUntil").n()));
     }
 
     /** Why a claim was refused, from the record that refused it. */
@@ -111,6 +120,7 @@ public final class ExecutionLedger {
      * copy kept in the claim, to run again. Empty while it is in flight, once it is finished, or if
      * it was never claimed.
      */
+    @Override
     public java.util.Optional<Job> recoverable(String occurrenceId) {
         var item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(Map.of(KEY, AttributeValue.fromS(occurrenceId)))).item();
@@ -146,6 +156,7 @@ public final class ExecutionLedger {
     }
 
     /** Gives the claim back after a transient failure, so the retried delivery can claim it at once. */
+    @Override
     public void release(String occurrenceId, int attempt) {
         try {
             finish(occurrenceId, attempt, State.RELEASED, "released after a transient failure");
@@ -155,6 +166,7 @@ public final class ExecutionLedger {
     }
 
     /** Finishes a claim, trying a few times; false if it could not (the lease then runs out by itself). */
+    @Override
     public boolean finishPatiently(String occurrenceId, int attempt, State state, String outcome) {
         for (int tryNo = 1; tryNo <= 3; tryNo++) {
             try {
@@ -175,10 +187,16 @@ public final class ExecutionLedger {
     }
 
     /** The state of an occurrence, or null if it was never claimed. */
+    @Override
     public State state(String occurrenceId) {
         var response = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(Map.of(KEY, AttributeValue.fromS(occurrenceId))));
         return response.hasItem() && response.item().containsKey("state") ? State.valueOf(response.item().get("state").s()) : null;
+    }
+
+    @Override
+    public JobAction.Run context(Instant firedAt, String trigger) {
+        return new JobAction.Run(firedAt, this, trigger);
     }
 
     private static AttributeValue n(long value) {

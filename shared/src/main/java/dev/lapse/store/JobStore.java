@@ -1,6 +1,7 @@
 package dev.lapse.store;
 
 import dev.lapse.job.Job;
+import dev.lapse.run.Jobs;
 import dev.lapse.job.JobConflictException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -28,10 +29,6 @@ public final class JobStore {
     public JobStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
-    }
-
-    public String table() {
-        return table;
     }
 
     /** Outcome of {@link #create}: the job now stored, and whether this call wrote it. */
@@ -111,19 +108,15 @@ public final class JobStore {
         }
     }
 
-    /** What {@link #takeAndClaim} found. */
-    public record Taken(Optional<Job> job, ExecutionLedger.ClaimResult claim) {
-    }
-
     /**
      * The precise path: takes a due job out of the table and claims it in the ledger in one
      * transaction, so the job is never out of both (a crash after this leaves it recoverable from the
      * claim). Empty if the item is gone or holds another occurrence (cancelled, rescheduled, run by TTL).
      */
-    public Taken takeAndClaim(String jobId, String occurrenceId, ExecutionLedger ledger) {
+    public Jobs.Taken takeAndClaim(String jobId, String occurrenceId, ExecutionLedger ledger) {
         Optional<Job> current = get(jobId).filter(j -> j.occurrenceId().equals(occurrenceId));
         if (current.isEmpty()) {
-            return new Taken(Optional.empty(), null);
+            return new Jobs.Taken(Optional.empty(), null);
         }
         Job job = current.get();
         var claim = ledger.claimPut(job);
@@ -137,17 +130,16 @@ public final class JobStore {
                             .build()).build(),
                     TransactWriteItem.builder().put(claim.toBuilder()
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build()));
-            return new Taken(Optional.of(job), new ExecutionLedger.ClaimResult(ExecutionLedger.Claim.CLAIMED,
-                    Long.parseLong(claim.item().get("leaseUntil").n())));
+            return new Jobs.Taken(Optional.of(job), ExecutionLedger.granted(claim));
         } catch (TransactionCanceledException e) {
             var reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.<CancellationReason>of();
             if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())
                     && !"ConditionalCheckFailed".equals(reasons.get(0).code())) {
                 // The item is still there, but this attempt is claimed elsewhere.
-                return new Taken(Optional.of(job), ExecutionLedger.refused(reasons.get(1).item(), job.attempt()));
+                return new Jobs.Taken(Optional.of(job), ExecutionLedger.refused(reasons.get(1).item(), job.attempt()));
             }
             if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
-                return new Taken(Optional.empty(), null);
+                return new Jobs.Taken(Optional.empty(), null);
             }
             throw e;
         }
@@ -226,12 +218,6 @@ public final class JobStore {
     public Optional<Job> get(String jobId) {
         var response = dynamo.getItem(r -> r.tableName(table).key(key(jobId)).consistentRead(true));
         return response.hasItem() && !response.item().isEmpty() ? Optional.of(JobItems.fromItem(response.item())) : Optional.empty();
-    }
-
-    /** Every pending job (a scan: for tools and tests, not for the hot path). */
-    public List<Job> all() {
-        return dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)).items().stream()
-                .map(JobItems::fromItem).toList();
     }
 
     static JobConflictException notPending(String jobId) {

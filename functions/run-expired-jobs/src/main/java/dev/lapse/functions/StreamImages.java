@@ -73,4 +73,22 @@ final class StreamImages {
         }
         return AttributeValue.fromNul(true);
     }
+
+    /** A TTL deletion of {@code job} at {@code at}, as the stream delivers it (the handler's cold-start sample). */
+    static com.amazonaws.services.lambda.runtime.events.DynamodbEvent ttlDeletion(dev.lapse.job.Job job, java.time.Instant at) {
+        var ttl = new com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity();
+        ttl.setType("Service");
+        ttl.setPrincipalId(dev.lapse.run.TtlDeletion.PRINCIPAL);
+        var change = new com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord();
+        change.setOldImage(fromSdk(dev.lapse.store.JobItems.toItem(job)));
+        change.setSequenceNumber("0");
+        change.setApproximateCreationDateTime(java.util.Date.from(at));
+        var record = new com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord();
+        record.setEventName("REMOVE");
+        record.setUserIdentity(ttl);
+        record.setDynamodb(change);
+        var event = new com.amazonaws.services.lambda.runtime.events.DynamodbEvent();
+        event.setRecords(List.of(record));
+        return event;
+    }
 }

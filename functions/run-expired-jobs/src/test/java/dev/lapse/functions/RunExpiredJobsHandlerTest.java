@@ -83,16 +83,13 @@ class RunExpiredJobsHandlerTest {
     }
 
     @Test
-    void withoutTheIdentityTheHandlersClockStandsInForAMissingDeletionTime() {
+    void withoutTheIdentityADeleteWithoutItsTimeIsNotATtlDeletion() {
         RunExpiredJobsHandler lenient = handler(false);
         var undated = record("user-delete-record.json");
         undated.getDynamodb().setApproximateCreationDateTime(null);
-        var future = record("user-delete-record.json");
-        future.getDynamodb().setApproximateCreationDateTime(null);
-        future.getDynamodb().getOldImage().get("ttl").setN(Long.toString(LATER.getEpochSecond() + 60));
 
-        assertThat(lenient.isTtlDeletion(undated)).as("ttl before the handler's clock").isTrue();
-        assertThat(lenient.isTtlDeletion(future)).as("ttl after the handler's clock").isFalse();
+        assertThat(lenient.isTtlDeletion(undated)).as("it cannot show it was deleted on or after its ttl").isFalse();
+        assertThat(handler(true).isTtlDeletion(record("ttl-remove-record.json"))).isTrue();
     }
 
     @Test

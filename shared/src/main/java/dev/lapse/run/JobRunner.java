@@ -7,53 +7,55 @@ import dev.lapse.action.TransientFailureException;
 import dev.lapse.job.Job;
 import dev.lapse.job.RetryPolicy;
 import dev.lapse.store.ExecutionLedger;
-import dev.lapse.store.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a job that has left the Jobs table (by TTL expiry or by the due-jobs queue): claims the
+ * Runs a due job from any trigger (TTL expiry, the due-jobs queue, a recurring schedule): claims the
  * occurrence in the ledger, runs its action, and on failure re-arms it with backoff or, after the
  * last attempt, dead-letters it and emits "Job Failed".
  *
  * <p>Throws {@link TransientFailureException} when the record should be retried by its trigger
  * (a throttled or timed-out call, an occurrence in flight elsewhere, or bookkeeping that failed).
  */
-public final class ExpiredJobRunner {
-    private static final Logger LOG = LoggerFactory.getLogger(ExpiredJobRunner.class);
+public final class JobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    /** How soon a job whose run hit a transient failure is tried again, when its trigger will not retry it. */
+    public static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
 
     public enum Outcome { RAN, DUPLICATE, DEFERRED, RETRY_SCHEDULED, DEAD_LETTERED, NOT_YET_DUE }
 
     public record Result(Outcome outcome, String detail) {
     }
 
-    private final JobStore store;
-    private final ExecutionLedger ledger;
+    private final Jobs jobs;
+    private final Claims ledger;
     private final Function<String, JobAction> actions;
     private final RetryPolicies policies;
-    private final DeadLetters deadLetters;
-    private final EventPublisher publisher;
-    private final Optional<DueSoonQueue> dueSoon;
+    private final DeadLetterSink deadLetters;
+    private final EventSink events;
     private final Clock clock;
+    private final DoubleSupplier random;
 
-    public ExpiredJobRunner(JobStore store, ExecutionLedger ledger, Function<String, JobAction> actions,
-                            RetryPolicies policies, DeadLetters deadLetters, EventPublisher publisher,
-                            Optional<DueSoonQueue> dueSoon, Clock clock) {
-        this.store = store;
+    /** {@code random} draws the retry jitter, uniformly in [0, 1). */
+    public JobRunner(Jobs jobs, Claims ledger, Function<String, JobAction> actions, RetryPolicies policies,
+                     DeadLetterSink deadLetters, EventSink events, Clock clock, DoubleSupplier random) {
+        this.jobs = jobs;
         this.ledger = ledger;
         this.actions = actions;
         this.policies = policies;
         this.deadLetters = deadLetters;
-        this.publisher = publisher;
-        this.dueSoon = dueSoon;
+        this.events = events;
         this.clock = clock;
+        this.random = random;
     }
 
     /** Which path handed the job over: "ttl", "due-jobs-queue" or "schedule" (reported in Job Due). */
@@ -89,7 +91,7 @@ public final class ExpiredJobRunner {
         }
         JobAction.Result result;
         try {
-            result = actions.apply(job.type()).run(job, new JobAction.Run(now, ledger, trigger));
+            result = actions.apply(job.type()).run(job, ledger.context(now, trigger));
         } catch (RuntimeException e) {
             if (TransientFailureException.isTransient(e)) {
                 ledger.release(job.occurrenceId(), job.attempt());
@@ -114,7 +116,7 @@ public final class ExpiredJobRunner {
         history.add(new Job.AttemptError(job.attempt(), now, describe(error)));
         RetryPolicy policy = policies.forJob(job);
         if (job.attempt() < policy.maxAttempts()) {
-            Duration delay = policy.delayAfter(job.attempt());
+            Duration delay = policy.delayAfter(job.attempt(), random);
             Job next = job.withAttempt(job.attempt() + 1, now.plus(delay), history);
             try {
                 putBack(next, "retry");
@@ -140,7 +142,7 @@ public final class ExpiredJobRunner {
         // From here the job is safe in the dead-letter queue: the rest is best effort, never a reason to run it again.
         try {
             ObjectNode detail = DeadLetters.message(last, reason, now);
-            publisher.publish(EventPublisher.JOB_FAILED, detail);
+            events.publish(EventPublisher.JOB_FAILED, detail);
         } catch (RuntimeException e) {
             LOG.error("job {} dead-lettered, but its Job Failed event could not be published: {}", job.jobId(), e.toString());
         }
@@ -149,13 +151,23 @@ public final class ExpiredJobRunner {
         return new Result(Outcome.DEAD_LETTERED, reason);
     }
 
+    /**
+     * After a transient failure that its trigger will not retry (the claim has been given back and the job
+     * exists only in it): puts the job back for another try in {@link #TRANSIENT_RETRY}, where TTL and the
+     * due-jobs queue both see it again. Returns the job as put back; a newer job under its id is kept.
+     */
+    public Job putBackAfterTransientFailure(Job job) {
+        Job later = job.withAttempt(job.attempt(), clock.instant().plus(TRANSIENT_RETRY), job.errors());
+        jobs.rearm(later);
+        return later;
+    }
+
     /** Puts the job back in the table; a newer job under the same id wins and this one is dead-lettered. */
     private void putBack(Job job, String why) {
-        if (store.rearm(job)) {
-            dueSoon.ifPresent(q -> q.offer(job));
+        if (jobs.rearm(job)) {
             return;
         }
-        Optional<Job> existing = store.get(job.jobId());
+        Optional<Job> existing = jobs.get(job.jobId());
         if (existing.isPresent() && existing.get().occurrenceId().equals(job.occurrenceId())) {
             return; // this occurrence is already back, at this attempt or a later one
         }

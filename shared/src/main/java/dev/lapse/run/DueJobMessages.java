@@ -1,0 +1,99 @@
+package dev.lapse.run;
+
+import dev.lapse.action.TransientFailureException;
+import dev.lapse.job.Job;
+import dev.lapse.store.ExecutionLedger;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the jobs the due-jobs queue points at. A message only points at a job; the job runs if it is
+ * still in the Jobs table as the same occurrence, and taking it out of the table (with its claim, in one
+ * write) is what decides between this path, the TTL path and a cancel: exactly one of them gets it.
+ */
+public final class DueJobMessages {
+    private static final Logger LOG = LoggerFactory.getLogger(DueJobMessages.class);
+    public static final String TRIGGER = "due-jobs-queue";
+
+    /** What became of one message (RUN: the runner had it; its own log says how that went). */
+    public enum Outcome { DROPPED, RUN, SENT_AGAIN, RECOVERED, GONE, PUT_BACK }
+
+    private final Jobs jobs;
+    private final Claims ledger;
+    private final JobRunner runner;
+    private final Optional<? extends DueJobsQueue> queue;
+    private final Clock clock;
+
+    public DueJobMessages(Jobs jobs, Claims ledger, JobRunner runner, Optional<? extends DueJobsQueue> queue, Clock clock) {
+        this.jobs = jobs;
+        this.ledger = ledger;
+        this.runner = runner;
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    /** Handles one message body; one that is not a due-jobs message is dropped (the TTL path still runs any job). */
+    public Outcome handle(String messageId, String body) {
+        DueSoonQueue.Message pointer;
+        try {
+            pointer = DueSoonQueue.Message.parse(body);
+        } catch (RuntimeException e) {
+            LOG.error("message {} is not a due-jobs message ({}); dropped, the TTL path still runs any job", messageId, e.getMessage());
+            return Outcome.DROPPED;
+        }
+        return handle(pointer);
+    }
+
+    /**
+     * Handles one message; throws when it should be delivered again (its occurrence is in flight in another
+     * invocation, or even putting the job back failed: the claim's copy is then recovered next time).
+     */
+    public Outcome handle(DueSoonQueue.Message pointer) {
+        if (clock.instant().isBefore(pointer.dueAt()) && queue.isPresent()) {
+            // SQS delays are rounded up, so this only happens with a skewed clock: send it again for the rest.
+            queue.get().resend(pointer);
+            LOG.warn("job {} arrived before its due time {}; sent again for the remaining delay", pointer.jobId(), pointer.dueAt());
+            return Outcome.SENT_AGAIN;
+        }
+        Jobs.Taken taken = jobs.takeAndClaim(pointer.jobId(), pointer.occurrenceId());
+        if (taken.job().isPresent()) {
+            Job job = taken.job().get();
+            return runOrPutBack(job, () -> runner.runClaimed(job, TRIGGER, taken.claim()), Outcome.RUN);
+        }
+        Optional<Job> recovered = ledger.recoverable(pointer.occurrenceId());
+        if (recovered.isPresent()) {
+            // Taken by an invocation that died or gave it back: the claim kept a copy; run that.
+            LOG.warn("job {} occurrence {} recovered from its claim", pointer.jobId(), pointer.occurrenceId());
+            return runOrPutBack(recovered.get(), () -> runner.run(recovered.get(), TRIGGER), Outcome.RECOVERED);
+        }
+        if (ledger.state(pointer.occurrenceId()) == ExecutionLedger.State.IN_FLIGHT) {
+            throw new IllegalStateException("job " + pointer.jobId() + " is in flight in another invocation; look again later");
+        }
+        LOG.info("job {} occurrence {} is no longer pending (cancelled, rescheduled or run by TTL)", pointer.jobId(),
+                pointer.occurrenceId());
+        return Outcome.GONE;
+    }
+
+    /** Runs; on a transient failure the job exists only in its released claim, so it goes back into the table. */
+    private Outcome runOrPutBack(Job job, Supplier<JobRunner.Result> run, Outcome ran) {
+        try {
+            run.get();
+            return ran;
+        } catch (RuntimeException e) {
+            if (!TransientFailureException.isTransient(e)) {
+                throw e;
+            }
+            Job later = runner.putBackAfterTransientFailure(job);
+            LOG.warn("job {} hit a transient failure ({}); put back for {}", job.jobId(), e.getMessage(), later.dueAt());
+            return Outcome.PUT_BACK;
+        }
+    }
+
+    /** Runs a job handed over directly (the handler's cold-start sample), putting it back after a transient failure. */
+    public Outcome run(Job job) {
+        return runOrPutBack(job, () -> runner.run(job, TRIGGER), Outcome.RUN);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.lapse.run;
+
+import dev.lapse.job.Job;
+import dev.lapse.store.ExecutionLedger;
+import java.util.Optional;
+
+/** The runner's view of the Jobs table: pending jobs it puts back and takes out. */
+public interface Jobs {
+
+    /**
+     * Puts a job back on schedule at its (new) due time, and offers it to the due-jobs queue; false if the
+     * item under its id is no longer this occurrence at an earlier attempt (a newer job is kept).
+     */
+    boolean rearm(Job job);
+
+    Optional<Job> get(String jobId);
+
+    /**
+     * Takes a due job out of the table and claims it in the ledger at once, so it is never out of both.
+     * Empty job if the item is gone or holds another occurrence; a job with a refused claim if this
+     * attempt is claimed elsewhere.
+     */
+    Taken takeAndClaim(String jobId, String occurrenceId);
+
+    /** What {@link #takeAndClaim} found. */
+    record Taken(Optional<Job> job, ExecutionLedger.ClaimResult claim) {
+    }
+}

@@ -1,0 +1,123 @@
+package dev.lapse.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lapse.action.JobAction;
+import dev.lapse.action.TransientFailureException;
+import dev.lapse.job.Job;
+import dev.lapse.store.ExecutionLedger.State;
+import dev.lapse.testing.SettableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DueJobMessagesTest {
+    static final Instant T0 = JobRunnerTest.T0;
+
+    final SettableClock clock = new SettableClock(T0);
+    final InMemory.Ledger ledger = new InMemory.Ledger(clock, JobRunnerTest.LEASE);
+    final InMemory.Table table = new InMemory.Table(ledger);
+    final InMemory.Queue queue = new InMemory.Queue();
+    final List<String> triggers = new ArrayList<>();
+    RuntimeException failure;
+    final JobRunner runner = new JobRunner(table, ledger, type -> (job, run) -> {
+        if (failure != null) {
+            throw failure;
+        }
+        triggers.add(run.trigger());
+        return new JobAction.Result("did it", false);
+    }, RetryPolicies.defaults(), new InMemory.DeadLetters(), new InMemory.Events(), clock, () -> 0.5);
+    final DueJobMessages messages = new DueJobMessages(table, ledger, runner, Optional.of(queue), clock);
+
+    final Job job = JobRunnerTest.job(1, T0.minusSeconds(1));
+    final DueSoonQueue.Message pointer = DueSoonQueue.Message.of(job);
+
+    @Test
+    void aPendingJobIsTakenOutOfTheTableAndRun() {
+        table.items.put("job-1", job);
+        assertThat(messages.handle("m-1", pointer.body())).isEqualTo(DueJobMessages.Outcome.RUN);
+        assertThat(triggers).containsExactly(DueJobMessages.TRIGGER);
+        assertThat(table.items).isEmpty();
+        assertThat(ledger.stateOf(job)).isEqualTo(State.DONE);
+    }
+
+    @Test
+    void aMessageForAJobNoLongerPendingIsDone() {
+        assertThat(messages.handle(pointer)).isEqualTo(DueJobMessages.Outcome.GONE);
+        Job other = new Job("job-1", "report.daily", "{}", T0, "now", "occ-2", 1, Optional.empty(), List.of(), T0, "t");
+        table.items.put("job-1", other);
+        assertThat(messages.handle(pointer)).as("rescheduled as another occurrence").isEqualTo(DueJobMessages.Outcome.GONE);
+        assertThat(table.items).containsValue(other);
+        assertThat(triggers).isEmpty();
+    }
+
+    @Test
+    void aMessageArrivingEarlyIsSentAgainForTheRestOfItsDelay() {
+        Job later = JobRunnerTest.job(1, T0.plusSeconds(5));
+        table.items.put("job-1", later);
+        assertThat(messages.handle(DueSoonQueue.Message.of(later))).isEqualTo(DueJobMessages.Outcome.SENT_AGAIN);
+        assertThat(queue.resent).containsExactly(DueSoonQueue.Message.of(later));
+        assertThat(table.items).containsValue(later);
+        assertThat(ledger.entries).isEmpty();
+    }
+
+    @Test
+    void aJobGivenBackByAnotherInvocationIsRecoveredFromItsClaim() {
+        ledger.claim(job);
+        ledger.release(job.occurrenceId(), 1);
+        assertThat(messages.handle(pointer)).isEqualTo(DueJobMessages.Outcome.RECOVERED);
+        assertThat(triggers).containsExactly(DueJobMessages.TRIGGER);
+        assertThat(ledger.stateOf(job)).isEqualTo(State.DONE);
+    }
+
+    @Test
+    void aJobWhoseRunnerDiedIsRecoveredAfterTheLease() {
+        ledger.claim(job);
+        assertThatThrownBy(() -> messages.handle(pointer)).as("in flight in another invocation")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("in flight");
+        clock.tick(JobRunnerTest.LEASE.plusMillis(1));
+        assertThat(messages.handle(pointer)).isEqualTo(DueJobMessages.Outcome.RECOVERED);
+        assertThat(triggers).hasSize(1);
+    }
+
+    @Test
+    void aFinishedOccurrenceIsNotRecovered() {
+        table.items.put("job-1", job);
+        messages.handle(pointer);
+        assertThat(messages.handle(pointer)).isEqualTo(DueJobMessages.Outcome.GONE);
+        assertThat(triggers).hasSize(1);
+    }
+
+    @Test
+    void aTransientFailurePutsTheJobBackInTheTable() {
+        table.items.put("job-1", job);
+        failure = new TransientFailureException("throttled");
+        assertThat(messages.handle(pointer)).isEqualTo(DueJobMessages.Outcome.PUT_BACK);
+        assertThat(table.items.get("job-1").dueAt()).isEqualTo(T0.plus(Duration.ofSeconds(30)));
+        assertThat(ledger.stateOf(job)).isEqualTo(State.RELEASED);
+    }
+
+    @Test
+    void aFailureThatIsNotTransientFailsTheMessage() {
+        table.items.put("job-1", job);
+        table.failRearm = new IllegalStateException("table down");
+        failure = new TransientFailureException("throttled");
+        assertThatThrownBy(() -> messages.handle(pointer)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aBodyThatIsNotADueJobsMessageIsDropped() {
+        assertThat(messages.handle("m-1", "{\"jobId\":1}")).isEqualTo(DueJobMessages.Outcome.DROPPED);
+        assertThat(messages.handle("m-2", "not json")).isEqualTo(DueJobMessages.Outcome.DROPPED);
+    }
+
+    @Test
+    void aSampleJobHandedOverDirectlyRuns() {
+        assertThat(messages.run(job)).isEqualTo(DueJobMessages.Outcome.RUN);
+        assertThat(triggers).containsExactly(DueJobMessages.TRIGGER);
+    }
+}

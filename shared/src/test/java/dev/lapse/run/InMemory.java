@@ -1,0 +1,193 @@
+package dev.lapse.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.action.JobAction;
+import dev.lapse.job.Job;
+import dev.lapse.store.ExecutionLedger;
+import dev.lapse.store.ExecutionLedger.Claim;
+import dev.lapse.store.ExecutionLedger.ClaimResult;
+import dev.lapse.store.ExecutionLedger.State;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** In-memory fakes of the run path's ports, with the conditions of their DynamoDB/SQS adapters. */
+final class InMemory {
+    private InMemory() {
+    }
+
+    /** The ledger: the claim conditions of {@link ExecutionLedger#claimPut}. */
+    static final class Ledger implements Claims {
+        record Entry(int attempt, State state, long leaseUntil, Job job, String outcome) {
+        }
+
+        final Map<String, Entry> entries = new HashMap<>();
+        private final Clock clock;
+        private final Duration lease;
+        RuntimeException failFinish;
+
+        Ledger(Clock clock, Duration lease) {
+            this.clock = clock;
+            this.lease = lease;
+        }
+
+        @Override
+        public ClaimResult claim(Job job) {
+            long now = clock.millis();
+            Entry old = entries.get(job.occurrenceId());
+            boolean allowed = old == null
+                    || old.state() == State.RELEASED && old.attempt() <= job.attempt()
+                    || old.state() == State.RETRIED && old.attempt() < job.attempt()
+                    || old.state() == State.IN_FLIGHT && old.leaseUntil() < now && old.attempt() <= job.attempt();
+            if (allowed) {
+                entries.put(job.occurrenceId(), new Entry(job.attempt(), State.IN_FLIGHT, now + lease.toMillis(), job, null));
+                return new ClaimResult(Claim.CLAIMED, now + lease.toMillis());
+            }
+            if (old.state() == State.IN_FLIGHT && old.attempt() <= job.attempt()) {
+                return new ClaimResult(Claim.IN_FLIGHT_ELSEWHERE, old.leaseUntil());
+            }
+            return new ClaimResult(Claim.ALREADY_HANDLED, 0);
+        }
+
+        @Override
+        public void release(String occurrenceId, int attempt) {
+            finishPatiently(occurrenceId, attempt, State.RELEASED, "released");
+        }
+
+        @Override
+        public boolean finishPatiently(String occurrenceId, int attempt, State state, String outcome) {
+            if (failFinish != null) {
+                return false;
+            }
+            Entry old = entries.get(occurrenceId);
+            if (old == null || old.state() != State.IN_FLIGHT || old.attempt() != attempt) {
+                return false;
+            }
+            entries.put(occurrenceId, new Entry(attempt, state, old.leaseUntil(), old.job(), outcome));
+            return true;
+        }
+
+        @Override
+        public Optional<Job> recoverable(String occurrenceId) {
+            Entry e = entries.get(occurrenceId);
+            if (e == null) {
+                return Optional.empty();
+            }
+            boolean leaseOver = e.state() == State.IN_FLIGHT && e.leaseUntil() < clock.millis();
+            return e.state() == State.RELEASED || leaseOver ? Optional.of(e.job()) : Optional.empty();
+        }
+
+        @Override
+        public State state(String occurrenceId) {
+            Entry e = entries.get(occurrenceId);
+            return e == null ? null : e.state();
+        }
+
+        @Override
+        public JobAction.Run context(Instant firedAt, String trigger) {
+            return new JobAction.Run(firedAt, null, trigger);
+        }
+
+        State stateOf(Job job) {
+            return state(job.occurrenceId());
+        }
+    }
+
+    /** The Jobs table: the conditions of {@code JobStore.rearm} and {@code takeAndClaim}. */
+    static final class Table implements Jobs {
+        final Map<String, Job> items = new HashMap<>();
+        final List<Job> offered = new ArrayList<>();
+        private final Ledger ledger;
+        RuntimeException failRearm;
+
+        Table(Ledger ledger) {
+            this.ledger = ledger;
+        }
+
+        @Override
+        public boolean rearm(Job job) {
+            if (failRearm != null) {
+                throw failRearm;
+            }
+            Job old = items.get(job.jobId());
+            if (old != null && !(old.occurrenceId().equals(job.occurrenceId()) && old.attempt() < job.attempt())) {
+                return false;
+            }
+            items.put(job.jobId(), job);
+            offered.add(job);
+            return true;
+        }
+
+        @Override
+        public Optional<Job> get(String jobId) {
+            return Optional.ofNullable(items.get(jobId));
+        }
+
+        @Override
+        public Taken takeAndClaim(String jobId, String occurrenceId) {
+            Job job = items.get(jobId);
+            if (job == null || !job.occurrenceId().equals(occurrenceId)) {
+                return new Taken(Optional.empty(), null);
+            }
+            ClaimResult claim = ledger.claim(job);
+            if (claim.claim() != Claim.CLAIMED) {
+                return new Taken(Optional.of(job), claim);
+            }
+            items.remove(jobId);
+            return new Taken(Optional.of(job), claim);
+        }
+    }
+
+    static final class DeadLetters implements DeadLetterSink {
+        record Letter(Job job, String reason, Instant at) {
+        }
+
+        final List<Letter> letters = new ArrayList<>();
+        RuntimeException fail;
+
+        @Override
+        public void send(Job job, String reason, Instant at) {
+            if (fail != null) {
+                throw fail;
+            }
+            letters.add(new Letter(job, reason, at));
+        }
+    }
+
+    static final class Events implements EventSink {
+        record Event(String detailType, ObjectNode detail) {
+        }
+
+        final List<Event> events = new ArrayList<>();
+        RuntimeException fail;
+
+        @Override
+        public String publish(String detailType, ObjectNode detail) {
+            if (fail != null) {
+                throw fail;
+            }
+            events.add(new Event(detailType, detail));
+            return "event-" + events.size();
+        }
+    }
+
+    static final class Queue implements DueJobsQueue {
+        final List<DueSoonQueue.Message> resent = new ArrayList<>();
+
+        @Override
+        public boolean offer(Job job) {
+            return true;
+        }
+
+        @Override
+        public boolean resend(DueSoonQueue.Message message) {
+            resent.add(message);
+            return true;
+        }
+    }
+}
