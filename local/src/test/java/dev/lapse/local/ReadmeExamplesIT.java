@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.json.Json;
+import dev.lapse.readme.ReadmeCommands;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ class ReadmeExamplesIT {
 
     @Test
     void theReadmesLocalExamplesWorkAsWritten() throws Exception {
-        List<List<String>> commands = commands(Files.readString(root.resolve("README.md")));
+        List<List<String>> commands = commands(root.resolve("README.md"));
         assertThat(commands).as("aws commands in the README's local examples").hasSizeGreaterThanOrEqualTo(8);
 
         for (List<String> command : commands) {
@@ -82,73 +83,18 @@ class ReadmeExamplesIT {
                 .anySatisfy(m -> assertThat(m.path("detail-type").asText()).isEqualTo("Job Due"));
     }
 
-    // ---------------------------------------------------------------- reading the README
 
-    /** The commands of the bash blocks of {@link #SECTIONS}, each a list of shell words; {@code &&} separates commands. */
-    static List<List<String>> commands(String readme) {
+    /** The {@code aws} and {@code cat} commands of the bash blocks of {@link #SECTIONS}, each a list of shell words. */
+    static List<List<String>> commands(Path readme) {
         List<List<String>> commands = new ArrayList<>();
         for (String section : SECTIONS) {
-            int at = readme.indexOf("\n" + section + "\n");
-            assertThat(at).as("README section " + section).isNotNegative();
-            int end = readme.indexOf("\n#", at + section.length() + 2);
-            String text = readme.substring(at, end < 0 ? readme.length() : end);
-            int block = text.indexOf("```bash\n");
-            while (block >= 0) {
-                int close = text.indexOf("\n```", block);
-                String code = text.substring(block + "```bash\n".length(), close).replace("\\\n", " ");
-                for (String line : code.split("\n")) {
-                    List<String> words = words(line.contains(" #") ? line.substring(0, line.indexOf(" #")) : line);
-                    List<String> current = new ArrayList<>();
-                    for (String word : words) {
-                        if (word.equals("&&")) {
-                            commands.add(current);
-                            current = new ArrayList<>();
-                        } else {
-                            current.add(word);
-                        }
-                    }
-                    if (!current.isEmpty()) {
-                        commands.add(current);
-                    }
-                }
-                block = text.indexOf("```bash\n", close + 4);
-            }
+            ReadmeCommands.inSection(readme, section).shellCommands().stream()
+                    .filter(c -> c.get(0).equals("aws") || c.get(0).equals("cat"))
+                    .forEach(commands::add);
         }
-        return commands.stream().filter(c -> c.get(0).equals("aws") || c.get(0).equals("cat")).toList();
+        return commands;
     }
 
-    /** Shell words: whitespace-separated, with '…' and "…" quoting. */
-    static List<String> words(String line) {
-        List<String> words = new ArrayList<>();
-        StringBuilder word = null;
-        char quote = 0;
-        for (char c : line.toCharArray()) {
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else {
-                    word.append(c);
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-                word = word == null ? new StringBuilder() : word;
-            } else if (Character.isWhitespace(c)) {
-                if (word != null) {
-                    words.add(word.toString());
-                    word = null;
-                }
-            } else {
-                word = word == null ? new StringBuilder() : word;
-                word.append(c);
-            }
-        }
-        if (word != null) {
-            words.add(word.toString());
-        }
-        return words;
-    }
-
-    // ---------------------------------------------------------------- running a command
 
     private void run(List<String> command) throws Exception {
         if (command.get(0).equals("cat")) {

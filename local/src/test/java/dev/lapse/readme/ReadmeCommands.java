@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code aws} commands of a README section, read the way a shell reads them (continuation
- * lines joined, quotes removed, a trailing {@code # comment} or {@code && ...} dropped), so tests
+ * lines joined, quotes removed, a trailing {@code # comment} dropped, {@code &&} separating commands), so tests
  * can run or check them exactly as written.
  */
 public final class ReadmeCommands {
@@ -39,6 +39,7 @@ public final class ReadmeCommands {
     }
 
     private final List<Command> commands = new ArrayList<>();
+    private final List<List<String>> shellCommands = new ArrayList<>();
     private final Map<String, String> stackOutputVariables = new LinkedHashMap<>();
 
     private ReadmeCommands(String markdown) {
@@ -49,11 +50,29 @@ public final class ReadmeCommands {
                 Matcher output = STACK_OUTPUT.matcher(trimmed);
                 if (output.matches()) {
                     stackOutputVariables.put(output.group(1), output.group(2));
-                } else if (trimmed.startsWith("aws ")) {
-                    List<String> words = words(trimmed);
-                    commands.add(new Command(trimmed, words.subList(1, words.size())));
+                    continue;
                 }
+                List<String> current = new ArrayList<>();
+                for (String word : words(trimmed)) {
+                    if (word.equals("&&")) {
+                        add(trimmed, current);
+                        current = new ArrayList<>();
+                    } else {
+                        current.add(word);
+                    }
+                }
+                add(trimmed, current);
             }
+        }
+    }
+
+    private void add(String line, List<String> words) {
+        if (words.isEmpty()) {
+            return;
+        }
+        shellCommands.add(List.copyOf(words));
+        if (words.get(0).equals("aws")) {
+            commands.add(new Command(line, List.copyOf(words.subList(1, words.size()))));
         }
     }
 
@@ -66,8 +85,14 @@ public final class ReadmeCommands {
         }
     }
 
+    /** The {@code aws} commands. */
     public List<Command> commands() {
         return List.copyOf(commands);
+    }
+
+    /** Every command of the section's bash blocks, as shell words ({@code &&} separates commands). */
+    public List<List<String>> shellCommands() {
+        return List.copyOf(shellCommands);
     }
 
     /** Shell variable name -> the stack output it is read from ({@code VAR=$(aws cloudformation describe-stacks ...)}). */
@@ -107,7 +132,7 @@ public final class ReadmeCommands {
                     out.add(word.toString());
                     word = null;
                 }
-            } else if (word == null && (c == '#' || line.startsWith("&&", i))) {
+            } else if (word == null && c == '#') {
                 break;
             } else {
                 word = word == null ? new StringBuilder() : word;
