@@ -35,7 +35,7 @@ public final class JobJson {
     /** A job's own retry policy, in whole seconds. */
     @JsonPropertyOrder({"maxAttempts", "baseDelaySeconds", "maxDelaySeconds"})
     public record Retry(int maxAttempts, long baseDelaySeconds, long maxDelaySeconds) {
-        static Retry of(RetryPolicy p) {
+        public static Retry of(RetryPolicy p) {
             return new Retry(p.maxAttempts(), p.baseDelay().toSeconds(), p.maxDelay().toSeconds());
         }
     }

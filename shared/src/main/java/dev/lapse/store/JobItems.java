@@ -2,9 +2,8 @@ package dev.lapse.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.job.Job;
-import dev.lapse.job.RetryPolicy;
+import dev.lapse.job.JobJson;
 import dev.lapse.json.Json;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -55,7 +54,7 @@ public final class JobItems {
         item.put(DUE_SPEC, s(job.dueSpec()));
         item.put(OCCURRENCE, s(job.occurrenceId()));
         item.put(ATTEMPT, n(job.attempt()));
-        job.retryPolicy().ifPresent(p -> item.put(RETRY, s(retryJson(p))));
+        job.retryPolicy().ifPresent(p -> item.put(RETRY, s(Json.write(JobJson.Retry.of(p)))));
         item.put(ERRORS, s(errorsJson(job.errors())));
         item.put(SCHEDULED_AT, s(job.scheduledAt().toString()));
         item.put(REQUESTED_BY, s(job.requestedBy()));
@@ -88,7 +87,7 @@ public final class JobItems {
                     str(item, DUE_SPEC),
                     str(item, OCCURRENCE),
                     (int) num(item, ATTEMPT),
-                    item.containsKey(RETRY) ? Optional.of(parseRetry(str(item, RETRY))) : Optional.empty(),
+                    item.containsKey(RETRY) ? Optional.of(JobJson.retry(Json.read(str(item, RETRY)))) : Optional.empty(),
                     item.containsKey(ERRORS) ? parseErrors(str(item, ERRORS)) : List.of(),
                     Instant.parse(str(item, SCHEDULED_AT)),
                     item.containsKey(REQUESTED_BY) ? str(item, REQUESTED_BY) : "unknown");
@@ -97,19 +96,6 @@ public final class JobItems {
         } catch (RuntimeException e) {
             throw new CorruptJobException(jobId, "unreadable attribute: " + e.getMessage());
         }
-    }
-
-    static String retryJson(RetryPolicy p) {
-        ObjectNode o = Json.object();
-        o.put("maxAttempts", p.maxAttempts());
-        o.put("baseDelaySeconds", p.baseDelay().toSeconds());
-        o.put("maxDelaySeconds", p.maxDelay().toSeconds());
-        return Json.write(o);
-    }
-
-    public static RetryPolicy parseRetry(String json) {
-        JsonNode o = Json.read(json);
-        return RetryPolicy.of(o.get("maxAttempts").asInt(), o.get("baseDelaySeconds").asLong(), o.get("maxDelaySeconds").asLong());
     }
 
     public static ArrayNode errorsNode(List<Job.AttemptError> errors) {
