@@ -152,6 +152,11 @@ public final class Lapse {
         }
     }
 
+    /** {@link #primeOnInit(Runnable)} with a function's own {@link PrimingSample}. */
+    public void primeOnInit(PrimingSample sample) {
+        primeOnInit(() -> sample.runOn(this));
+    }
+
     /** The priming of a Lapse built by {@link #fromEnvironment()}; empty otherwise. */
     public Optional<Priming> priming() {
         return Optional.ofNullable(priming);

@@ -1,16 +1,20 @@
 package dev.lapse.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.Job;
 import dev.lapse.job.JobJson;
+import dev.lapse.job.RequestError;
 import dev.lapse.json.Json;
 import dev.lapse.store.CorruptJobException;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobItems;
 import dev.lapse.store.JobStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
@@ -68,6 +72,22 @@ public final class Replayer {
         this.clock = clock;
         this.deadLetterQueueUrl = deadLetterQueueUrl;
         this.streamFailureQueueUrl = streamFailureQueueUrl;
+    }
+
+    /**
+     * A direct invocation: the request's raw bytes, answered with {@link #replay}'s answer and {@code "ok": true},
+     * or with the error that names what is wrong (not JSON, a bad field).
+     */
+    public ObjectNode answer(byte[] input) {
+        try {
+            return replay(Json.MAPPER.readTree(input)).put("ok", true);
+        } catch (InvalidRequestException e) {
+            return RequestError.invalid(e).answer();
+        } catch (JsonProcessingException e) {
+            return RequestError.unreadable("not valid JSON: " + e.getOriginalMessage()).answer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -5,12 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.lapse.Lapse;
-import dev.lapse.Priming;
-import dev.lapse.job.Job;
+import dev.lapse.PrimingSample;
 import dev.lapse.run.DueJobMessages;
-import dev.lapse.run.DueSoonQueue;
 import dev.lapse.run.PartialBatch;
-import java.util.List;
 
 /** Runs the jobs the due-jobs queue (SQS) points at; see {@link DueJobMessages}. */
 public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -22,16 +19,7 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
 
     public RunDueJobsHandler(Lapse lapse) {
         this.dueJobs = lapse.dueJobMessages();
-        lapse.primeOnInit(() -> { // a sample message, then a sample job; see Priming
-            Job job = Priming.sampleJob(lapse.clock().instant());
-            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
-            message.setMessageId(Priming.SAMPLE_JOB_ID);
-            message.setBody(DueSoonQueue.Message.of(job).body());
-            SQSEvent event = new SQSEvent();
-            event.setRecords(List.of(message));
-            handleRequest(event, null);
-            dueJobs.run(job);
-        });
+        lapse.primeOnInit(PrimingSample.RUN_DUE_JOBS);
     }
 
     @Override

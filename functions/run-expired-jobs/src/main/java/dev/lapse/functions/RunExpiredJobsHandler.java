@@ -5,10 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.lapse.Lapse;
-import dev.lapse.Priming;
+import dev.lapse.PrimingSample;
 import dev.lapse.run.ExpiredJobs;
 import dev.lapse.run.PartialBatch;
-import dev.lapse.run.TtlDeletion;
 
 /**
  * Runs jobs whose Jobs-table item DynamoDB TTL has deleted (see {@link ExpiredJobs}). The
@@ -24,31 +23,16 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
     }
 
     public RunExpiredJobsHandler(Lapse lapse) {
-        this(lapse, lapse.settings().requireTtlIdentity());
-    }
-
-    public RunExpiredJobsHandler(Lapse lapse, boolean requireTtlIdentity) {
         this.expired = lapse.expiredJobs();
-        this.requireTtlIdentity = requireTtlIdentity;
-        lapse.primeOnInit(() -> handleRequest(StreamImages.ttlDeletion(Priming.sampleJob(lapse.clock().instant()),
-                lapse.clock().instant()), null));
+        this.requireTtlIdentity = lapse.settings().requireTtlIdentity();
+        lapse.primeOnInit(PrimingSample.RUN_EXPIRED_JOBS);
     }
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         return new StreamsEventResponse(PartialBatch.failedIds(event.getRecords(),
                 r -> r.getDynamodb() == null ? null : r.getDynamodb().getSequenceNumber(),
-                r -> expired.handle(r.getEventID(), r.getEventName(), isTtlDeletion(r), () -> StreamImages.toSdk(r.getDynamodb().getOldImage()),
-                        r)).stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
-    }
-
-    boolean isTtlDeletion(DynamodbEvent.DynamodbStreamRecord record) {
-        var identity = record.getUserIdentity();
-        var change = record.getDynamodb();
-        var ttl = change == null || change.getOldImage() == null ? null : change.getOldImage().get(dev.lapse.store.JobItems.TTL);
-        return TtlDeletion.isTtlDeletion("REMOVE".equals(record.getEventName()), identity == null ? null : identity.getType(),
-                identity == null ? null : identity.getPrincipalId(), ttl == null ? null : ttl.getN(),
-                change == null || change.getApproximateCreationDateTime() == null ? null : change.getApproximateCreationDateTime().toInstant(),
-                requireTtlIdentity);
+                r -> expired.handle(r.getEventID(), r.getEventName(), StreamImages.isTtlDeletion(r, requireTtlIdentity),
+                        () -> StreamImages.toSdk(r.getDynamodb().getOldImage()), r)).stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
     }
 }

@@ -1,0 +1,67 @@
+package dev.lapse;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.job.Job;
+import dev.lapse.json.Json;
+import dev.lapse.run.DueSoonQueue;
+import dev.lapse.run.Replayer;
+import dev.lapse.schedule.RecurringJobs;
+import dev.lapse.store.JobItems;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Consumer;
+
+/**
+ * The sample event each function primes with (see {@link Priming}): what its first event would do,
+ * run through the same shared service its handler calls. Every AWS call it makes is answered in-process.
+ */
+public enum PrimingSample {
+    /** Schedules a sample job due in 10 minutes (the precise path too). */
+    SCHEDULE_JOB(lapse -> {
+        Instant now = lapse.clock().instant();
+        var request = Json.object().put("detail-type", "Schedule Job").put("source", "lapse.priming");
+        request.putObject("detail").put("jobId", Priming.SAMPLE_JOB_ID).put("jobType", "lapse.priming")
+                .put("dueAt", now.plusSeconds(600).truncatedTo(ChronoUnit.SECONDS).toString()).putObject("payload").put("priming", true);
+        Json.write(lapse.endpoint().handle(Json.write(request).getBytes(StandardCharsets.UTF_8)));
+    }),
+    /** Runs the sample job as a TTL deletion of its item. */
+    RUN_EXPIRED_JOBS(lapse -> {
+        Job job = Priming.sampleJob(lapse.clock().instant());
+        lapse.expiredJobs().handle(Priming.SAMPLE_JOB_ID, "REMOVE", true, () -> JobItems.toItem(job), job);
+    }),
+    /** Handles a sample due-jobs message, then runs the sample job (the message's job is not found). */
+    RUN_DUE_JOBS(lapse -> {
+        Job job = Priming.sampleJob(lapse.clock().instant());
+        lapse.dueJobMessages().handle(Priming.SAMPLE_JOB_ID, DueSoonQueue.Message.of(job).body());
+        lapse.dueJobMessages().run(job);
+    }),
+    /** Runs two sample firings: a generic job, then the licence reconciliation. */
+    RUN_RECURRING_JOBS(lapse -> {
+        String at = lapse.clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        for (String jobType : new String[] {"lapse.priming", RecurringJobs.RECONCILE}) {
+            ObjectNode firing = Json.object().put("jobType", jobType).put("scheduleName", "lapse-priming").put("scheduledTime", at);
+            try {
+                Json.write(lapse.recurring().handle(Json.read(Json.write(firing))));
+            } catch (RuntimeException e) {
+                // the in-process answers are empty: a firing may stop early; the next one still primes
+            }
+        }
+    }),
+    /** Replays the sample job from the dead-letter queue. */
+    REPLAY_DEAD_LETTERS(lapse -> {
+        var request = Json.object().put("source", Replayer.DEAD_LETTERS).put("jobId", Priming.SAMPLE_JOB_ID).put("max", 1);
+        Json.write(lapse.replayer().answer(Json.write(request).getBytes(StandardCharsets.UTF_8)));
+    });
+
+    private final Consumer<Lapse> sample;
+
+    PrimingSample(Consumer<Lapse> sample) {
+        this.sample = sample;
+    }
+
+    /** Runs this sample on {@code lapse}'s services. */
+    void runOn(Lapse lapse) {
+        sample.accept(lapse);
+    }
+}
