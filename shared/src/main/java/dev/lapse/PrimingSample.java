@@ -3,6 +3,7 @@ package dev.lapse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
+import dev.lapse.licence.PaidLicenses;
 import dev.lapse.run.DueSoonQueue;
 import dev.lapse.run.Replayer;
 import dev.lapse.schedule.RecurringJobs;
@@ -10,6 +11,8 @@ import dev.lapse.store.JobItems;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -25,27 +28,24 @@ public enum PrimingSample {
                 .put("dueAt", now.plusSeconds(600).truncatedTo(ChronoUnit.SECONDS).toString()).putObject("payload").put("priming", true);
         Json.write(lapse.endpoint().handle(Json.write(request).getBytes(StandardCharsets.UTF_8)));
     }),
-    /** Runs the sample job as a TTL deletion of its item. */
+    /** Runs the sample jobs (a generic one, then a licence deactivation) as TTL deletions of their items. */
     RUN_EXPIRED_JOBS(lapse -> {
-        Job job = Priming.sampleJob(lapse.clock().instant());
-        lapse.expiredJobs().handle(Priming.SAMPLE_JOB_ID, "REMOVE", true, () -> JobItems.toItem(job), job);
+        for (Job job : sampleJobs(lapse)) {
+            attempt(() -> lapse.expiredJobs().handle(job.jobId(), "REMOVE", true, () -> JobItems.toItem(job), job));
+        }
     }),
-    /** Handles a sample due-jobs message, then runs the sample job (the message's job is not found). */
+    /** Handles a sample due-jobs message (its job is not found), then runs the sample jobs as the queue's. */
     RUN_DUE_JOBS(lapse -> {
-        Job job = Priming.sampleJob(lapse.clock().instant());
-        lapse.dueJobMessages().handle(Priming.SAMPLE_JOB_ID, DueSoonQueue.Message.of(job).body());
-        lapse.dueJobMessages().run(job);
+        List<Job> jobs = sampleJobs(lapse);
+        attempt(() -> lapse.dueJobMessages().handle(Priming.SAMPLE_JOB_ID, DueSoonQueue.Message.of(jobs.get(0)).body()));
+        jobs.forEach(job -> attempt(() -> lapse.dueJobMessages().run(job)));
     }),
     /** Runs two sample firings: a generic job, then the licence reconciliation. */
     RUN_RECURRING_JOBS(lapse -> {
         String at = lapse.clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
         for (String jobType : new String[] {"lapse.priming", RecurringJobs.RECONCILE}) {
             ObjectNode firing = Json.object().put("jobType", jobType).put("scheduleName", "lapse-priming").put("scheduledTime", at);
-            try {
-                Json.write(lapse.recurring().handle(Json.read(Json.write(firing))));
-            } catch (RuntimeException e) {
-                // the in-process answers are empty: a firing may stop early; the next one still primes
-            }
+            attempt(() -> Json.write(lapse.recurring().handle(Json.read(Json.write(firing)))));
         }
     }),
     /** Replays the sample job from the dead-letter queue. */
@@ -53,6 +53,24 @@ public enum PrimingSample {
         var request = Json.object().put("source", Replayer.DEAD_LETTERS).put("jobId", Priming.SAMPLE_JOB_ID).put("max", 1);
         Json.write(lapse.replayer().answer(Json.write(request).getBytes(StandardCharsets.UTF_8)));
     });
+
+    /** The generic sample job and a licence deactivation: the two actions a run can take. */
+    private static List<Job> sampleJobs(Lapse lapse) {
+        Job job = Priming.sampleJob(lapse.clock().instant());
+        Job licence = new Job(PaidLicenses.jobIdFor(Priming.SAMPLE_JOB_ID), PaidLicenses.JOB_TYPE,
+                Json.write(Json.object().put(PaidLicenses.KEY, Priming.SAMPLE_JOB_ID)), job.dueAt(), job.dueSpec(), Priming.SAMPLE_JOB_ID,
+                1, Optional.empty(), List.of(), job.scheduledAt(), job.requestedBy());
+        return List.of(job, licence);
+    }
+
+    /** Runs one part of a sample: the in-process answers are empty, so a part may stop early; the next still primes. */
+    private static void attempt(Runnable part) {
+        try {
+            part.run();
+        } catch (RuntimeException e) {
+            // nothing to do: priming only saves time
+        }
+    }
 
     private final Consumer<Lapse> sample;
 

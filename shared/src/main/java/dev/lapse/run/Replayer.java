@@ -93,6 +93,8 @@ public final class Replayer {
     /**
      * Request: {@code {"source": "dead-letters" | "stream-failures", "jobId": optional, "max": optional (default 100),
      * "dueAt": optional ISO instant}}. Answer: replayed job ids, and messages left in the queue with why.
+     * With a {@code jobId} the replay ends as soon as that job is back (it is pending again, so any other
+     * message of it would be refused): no further poll of the queue.
      */
     public ObjectNode replay(JsonNode request) {
         if (request == null || !request.isObject()) {
@@ -124,7 +126,8 @@ public final class Replayer {
         ArrayNode left = answer.putArray("left");
         Set<String> seen = new HashSet<>();
         long started = clock.millis();
-        while (replayed.size() < max) {
+        int limit = jobId.isPresent() ? 1 : max;
+        while (replayed.size() < limit) {
             List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
                     .visibilityTimeout(30).messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP)).messages();
             // Only what was there when the replay started: a replayed job that fails again is not replayed in a loop.
