@@ -1,5 +1,7 @@
 package dev.lapse.action;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
@@ -13,6 +15,18 @@ public final class JobDueAction implements JobAction {
         this.publisher = publisher;
     }
 
+    /** The detail of a "Job Due" event, as consumers read it (README "Event formats"); Jackson writes it. */
+    @JsonPropertyOrder({"jobId", "jobType", "payload", "dueAt", "firedAt", "latenessMs", "attempt", "occurrenceId", "trigger"})
+    public record Detail(String jobId, String jobType, JsonNode payload, String dueAt, String firedAt, long latenessMs, int attempt,
+                         String occurrenceId, String trigger) {
+
+        /** The detail of {@code job}'s run: its payload as JSON, and how late it fired (never negative). */
+        public static Detail of(Job job, Run run) {
+            return new Detail(job.jobId(), job.type(), Json.read(job.payload()), job.dueAt().toString(), run.firedAt().toString(),
+                    Math.max(0, Duration.between(job.dueAt(), run.firedAt()).toMillis()), job.attempt(), job.occurrenceId(), run.trigger());
+        }
+    }
+
     @Override
     public Result run(Job job, Run run) {
         publisher.publish(EventPublisher.JOB_DUE, detail(job, run));
@@ -20,16 +34,6 @@ public final class JobDueAction implements JobAction {
     }
 
     public static ObjectNode detail(Job job, Run run) {
-        ObjectNode detail = Json.object();
-        detail.put("jobId", job.jobId());
-        detail.put("jobType", job.type());
-        detail.set("payload", Json.read(job.payload()));
-        detail.put("dueAt", job.dueAt().toString());
-        detail.put("firedAt", run.firedAt().toString());
-        detail.put("latenessMs", Math.max(0, Duration.between(job.dueAt(), run.firedAt()).toMillis()));
-        detail.put("attempt", job.attempt());
-        detail.put("occurrenceId", job.occurrenceId());
-        detail.put("trigger", run.trigger());
-        return detail;
+        return Json.MAPPER.valueToTree(Detail.of(job, run));
     }
 }
