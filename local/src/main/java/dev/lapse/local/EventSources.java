@@ -97,7 +97,8 @@ final class EventSources implements AutoCloseable {
                 String arn = "arn:aws:scheduler:" + template.region() + ":" + template.account() + ":schedule/default/"
                         + template.stackName() + "-" + eventId;
                 String input = p.get("Input") == null ? null : String.valueOf(p.get("Input"));
-                schedules.add(new ScheduleSource(name, arn, expression, zone, input, json -> invokeAsync(function, json)));
+                schedules.add(new ScheduleSource(name, arn, expression, zone, input, settings.clock().instant(),
+                        json -> invokeAsync(function, json)));
                 LOG.info("schedule {}: {} ({})", name, expression, zone);
             }
             default -> throw new TemplateException(where + ": event source type " + type + " is not supported by the local runtime"

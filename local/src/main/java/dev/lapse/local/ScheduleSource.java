@@ -33,10 +33,12 @@ final class ScheduleSource {
     private final ExecutionTime cron;
     private final Duration rate;
     private final ZonedDateTime at;
-    private final Instant created = Instant.now();
+    /** When the schedule was created, on the runtime's clock: a rate counts its periods from here. */
+    private final Instant created;
 
-    ScheduleSource(String name, String arn, String expression, String timezone, String input, Consumer<String> target) {
+    ScheduleSource(String name, String arn, String expression, String timezone, String input, Instant created, Consumer<String> target) {
         this.name = name;
+        this.created = created;
         this.arn = arn;
         this.expression = expression;
         this.input = input;

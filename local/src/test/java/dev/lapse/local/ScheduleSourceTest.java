@@ -11,10 +11,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ScheduleSourceTest {
+    private static final Instant CREATED = Instant.parse("2026-12-01T10:00:00Z");
 
     @Test
     void aCronInATimeZoneFollowsDaylightSavingTime() {
-        ScheduleSource daily = new ScheduleSource("DailyReport", "arn", "cron(0 9 * * ? *)", "Europe/Warsaw", null, body -> { });
+        ScheduleSource daily = new ScheduleSource("DailyReport", "arn", "cron(0 9 * * ? *)", "Europe/Warsaw", null, CREATED, body -> { });
 
         // 09:00 in Warsaw is 08:00Z in winter (CET) and 07:00Z after the switch to CEST on 2026-03-29.
         assertThat(daily.nextAfter(Instant.parse("2026-03-27T12:00:00Z"))).contains(Instant.parse("2026-03-28T08:00:00Z"));
@@ -23,7 +24,7 @@ class ScheduleSourceTest {
 
     @Test
     void theTemplatesReconciliationCronFiresEveryQuarterHour() {
-        ScheduleSource reconcile = new ScheduleSource("LicenceReconciliation", "arn", "cron(*/15 * * * ? *)", "UTC", null, body -> { });
+        ScheduleSource reconcile = new ScheduleSource("LicenceReconciliation", "arn", "cron(*/15 * * * ? *)", "UTC", null, CREATED, body -> { });
 
         assertThat(reconcile.nextAfter(Instant.parse("2026-12-01T10:07:30Z"))).contains(Instant.parse("2026-12-01T10:15:00Z"));
         assertThat(reconcile.nextAfter(Instant.parse("2026-12-01T10:15:00Z"))).contains(Instant.parse("2026-12-01T10:30:00Z"));
@@ -35,7 +36,7 @@ class ScheduleSourceTest {
         ScheduleSource s = new ScheduleSource("DailyReport", "arn:aws:scheduler:us-east-1:000000000000:schedule/default/lapse-DailyReport",
                 "cron(0 9 * * ? *)", "UTC",
                 "{\"jobType\": \"report.daily\", \"scheduleName\": \"<aws.scheduler.schedule-arn>\", \"scheduledTime\": \"<aws.scheduler.scheduled-time>\"}",
-                fired::add);
+                CREATED, fired::add);
 
         s.fire(Instant.parse("2026-12-01T09:00:00Z"));
 
@@ -46,9 +47,17 @@ class ScheduleSourceTest {
 
     @Test
     void anUnsupportedExpressionOrZoneIsNamed() {
-        assertThatThrownBy(() -> new ScheduleSource("Broken", "arn", "every day at nine", "UTC", null, b -> { }))
+        assertThatThrownBy(() -> new ScheduleSource("Broken", "arn", "every day at nine", "UTC", null, CREATED, b -> { }))
                 .isInstanceOf(TemplateException.class).hasMessageContaining("Broken").hasMessageContaining("ScheduleExpression");
-        assertThatThrownBy(() -> new ScheduleSource("Broken", "arn", "cron(0 9 * * ? *)", "Mars/Olympus", null, b -> { }))
+        assertThatThrownBy(() -> new ScheduleSource("Broken", "arn", "cron(0 9 * * ? *)", "Mars/Olympus", null, CREATED, b -> { }))
                 .isInstanceOf(TemplateException.class).hasMessageContaining("ScheduleExpressionTimezone");
+    }
+
+    @Test
+    void aRateCountsItsPeriodsFromWhenTheScheduleWasCreatedOnTheRuntimesClock() {
+        ScheduleSource every5 = new ScheduleSource("Poll", "arn", "rate(5 minutes)", "UTC", null, Instant.parse("2026-12-01T10:01:30Z"), b -> { });
+
+        assertThat(every5.nextAfter(Instant.parse("2026-12-01T10:01:30Z"))).contains(Instant.parse("2026-12-01T10:06:30Z"));
+        assertThat(every5.nextAfter(Instant.parse("2026-12-01T10:07:00Z"))).contains(Instant.parse("2026-12-01T10:11:30Z"));
     }
 }
