@@ -68,7 +68,7 @@ final class ColdStartCases {
                     String jobId = image.path("jobId").path("S").asText() + suffix;
                     if (PaidLicenses.JOB_TYPE.equals(image.path("jobType").path("S").asText())) {
                         String licenceId = Json.read(image.path("payload").path("S").asText()).path(PaidLicenses.KEY).asText() + suffix;
-                        paid.markCancelled(licenceId, due, now); // so that the deactivation has a licence to deactivate
+                        cancelled(runtime.lapse(logicalId).settings().licencesTable(), licenceId, due);
                         licences.add(licenceId);
                         jobId = PaidLicenses.jobIdFor(licenceId);
                         image.set("payload", attribute(Json.write(Json.object().put(PaidLicenses.KEY, licenceId))));
@@ -130,6 +130,17 @@ final class ColdStartCases {
             }
             default -> null;
         };
+    }
+
+    /**
+     * A fixture: the licence as a "Subscription Cancelled" paid until {@code paidUntil} leaves it, so that
+     * the child's deactivation has a licence to deactivate. Written to the table directly, because the
+     * request path would also schedule the deactivation, which the runtime would then run before the child.
+     */
+    private void cancelled(String licencesTable, String licenceId, Instant paidUntil) {
+        runtime.dynamo().putItem(r -> r.tableName(licencesTable).item(Map.of(PaidLicenses.KEY, AttributeValue.fromS(licenceId),
+                "status", AttributeValue.fromS(PaidLicenses.Status.CANCELLED.name()), "paidUntil", AttributeValue.fromS(paidUntil.toString()),
+                "paidUntilEpoch", AttributeValue.fromN(Long.toString(paidUntil.getEpochSecond())))));
     }
 
     private JsonNode readEvent(String name) throws IOException {

@@ -119,25 +119,6 @@ public final class PaidLicenses implements JobAction {
                 .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
     }
 
-    /**
-     * Marks a licence cancelled until {@code paidUntil} as of {@code at}, without scheduling its deactivation
-     * (for tools that set a licence up; subscription events go through {@link SubscriptionEvents}). False,
-     * changing nothing, if a later subscription event was applied.
-     */
-    public boolean markCancelled(String licenceId, Instant paidUntil, Instant at) {
-        SubscriptionOrder.Last seen = last(licenceId);
-        SubscriptionOrder.Stamp event = new SubscriptionOrder.Stamp(SubscriptionOrder.Intent.CANCEL, at, false, OptionalLong.empty());
-        if (!SubscriptionOrder.supersedes(event, seen)) {
-            return false;
-        }
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(record(licenceId, event, Optional.of(paidUntil), seen)));
-            return true;
-        } catch (TransactionCanceledException e) {
-            return false;
-        }
-    }
-
     private static OptionalLong number(AttributeValue value) {
         return value == null || value.n() == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(value.n()));
     }
