@@ -36,6 +36,29 @@ public final class TemplateModel {
     private TemplateModel() {
     }
 
+    /**
+     * The resource types a Lapse template may hold: the one allow-list of the local runtime and of the
+     * LocalStack deployment plan (which may honour fewer of their properties, but accepts no other).
+     */
+    public static Set<String> resourceTypes() {
+        return RESOURCE_PROPERTIES.keySet();
+    }
+
+    /** The properties a resource of {@code type} may set; none for a type that is not allowed. */
+    public static Set<String> propertiesOf(String type) {
+        return RESOURCE_PROPERTIES.getOrDefault(type, Set.of());
+    }
+
+    /** The event source types a function may have. */
+    public static Set<String> eventTypes() {
+        return EVENT_PROPERTIES.keySet();
+    }
+
+    /** The properties an event source of {@code type} may set; none for a type that is not allowed. */
+    public static Set<String> eventPropertiesOf(String type) {
+        return EVENT_PROPERTIES.getOrDefault(type, Set.of());
+    }
+
     static void validate(Template template) {
         template.resources().forEach((id, resource) -> {
             String type = String.valueOf(resource.get("Type"));

@@ -48,30 +48,16 @@ public final class DeploymentPlan {
     /** LocalStack does not enforce IAM by default; functions get this role, the template's Policies are not created. */
     public static final String ROLE_ARN = "arn:aws:iam::000000000000:role/lapse";
 
-    private static final Map<String, Set<String>> HONOURED = Map.of(
-            "AWS::DynamoDB::Table", Set.of("TableName", "BillingMode", "AttributeDefinitions", "KeySchema", "TimeToLiveSpecification",
-                    "StreamSpecification"),
-            "AWS::SQS::Queue", Set.of("QueueName", "VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds",
-                    "ReceiveMessageWaitTimeSeconds", "RedrivePolicy"),
-            "AWS::Events::EventBus", Set.of("Name"),
-            "AWS::SQS::QueuePolicy", Set.of(),
-            "AWS::Serverless::Function", Set.of("CodeUri", "Handler", "Runtime", "Architectures", "MemorySize", "Timeout",
-                    "Environment", "Description", "EventInvokeConfig", "Events", "FunctionName"));
-
-    /** Accepted, but with no effect on LocalStack that a scenario could observe. */
+    /**
+     * Of the properties {@link TemplateModel} allows (the one allow-list, shared with the local runtime), those
+     * accepted with no effect on LocalStack that a scenario could observe; every other allowed property is honoured.
+     */
     private static final Map<String, Set<String>> WITHOUT_EFFECT = Map.of(
             "AWS::DynamoDB::Table", Set.of("PointInTimeRecoverySpecification", "SSESpecification", "Tags", "DeletionProtectionEnabled"),
             "AWS::SQS::Queue", Set.of("SqsManagedSseEnabled", "Tags"),
             "AWS::Events::EventBus", Set.of("Tags"),
             "AWS::SQS::QueuePolicy", Set.of("Queues", "PolicyDocument"),
             "AWS::Serverless::Function", Set.of("AutoPublishAlias", "AutoPublishAliasAllProperties", "SnapStart", "Policies", "Tracing", "Tags", "LoggingConfig"));
-
-    private static final Map<String, Set<String>> EVENT_PROPERTIES = Map.of(
-            "DynamoDB", Set.of("Stream", "StartingPosition", "BatchSize", "MaximumBatchingWindowInSeconds", "BisectBatchOnFunctionError",
-                    "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "FunctionResponseTypes", "DestinationConfig", "FilterCriteria",
-                    "Enabled", "ParallelizationFactor"),
-            "SQS", Set.of("Queue", "BatchSize", "FunctionResponseTypes", "MaximumBatchingWindowInSeconds", "Enabled", "FilterCriteria"),
-            "EventBridgeRule", Set.of("EventBusName", "Pattern", "RetryPolicy", "DeadLetterConfig", "State", "RuleName", "Input"));
 
     /** Event types that are skipped (listed in notes()), not refused. */
     private static final Map<String, String> SKIPPED_EVENTS = Map.of(
@@ -125,18 +111,18 @@ public final class DeploymentPlan {
         Set<String> noEffect = new java.util.TreeSet<>();
         resources.forEach((id, resource) -> {
             String type = String.valueOf(resource.get("Type"));
-            if (!HONOURED.containsKey(type)) {
+            if (!TemplateModel.resourceTypes().contains(type)) {
                 throw new TemplateException("Resource " + id + ": type " + type + " is not supported by the LocalStack deployer (supported: "
-                        + HONOURED.keySet().stream().sorted().toList() + ")");
+                        + sorted(TemplateModel.resourceTypes(), Set.of()) + ")");
             }
             Map<String, Object> props = properties(resource);
             for (String property : props.keySet()) {
-                if (WITHOUT_EFFECT.get(type).contains(property)) {
-                    noEffect.add(property);
-                } else if (!HONOURED.get(type).contains(property)) {
+                if (!TemplateModel.propertiesOf(type).contains(property)) {
                     throw new TemplateException("Resource " + id + ": property " + property + " of " + type
-                            + " is not supported by the LocalStack deployer (supported: "
-                            + sorted(HONOURED.get(type), WITHOUT_EFFECT.get(type)) + ")");
+                            + " is not supported by the LocalStack deployer (supported: " + sorted(TemplateModel.propertiesOf(type), Set.of()) + ")");
+                }
+                if (WITHOUT_EFFECT.getOrDefault(type, Set.of()).contains(property)) {
+                    noEffect.add(property);
                 }
             }
             switch (type) {
@@ -162,21 +148,21 @@ public final class DeploymentPlan {
     private void validateEvent(String functionId, String eventId, Map<String, Object> event) {
         String type = String.valueOf(event.get("Type"));
         String where = "Resource " + functionId + ", event " + eventId;
-        if (SKIPPED_EVENTS.containsKey(type)) {
-            notes.add("skipped " + functionId + "." + eventId + " (" + type + "): " + SKIPPED_EVENTS.get(type));
-            return;
-        }
-        Set<String> allowed = EVENT_PROPERTIES.get(type);
-        if (allowed == null) {
+        if (!TemplateModel.eventTypes().contains(type)) {
             throw new TemplateException(where + ": type " + type + " is not supported by the LocalStack deployer (supported: "
-                    + sorted(EVENT_PROPERTIES.keySet(), SKIPPED_EVENTS.keySet()) + ")");
+                    + sorted(TemplateModel.eventTypes(), Set.of()) + ")");
         }
+        Set<String> allowed = TemplateModel.eventPropertiesOf(type);
         Map<String, Object> props = map(event.get("Properties"));
         for (String property : props.keySet()) {
             if (!allowed.contains(property)) {
                 throw new TemplateException(where + ": property " + property + " of a " + type
                         + " event is not supported by the LocalStack deployer (supported: " + sorted(allowed, Set.of()) + ")");
             }
+        }
+        if (SKIPPED_EVENTS.containsKey(type)) {
+            notes.add("skipped " + functionId + "." + eventId + " (" + type + "): " + SKIPPED_EVENTS.get(type));
+            return;
         }
         if (type.equals("DynamoDB") && Boolean.parseBoolean(String.valueOf(props.get("BisectBatchOnFunctionError")))) {
             notes.add(functionId + "." + eventId + ": BisectBatchOnFunctionError is passed on, but LocalStack's event source mappings"
@@ -413,7 +399,7 @@ public final class DeploymentPlan {
             String where = "Resources." + functionId + ".Properties.Events." + eventId + ".Properties";
             Map<String, Object> p = map(resolve(event.get("Properties"), resolver, where));
             String bus = string(p.getOrDefault("EventBusName", "default"));
-            String name = p.containsKey("RuleName") ? string(p.get("RuleName")) : limit(template.stackName() + "-" + functionId + "-" + eventId, 64);
+            String name = limit(template.stackName() + "-" + functionId + "-" + eventId, 64);
             if (!p.containsKey("Pattern")) {
                 throw new TemplateException(where + ": Pattern is missing");
             }
@@ -421,9 +407,6 @@ public final class DeploymentPlan {
                     .eventPattern(Json.write(Json.MAPPER.valueToTree(p.get("Pattern"))))
                     .state(string(p.getOrDefault("State", "ENABLED"))).build();
             Target.Builder target = Target.builder().id(limit(functionId + eventId, 64)).arn(resolver.getAtt(functionId, "Arn"));
-            if (p.containsKey("Input")) {
-                target.input(string(p.get("Input")));
-            }
             Map<String, Object> retry = map(p.get("RetryPolicy"));
             if (!retry.isEmpty()) {
                 target.retryPolicy(r -> {
