@@ -169,7 +169,7 @@ public final class Lapse {
 
     /**
      * Cold-start priming for a handler built by {@link #fromEnvironment()}: runs {@code sample} (the
-     * handler on a sample event) with every AWS call answered in-process, now or, under SnapStart,
+     * function's path on a sample event) with every AWS call answered in-process, now or, under SnapStart,
      * before the snapshot. Does nothing for a Lapse built from the caller's own clients (tests, the
      * local runtime), whose calls would be real.
      */

@@ -29,10 +29,10 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 /**
  * Cold-start priming: does, during a function's init, the work its first event would otherwise pay
  * for (class loading, Jackson, the SDK clients' marshalling, signing and unmarshalling), so that the
- * first event runs warm. Priming runs the handler's own path on a sample event, with every AWS call
- * answered inside the process by {@link #transport}: nothing is sent to AWS, so priming reads and
- * writes no table, queue or bus. The only I/O it can cause is the credentials lookup the first
- * event would do anyway.
+ * first event runs warm. Priming runs the function's path (its {@link PrimingSample}: the shared
+ * service its handler calls) on a sample event, with every AWS call answered inside the process by
+ * {@link #transport}: nothing is sent to AWS, so priming reads and writes no table, queue or bus.
+ * The only I/O it can cause is the credentials lookup the first event would do anyway.
  *
  * <p>Under SnapStart ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}) priming runs in a CRaC
  * {@code beforeCheckpoint} hook, so that its effect is in the snapshot every restored instance
@@ -134,7 +134,7 @@ public final class Priming {
     }
 
     /**
-     * Primes with {@code sample} (the handler on a sample event) now, or, during a SnapStart init,
+     * Primes with {@code sample} (the function's path on a sample event) now, or, during a SnapStart init,
      * just before the snapshot is taken.
      */
     void onInit(Runnable sample) {
@@ -171,7 +171,7 @@ public final class Priming {
             ACTIVE.set(false);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        LOG.info("primed in {} ms: the handler ran on a sample event, its {} AWS calls answered in-process (nothing sent)",
+        LOG.info("primed in {} ms: the function ran on a sample event, its {} AWS calls answered in-process (nothing sent)",
                 took.toMillis(), answered.size() - before);
         return took;
     }
