@@ -123,6 +123,13 @@ class ReplayerAnswerTest {
     }
 
     @Test
+    void maxIsAcceptedFromOneToTenThousand() {
+        assertThat(answer("{\"source\":\"dead-letters\",\"max\":1}")).contains("\"ok\":true");
+        assertThat(answer("{\"source\":\"dead-letters\",\"max\":10000}")).contains("\"ok\":true");
+        assertThat(answer("{\"source\":\"dead-letters\",\"max\":10001}")).contains("\"ok\":false", "\"field\":\"max\"", "is 10001");
+    }
+
+    @Test
     void aReplayOfOneJobEndsOnceItIsBackWithoutPollingAgain() {
         deadLetter("invoice-1");
 
