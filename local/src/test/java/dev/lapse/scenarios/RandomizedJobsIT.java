@@ -133,6 +133,11 @@ class RandomizedJobsIT extends ScenarioSuite {
         }
         List<String> wrong = new ArrayList<>(errors);
         expected.values().forEach(job -> check(job).ifPresent(wrong::add));
+        Map<String, Long> exercised = exercised();
+        System.out.println("RandomizedJobsIT: seed " + SEED + ": " + exercised + "; runs by trigger " + env.lapseEvents().stream()
+                .filter(e -> "Job Due".equals(e.path("detail-type").asText()) && expected.containsKey(e.path("detail").path("jobId").asText()))
+                .collect(java.util.stream.Collectors.groupingBy(e -> e.path("detail").path("trigger").asText(), java.util.stream.Collectors.counting())));
+        assertThat(exercised).as("what this run exercised (seed " + SEED + ")").allSatisfy((what, n) -> assertThat(n).as(what).isPositive());
         assertThat(wrong).as("seed " + SEED + " (-Dlapse.random.seed=" + SEED + "): " + wrong.size() + " job(s) wrong, first 30:\n"
                 + String.join("\n", wrong.subList(0, Math.min(30, wrong.size())))).isEmpty();
     }
@@ -247,6 +252,20 @@ class RandomizedJobsIT extends ScenarioSuite {
         } catch (Exception e) {
             throw new IllegalStateException("redelivering the TTL record failed: " + e, e);
         }
+    }
+
+    /** How many times the run did each thing it is meant to exercise, from the jobs' histories. */
+    private Map<String, Long> exercised() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (String what : List.of("-> CANCELLED", "-> RESCHEDULED", "message sent again", "TTL record delivered again")) {
+            out.put(what, expected.values().stream().flatMap(j -> j.log.stream()).filter(l -> l.contains(what)).count());
+        }
+        out.put("runs after a failed attempt", env.lapseEvents().stream().filter(e -> "Job Due".equals(e.path("detail-type").asText())
+                && e.path("detail").path("attempt").asInt() > 1).count());
+        out.put("runs put back after a throttled PutEvents", expected.values().stream().filter(j -> THROTTLED.equals(j.plan.failure()))
+                .flatMap(j -> steps.jobDue(j.plan.jobId()).stream()).filter(e -> !e.path("detail").path("dueAt").asText()
+                        .equals(String.valueOf(expected.get(e.path("detail").path("jobId").asText()).due))).count());
+        return out;
     }
 
     private boolean allRan() {
