@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A function of the template, its real handler class constructed in-process with a {@link Lapse}
@@ -23,6 +24,8 @@ public final class LocalFunction {
     private final Object handler;
     private final Class<?> inputType;
     private final PojoSerializer<Object> serializer;
+    private final LongAdder invocations = new LongAdder();
+    private final LongAdder busyNanos = new LongAdder();
 
     @SuppressWarnings("unchecked")
     LocalFunction(String logicalId, String name, String handlerSpec, Lapse lapse) {
@@ -61,8 +64,30 @@ public final class LocalFunction {
     }
 
     /** Invokes the handler with a JSON event and returns its JSON answer; a handler exception propagates. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public String invoke(String eventJson) throws Exception {
+        long started = System.nanoTime();
+        try {
+            return run(eventJson);
+        } finally {
+            invocations.increment();
+            busyNanos.add(System.nanoTime() - started);
+        }
+    }
+
+    /** How many times this function was invoked, and for how long in all (what Lambda bills: requests and duration). */
+    Invocations invocations() {
+        return new Invocations(invocations.sum(), busyNanos.sum());
+    }
+
+    /** A count of invocations and their summed duration. */
+    record Invocations(long count, long nanos) {
+        Invocations since(Invocations before) {
+            return new Invocations(count - before.count, nanos - before.nanos);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private String run(String eventJson) throws Exception {
         if (handler instanceof RequestStreamHandler stream) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             stream.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out, context());

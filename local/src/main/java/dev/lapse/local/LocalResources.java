@@ -2,6 +2,7 @@ package dev.lapse.local;
 
 import dev.lapse.Lapse;
 import dev.lapse.json.Json;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -33,6 +38,18 @@ final class LocalResources {
 
     /** The clients the functions are given. */
     record Clients(DynamoDbClient dynamo, DynamoDbStreamsClient streams, SqsClient sqs, EventBridgeClient events) {
+        /** Clients of the DynamoDB, SQS and API {@code endpoints}, each with {@code config} (the bench counts calls there). */
+        static Clients connect(SdkHttpClient http, List<URI> endpoints, Region region, AwsCredentialsProvider credentials, FastTtl fastTtl,
+                               ClientOverrideConfiguration config) {
+            return new Clients(DynamoDbClient.builder().httpClient(http).endpointOverride(endpoints.get(0)).region(region)
+                    .credentialsProvider(credentials).overrideConfiguration(config).build(),
+                    new TtlMarkingStreamsClient(DynamoDbStreamsClient.builder().httpClient(http).endpointOverride(endpoints.get(0)).region(region)
+                            .credentialsProvider(credentials).overrideConfiguration(config).build(), fastTtl),
+                    SqsClient.builder().httpClient(http).endpointOverride(endpoints.get(1)).region(region)
+                            .credentialsProvider(credentials).overrideConfiguration(config).build(),
+                    EventBridgeClient.builder().httpClient(http).endpointOverride(endpoints.get(2)).region(region)
+                            .credentialsProvider(credentials).overrideConfiguration(config).build());
+        }
     }
 
     private final Template template;

@@ -16,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -102,6 +104,7 @@ public final class LocalRuntime implements AutoCloseable {
     private URI sqsEndpoint;
     private URI apiEndpoint;
     private Duration startup;
+    private ExecutionInterceptor functionCalls;
 
     private LocalRuntime(Options options) {
         this.options = options;
@@ -110,12 +113,15 @@ public final class LocalRuntime implements AutoCloseable {
         this.address = new ListenAddress(options.host());
     }
 
-    /**
-     * Starts everything; a template construct that cannot be honoured is a {@link TemplateException},
-     * thrown before any server boots.
-     */
+    /** Starts everything; a template construct that cannot be honoured is a {@link TemplateException}, thrown before any server boots. */
     public static LocalRuntime start(Options options) {
+        return start(options, null);
+    }
+
+    /** The bench's: {@link #start(Options)}, with {@code functionCalls} on the functions' SDK clients (not the runtime's own). */
+    static LocalRuntime start(Options options, ExecutionInterceptor functionCalls) {
         LocalRuntime runtime = new LocalRuntime(options);
+        runtime.functionCalls = functionCalls;
         try {
             runtime.boot();
             return runtime;
@@ -163,7 +169,9 @@ public final class LocalRuntime implements AutoCloseable {
         apiEndpoint = address.endpoint(api.port());
         var events = EventBridgeClient.builder().httpClient(http).endpointOverride(apiEndpoint).region(region).credentialsProvider(credentials).build();
         var clients = new LocalResources.Clients(dynamo, streams, sqs, events);
-        resources.createFunctions(clients, options.clock());
+        resources.createFunctions(functionCalls == null ? clients : LocalResources.Clients.connect(http, List.of(dynamoEndpoint, sqsEndpoint,
+                apiEndpoint), region, credentials, fastTtl, ClientOverrideConfiguration.builder().addExecutionInterceptor(functionCalls).build()),
+                options.clock());
 
         sources = new EventSources(template, resources, clients, bus, deliveries,
                 new EventSources.Settings(options.pollInterval(), options.schedules(), fastTtl, options.clock()));

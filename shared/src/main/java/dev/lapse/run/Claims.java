@@ -17,6 +17,12 @@ public interface Claims {
     /** Finishes a claim in {@code state}; false if it could not (no longer ours, or the store kept failing). */
     boolean finishPatiently(String occurrenceId, int attempt, ExecutionLedger.State state, String outcome);
 
+    /**
+     * Drops the copy kept in a claim that was given back, once its job is back in the table: from then on only the
+     * table's job can run, so a cancel or a reschedule of it holds. Best effort; a claim no longer given back is left alone.
+     */
+    void forgetCopy(String occurrenceId);
+
     /** The copy of the job kept in a claim that was given back or whose lease ran out; empty otherwise. */
     Optional<Job> recoverable(String occurrenceId);
 

@@ -159,6 +159,7 @@ public final class JobRunner {
     public Job putBackAfterTransientFailure(Job job) {
         Job later = job.withAttempt(job.attempt(), clock.instant().plus(TRANSIENT_RETRY), job.errors());
         jobs.rearm(later);
+        ledger.forgetCopy(job.occurrenceId()); // the table's job (or a newer one) is now the only one that can run
         return later;
     }
 

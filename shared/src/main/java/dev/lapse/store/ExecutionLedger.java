@@ -133,6 +133,18 @@ public final class ExecutionLedger implements Claims {
                 : java.util.Optional.empty();
     }
 
+    @Override
+    public void forgetCopy(String occurrenceId) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(Map.of(KEY, AttributeValue.fromS(occurrenceId)))
+                    .updateExpression("REMOVE #j").conditionExpression("#s = :released")
+                    .expressionAttributeNames(Map.of("#j", "job", "#s", "state"))
+                    .expressionAttributeValues(Map.of(":released", AttributeValue.fromS(State.RELEASED.name()))));
+        } catch (ConditionalCheckFailedException e) {
+            // claimed again meanwhile: that claim keeps its own copy
+        }
+    }
+
     /** Ends a claim in {@code state}; the write checks the claim is still ours (same attempt, in flight). */
     public void finish(String occurrenceId, int attempt, State state, String outcome) {
         dynamo.transactWriteItems(r -> r.transactItems(finishWrite(occurrenceId, attempt, state, outcome)));

@@ -102,6 +102,32 @@ class DueJobMessagesTest {
     }
 
     @Test
+    void aJobPutBackAfterATransientFailureAndThenCancelledIsNotRunFromItsReleasedClaim() {
+        table.items.put("job-1", job);
+        failure = new TransientFailureException("throttled");
+        assertThat(messages.handle(pointer)).isEqualTo(DueJobMessages.Outcome.PUT_BACK);
+        failure = null;
+        table.items.remove("job-1"); // cancelled (or moved to another occurrence) while it waits to be retried
+
+        assertThat(messages.handle(pointer)).as("the message of the put-back job").isEqualTo(DueJobMessages.Outcome.GONE);
+        assertThat(triggers).as("runs").isEmpty();
+        assertThat(ledger.recoverable(job.occurrenceId())).as("the claim's copy").isEmpty();
+    }
+
+    @Test
+    void aJobPutBackAfterATransientFailureRunsFromTheTableOnItsNextMessage() {
+        table.items.put("job-1", job);
+        failure = new TransientFailureException("throttled");
+        messages.handle(pointer);
+        failure = null;
+        clock.tick(Duration.ofSeconds(30));
+
+        assertThat(messages.handle(pointer)).isEqualTo(DueJobMessages.Outcome.RUN);
+        assertThat(triggers).hasSize(1);
+        assertThat(ledger.stateOf(job)).isEqualTo(State.DONE);
+    }
+
+    @Test
     void aFailureThatIsNotTransientFailsTheMessage() {
         table.items.put("job-1", job);
         table.failRearm = new IllegalStateException("table down");

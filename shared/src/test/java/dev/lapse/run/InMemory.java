@@ -73,9 +73,17 @@ final class InMemory {
         }
 
         @Override
+        public void forgetCopy(String occurrenceId) {
+            Entry e = entries.get(occurrenceId);
+            if (e != null && e.state() == State.RELEASED) {
+                entries.put(occurrenceId, new Entry(e.attempt(), e.state(), e.leaseUntil(), null, e.outcome()));
+            }
+        }
+
+        @Override
         public Optional<Job> recoverable(String occurrenceId) {
             Entry e = entries.get(occurrenceId);
-            if (e == null) {
+            if (e == null || e.job() == null) {
                 return Optional.empty();
             }
             boolean leaseOver = e.state() == State.IN_FLIGHT && e.leaseUntil() < clock.millis();

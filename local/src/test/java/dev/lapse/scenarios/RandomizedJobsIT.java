@@ -1,0 +1,322 @@
+package dev.lapse.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.json.Json;
+import dev.lapse.local.LocalFunction;
+import dev.lapse.local.LocalRuntime;
+import dev.lapse.local.Template;
+import dev.lapse.run.DueSoonQueue;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Thousands of jobs with random due times on both sides of the precise horizon, cancelled and
+ * rescheduled at random while they wait or run, with injected failures (transient: a throttled
+ * PutEvents, put back and retried; and failing attempts retried by the job's retry policy) and
+ * duplicate deliveries (the same due-jobs queue message sent again, at once or after the run; a TTL
+ * stream record delivered again after the run). Afterwards, from the Job Due events and the ledger:
+ * every job not cancelled ran exactly once, never early, at the due time and occurrence it was last
+ * given; every cancelled job never ran.
+ *
+ * <p>The seed is fixed ({@value #DEFAULT_SEED}), printed, and can be set with {@code -Dlapse.random.seed};
+ * the number of jobs with {@code -Dlapse.random.jobs}. Fast TTL races the queue for every job; once the
+ * template has a {@code PreciseHorizonSeconds} parameter, {@link #HORIZON_SECONDS} is passed as it, so
+ * jobs beyond it go through the sweep.
+ */
+class RandomizedJobsIT extends ScenarioSuite {
+    /** The precise horizon the due times straddle (0 .. 2 × this after scheduling). */
+    static final int HORIZON_SECONDS = 20;
+    static final long DEFAULT_SEED = 20261123L;
+    private static final long SEED = Long.getLong("lapse.random.seed", DEFAULT_SEED);
+    private static final int JOBS = Integer.getInteger("lapse.random.jobs", 1000);
+    private static final int PER_SECOND = Integer.getInteger("lapse.random.rate", 20);
+    private static final String TYPE = "random.job";
+    private static final String THROTTLED = "ThrottlingException";
+    private static final String DENIED = "AccessDeniedException";
+
+    private final Map<String, Expected> expected = new HashMap<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected LapseEnvironment createEnvironment() {
+        Map<String, String> parameters = new HashMap<>();
+        if (Template.load(LocalRuntimeEnvironment.root().resolve("template.yaml"), Map.of()).parameters().containsKey("PreciseHorizonSeconds")) {
+            parameters.put("PreciseHorizonSeconds", Integer.toString(HORIZON_SECONDS));
+        }
+        return new LocalRuntimeEnvironment(true, parameters);
+    }
+
+    /** A job's plan, drawn from the seed before anything runs. */
+    record Plan(String jobId, long dueMs, String failure, int failures, List<Action> actions, boolean duplicateAtOnce,
+                boolean duplicateAfterRun, boolean recordAfterRun) {
+    }
+
+    /** A cancel, or a reschedule to {@code newDueMs} after the action, {@code atMs} after the job was scheduled. */
+    record Action(long atMs, boolean cancel, long newDueMs) {
+    }
+
+    /** What must have happened to a job, kept as its requests are answered (each job's requests one at a time). */
+    static final class Expected {
+        final Plan plan;
+        final List<String> log = new CopyOnWriteArrayList<>();
+        boolean cancelled;
+        Instant due;
+        String occurrenceId;
+
+        Expected(Plan plan) {
+            this.plan = plan;
+        }
+    }
+
+    static List<Plan> plans(long seed, int jobs) {
+        Random random = new Random(seed);
+        List<Plan> plans = new ArrayList<>();
+        long horizonMs = HORIZON_SECONDS * 1000L;
+        for (int i = 0; i < jobs; i++) {
+            long due = random.nextInt(20) == 0 ? -random.nextInt(5_000) : 1_000 + (long) (random.nextDouble() * (2 * horizonMs - 1_000));
+            double f = random.nextDouble();
+            String failure = f < 0.08 ? THROTTLED : f < 0.16 ? DENIED : null;
+            int failures = failure == null ? 0 : 1 + random.nextInt(2);
+            List<Action> actions = new ArrayList<>();
+            double a = random.nextDouble();
+            int count = a < 0.15 ? 1 : a < 0.30 ? 1 : a < 0.36 ? 2 : 0;
+            for (int k = 0; k < count; k++) {
+                boolean cancel = a < 0.15 || (count == 2 && k == 1);
+                long at = (long) (random.nextDouble() * (Math.max(due, 0) + 1_500));
+                actions.add(new Action(at, cancel, 1_000 + (long) (random.nextDouble() * (2 * horizonMs - 1_000))));
+            }
+            actions.sort((x, y) -> Long.compare(x.atMs(), y.atMs()));
+            plans.add(new Plan("rnd-" + seed + "-" + i, due, failure, failures, actions, random.nextDouble() < 0.10,
+                    random.nextDouble() < 0.05, random.nextDouble() < 0.05));
+        }
+        return plans;
+    }
+
+    @Test
+    void everyJobNotCancelledRunsOnceNeverEarlyAtItsLastDueTimeAndNoCancelledJobRuns() throws Exception {
+        System.out.println("RandomizedJobsIT: seed " + SEED + " (-Dlapse.random.seed=" + SEED + " repeats this run), " + JOBS + " jobs");
+        LocalRuntime runtime = ((LocalRuntimeEnvironment) env).runtime();
+        LocalFunction schedule = runtime.function("ScheduleJobFunction");
+        List<Plan> plans = plans(SEED, JOBS);
+        plans.forEach(p -> expected.put(p.jobId(), new Expected(p)));
+        ScheduledExecutorService clock = Executors.newScheduledThreadPool(4);
+        runtime.bus().observe(event -> afterRun(event, clock, runtime));
+        try {
+            for (int i = 0; i < plans.size(); i++) {
+                Expected job = expected.get(plans.get(i).jobId());
+                pending.incrementAndGet();
+                clock.schedule(() -> guarded(job, () -> scheduleJob(job, schedule, clock, runtime)), i * 1000L / PER_SECOND, TimeUnit.MILLISECONDS);
+            }
+            long latest = JOBS * 1000L / PER_SECOND + 4L * HORIZON_SECONDS * 1000 + 3_000;
+            Instant deadline = Instant.now().plusMillis(latest + 60_000); // a throttled run is put back for 30 s
+            while (Instant.now().isBefore(deadline) && (pending.get() > 0 || !allRan())) {
+                Thread.sleep(500);
+            }
+            Scenarios.sleep(3_000); // a second run would show up here
+        } finally {
+            clock.shutdownNow();
+        }
+        List<String> wrong = new ArrayList<>(errors);
+        expected.values().forEach(job -> check(job).ifPresent(wrong::add));
+        Map<String, Long> exercised = exercised();
+        System.out.println("RandomizedJobsIT: seed " + SEED + ": " + exercised + "; runs by trigger " + env.lapseEvents().stream()
+                .filter(e -> "Job Due".equals(e.path("detail-type").asText()) && expected.containsKey(e.path("detail").path("jobId").asText()))
+                .collect(java.util.stream.Collectors.groupingBy(e -> e.path("detail").path("trigger").asText(), java.util.stream.Collectors.counting())));
+        assertThat(exercised).as("what this run exercised (seed " + SEED + ")").allSatisfy((what, n) -> assertThat(n).as(what).isPositive());
+        assertThat(wrong).as("seed " + SEED + " (-Dlapse.random.seed=" + SEED + "): " + wrong.size() + " job(s) wrong, first 30:\n"
+                + String.join("\n", wrong.subList(0, Math.min(30, wrong.size())))).isEmpty();
+    }
+
+    private void guarded(Expected job, Runnable step) {
+        try {
+            synchronized (job) {
+                step.run();
+            }
+        } catch (RuntimeException | AssertionError e) {
+            errors.add(job.plan.jobId() + ": " + e + " " + job.log);
+        } finally {
+            pending.decrementAndGet();
+        }
+    }
+
+    private void scheduleJob(Expected job, LocalFunction schedule, ScheduledExecutorService clock, LocalRuntime runtime) {
+        Plan plan = job.plan;
+        if (plan.failure() != null) {
+            env.faults().orElseThrow().failEntries(e -> "Job Due".equals(e.path("detail-type").asText())
+                    && plan.jobId().equals(e.path("detail").path("jobId").asText()), plan.failures(), plan.failure());
+        }
+        Instant now = Instant.now();
+        ObjectNode detail = Json.object().put("jobId", plan.jobId()).put("jobType", TYPE).put("dueAt", now.plusMillis(plan.dueMs()).toString());
+        detail.set("retry", Json.object().put("maxAttempts", 4).put("baseDelaySeconds", 1).put("maxDelaySeconds", 2));
+        JsonNode answer = request(schedule, "Schedule Job", detail, job);
+        if (!"SCHEDULED".equals(answer.path("outcome").asText())) {
+            throw new IllegalStateException("not scheduled: " + answer);
+        }
+        take(job, answer);
+        if (plan.duplicateAtOnce()) {
+            sendAgain(runtime, job.plan.jobId(), job.occurrenceId, job.due, job);
+        }
+        for (Action action : plan.actions()) {
+            pending.incrementAndGet();
+            clock.schedule(() -> guarded(job, () -> act(job, action, schedule)), action.atMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void act(Expected job, Action action, LocalFunction schedule) {
+        ObjectNode detail = Json.object().put("jobId", job.plan.jobId());
+        if (action.cancel()) {
+            JsonNode answer = request(schedule, "Cancel Job", detail, job);
+            if ("CANCELLED".equals(answer.path("outcome").asText())) {
+                job.cancelled = true;
+            }
+        } else {
+            detail.put("dueAt", Instant.now().plusMillis(action.newDueMs()).toString());
+            JsonNode answer = request(schedule, "Reschedule Job", detail, job);
+            if ("RESCHEDULED".equals(answer.path("outcome").asText())) {
+                take(job, answer);
+            }
+        }
+    }
+
+    private static void take(Expected job, JsonNode answer) {
+        job.due = Instant.parse(answer.path("job").path("dueAt").asText());
+        job.occurrenceId = answer.path("job").path("occurrenceId").asText();
+    }
+
+    private static JsonNode request(LocalFunction schedule, String detailType, ObjectNode detail, Expected job) {
+        String sent = Json.write(Json.object().put("detail-type", detailType).set("detail", detail));
+        String answer;
+        try {
+            answer = schedule.invoke(sent);
+        } catch (Exception e) {
+            throw new IllegalStateException(detailType + " failed: " + e, e);
+        }
+        JsonNode read = Json.read(answer);
+        job.log.add(Instant.now() + " " + detailType + " " + Json.write(detail) + " -> " + read.path("outcome").asText(read.path("error").toString())
+                + " " + read.path("job").path("occurrenceId").asText(""));
+        return read;
+    }
+
+    /** The same due-jobs queue message as the scheduler sent (SQS delivers at least once). */
+    private void sendAgain(LocalRuntime runtime, String jobId, String occurrenceId, Instant due, Expected job) {
+        String body = new DueSoonQueue.Message(jobId, occurrenceId, due).body();
+        env.sqs().sendMessage(r -> r.queueUrl(runtime.queueUrl("DueJobsQueue")).messageBody(body)
+                .delaySeconds(DueSoonQueue.delaySeconds(due, Instant.now())));
+        job.log.add(Instant.now() + " due-jobs message sent again for " + occurrenceId);
+    }
+
+    /** After a job's run: its queue message again, or its TTL stream record again, a second later. */
+    private void afterRun(JsonNode event, ScheduledExecutorService clock, LocalRuntime runtime) {
+        JsonNode detail = event.path("detail");
+        Expected job = expected.get(detail.path("jobId").asText());
+        if (job == null || !"Job Due".equals(event.path("detail-type").asText())) {
+            return;
+        }
+        job.log.add(Instant.now() + " Job Due " + detail.path("occurrenceId").asText() + " attempt " + detail.path("attempt").asInt()
+                + " via " + detail.path("trigger").asText());
+        String occurrence = detail.path("occurrenceId").asText();
+        Instant due = Instant.parse(detail.path("dueAt").asText());
+        if (job.plan.duplicateAfterRun() || job.plan.recordAfterRun()) {
+            pending.incrementAndGet();
+            clock.schedule(() -> guarded(job, () -> {
+                if (job.plan.duplicateAfterRun()) {
+                    sendAgain(runtime, job.plan.jobId(), occurrence, due, job);
+                }
+                if (job.plan.recordAfterRun()) {
+                    redeliverRecord(runtime, job, occurrence);
+                }
+            }), 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void redeliverRecord(LocalRuntime runtime, Expected job, String occurrenceId) {
+        ObjectNode record = ScenarioRecords.ttlRemove(job.plan.jobId(), TYPE, Json.object(), occurrenceId);
+        try {
+            String answer = runtime.function("RunExpiredJobsFunction").invoke(Json.write(record));
+            job.log.add(Instant.now() + " TTL record delivered again for " + occurrenceId + " -> " + answer);
+        } catch (Exception e) {
+            throw new IllegalStateException("redelivering the TTL record failed: " + e, e);
+        }
+    }
+
+    /** How many times the run did each thing it is meant to exercise, from the jobs' histories. */
+    private Map<String, Long> exercised() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (String what : List.of("-> CANCELLED", "-> RESCHEDULED", "message sent again", "TTL record delivered again")) {
+            out.put(what, expected.values().stream().flatMap(j -> j.log.stream()).filter(l -> l.contains(what)).count());
+        }
+        out.put("runs after a failed attempt", env.lapseEvents().stream().filter(e -> "Job Due".equals(e.path("detail-type").asText())
+                && e.path("detail").path("attempt").asInt() > 1).count());
+        out.put("runs put back after a throttled PutEvents", expected.values().stream().filter(j -> THROTTLED.equals(j.plan.failure()))
+                .flatMap(j -> steps.jobDue(j.plan.jobId()).stream()).filter(e -> !e.path("detail").path("dueAt").asText()
+                        .equals(String.valueOf(expected.get(e.path("detail").path("jobId").asText()).due))).count());
+        return out;
+    }
+
+    private boolean allRan() {
+        return expected.values().stream().allMatch(job -> {
+            synchronized (job) {
+                return job.cancelled || job.occurrenceId == null || !steps.jobDue(job.plan.jobId()).isEmpty();
+            }
+        });
+    }
+
+    private java.util.Optional<String> check(Expected job) {
+        List<JsonNode> runs = steps.jobDue(job.plan.jobId());
+        List<String> problems = new ArrayList<>();
+        if (job.cancelled && !runs.isEmpty()) {
+            problems.add("cancelled, yet ran " + runs.size() + " time(s)");
+        }
+        if (!job.cancelled && runs.size() != 1) {
+            problems.add("not cancelled, ran " + runs.size() + " time(s)");
+        }
+        for (JsonNode run : runs) {
+            JsonNode d = run.path("detail");
+            Instant fired = Instant.parse(d.path("firedAt").asText());
+            if (!job.cancelled && !d.path("occurrenceId").asText().equals(job.occurrenceId)) {
+                problems.add("ran occurrence " + d.path("occurrenceId").asText() + ", not its last one " + job.occurrenceId);
+            }
+            if (job.due != null && fired.isBefore(job.due)) {
+                problems.add("early: fired " + fired + " before its due time " + job.due);
+            }
+            // a first attempt runs at its last due time, unless a throttled run put it back for later (same attempt)
+            Instant ranFor = Instant.parse(d.path("dueAt").asText());
+            boolean putBack = THROTTLED.equals(job.plan.failure()) || d.path("attempt").asInt() > 1;
+            if (job.due != null && (putBack ? ranFor.isBefore(job.due) : !ranFor.equals(job.due))) {
+                problems.add("ran for due time " + ranFor + ", not its last one " + job.due);
+            }
+        }
+        if (job.occurrenceId != null) {
+            String state = ledgerState(job.occurrenceId);
+            if (!job.cancelled && !"DONE".equals(state)) {
+                problems.add("ledger state " + state + ", not DONE");
+            }
+            if (job.cancelled && "DONE".equals(state)) {
+                problems.add("cancelled, yet the ledger has its run DONE");
+            }
+        }
+        return problems.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(job.plan + ": " + String.join("; ", problems) + "; history " + job.log);
+    }
+
+    private String ledgerState(String occurrenceId) {
+        var item = env.dynamo().getItem(r -> r.tableName(env.executionsTable()).consistentRead(true)
+                .key(Map.of("occurrenceId", AttributeValue.fromS(occurrenceId)))).item();
+        return item == null || !item.containsKey("state") ? "NONE" : item.get("state").s();
+    }
+}
