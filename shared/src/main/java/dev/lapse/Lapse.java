@@ -5,7 +5,7 @@ import dev.lapse.action.JobAction;
 import dev.lapse.action.JobDueAction;
 import dev.lapse.licence.PaidLicenses;
 import dev.lapse.run.DeadLetters;
-import dev.lapse.run.DueSoonQueue;
+import dev.lapse.run.SqsDueJobsQueue;
 import dev.lapse.run.DueJobMessages;
 import dev.lapse.run.ExpiredJobs;
 import dev.lapse.run.JobRunner;
@@ -78,7 +78,7 @@ public final class Lapse {
     private final PaidLicenses licences;
     private final EventPublisher publisher;
     private final DeadLetters deadLetters;
-    private final Optional<DueSoonQueue> dueSoon;
+    private final Optional<SqsDueJobsQueue> dueJobsQueue;
     private final JobScheduler scheduler;
     private final JobRunner runner;
     private final DueJobMessages dueJobMessages;
@@ -102,17 +102,17 @@ public final class Lapse {
         this.licences = new PaidLicenses(dynamo, settings.licencesTable(), clock);
         this.publisher = new EventPublisher(events, settings.eventBus());
         this.deadLetters = new DeadLetters(sqs, settings.deadLetterQueueUrl());
-        this.dueSoon = settings.dueJobsQueueUrl().map(url -> new DueSoonQueue(sqs, url, clock));
-        this.scheduler = new JobScheduler(store, ledger, licences, dueSoon, clock);
+        this.dueJobsQueue = settings.dueJobsQueueUrl().map(url -> new SqsDueJobsQueue(sqs, url, clock));
+        this.scheduler = new JobScheduler(store, ledger, licences, dueJobsQueue, clock);
         JobDueAction jobDue = new JobDueAction(publisher);
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
-        StoredJobs jobs = new StoredJobs(store, ledger, dueSoon);
+        StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue);
         this.runner = new JobRunner(jobs, ledger, actions, settings.retryPolicies(), deadLetters, publisher, clock,
                 () -> ThreadLocalRandom.current().nextDouble());
-        this.dueJobMessages = new DueJobMessages(jobs, ledger, runner, dueSoon, clock);
+        this.dueJobMessages = new DueJobMessages(jobs, ledger, runner, dueJobsQueue, clock);
         this.expiredJobs = new ExpiredJobs(runner, deadLetters, clock);
         this.parser = new RequestParser(clock);
-        this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueSoon, clock, settings.deadLetterQueueUrl(),
+        this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueJobsQueue, clock, settings.deadLetterQueueUrl(),
                 settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
         this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher);
         this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
@@ -217,7 +217,7 @@ public final class Lapse {
         return recurring;
     }
 
-    public Optional<DueSoonQueue> dueSoon() {
-        return dueSoon;
+    public Optional<SqsDueJobsQueue> dueJobsQueue() {
+        return dueJobsQueue;
     }
 }

@@ -8,7 +8,7 @@ import dev.lapse.Lapse;
 import dev.lapse.Priming;
 import dev.lapse.job.Job;
 import dev.lapse.run.DueJobMessages;
-import dev.lapse.run.DueSoonQueue;
+import dev.lapse.run.DueJobsQueue;
 import dev.lapse.run.PartialBatch;
 import java.util.List;
 
@@ -26,7 +26,7 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
             Job job = Priming.sampleJob(lapse.clock().instant());
             SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
             message.setMessageId(Priming.SAMPLE_JOB_ID);
-            message.setBody(DueSoonQueue.Message.of(job).body());
+            message.setBody(DueJobsQueue.Message.of(job).body());
             SQSEvent event = new SQSEvent();
             event.setRecords(List.of(message));
             handleRequest(event, null);

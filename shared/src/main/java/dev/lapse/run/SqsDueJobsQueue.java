@@ -1,28 +1,25 @@
 package dev.lapse.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.job.Job;
-import dev.lapse.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The precise path: a job due within SQS's longest delay (15 minutes) is also sent to the
+ * The due-jobs queue on SQS: a job due within SQS's longest delay (15 minutes) is also sent to the
  * due-jobs queue with {@code DelaySeconds}, so it runs within seconds of its due time instead of
  * waiting for DynamoDB's TTL sweeper. Whichever path takes the item out of the Jobs table first
  * runs it; the other finds it gone.
  */
-public final class DueSoonQueue implements DueJobsQueue {
+public final class SqsDueJobsQueue implements DueJobsQueue {
     public static final Duration MAX_DELAY = Duration.ofSeconds(900);
 
     private final SqsClient sqs;
     private final String queueUrl;
     private final Clock clock;
 
-    public DueSoonQueue(SqsClient sqs, String queueUrl, Clock clock) {
+    public SqsDueJobsQueue(SqsClient sqs, String queueUrl, Clock clock) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.clock = clock;
@@ -54,28 +51,5 @@ public final class DueSoonQueue implements DueJobsQueue {
             return 0;
         }
         return (int) Math.min(Integer.MAX_VALUE, (millis + 999) / 1000);
-    }
-
-    /** A due-jobs queue message. */
-    public record Message(String jobId, String occurrenceId, Instant dueAt) {
-        public static Message of(Job job) {
-            return new Message(job.jobId(), job.occurrenceId(), job.dueAt());
-        }
-
-        public String body() {
-            ObjectNode body = Json.object();
-            body.put("jobId", jobId);
-            body.put("occurrenceId", occurrenceId);
-            body.put("dueAt", dueAt.toString());
-            return Json.write(body);
-        }
-
-        public static Message parse(String body) {
-            JsonNode node = Json.read(body);
-            if (!node.path("jobId").isTextual() || !node.path("occurrenceId").isTextual() || !node.path("dueAt").isTextual()) {
-                throw new IllegalArgumentException("due-jobs message needs string fields jobId, occurrenceId and dueAt");
-            }
-            return new Message(node.get("jobId").asText(), node.get("occurrenceId").asText(), Instant.parse(node.get("dueAt").asText()));
-        }
     }
 }
