@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -98,8 +99,12 @@ final class LocalResources {
             keyNames.add(String.valueOf(m.get("AttributeName")));
         }
         Map<String, Object> stream = Template.map(props.get("StreamSpecification"));
+        List<GlobalSecondaryIndex> indexes = globalSecondaryIndexes(props);
         dynamo.createTable(r -> {
             r.tableName(name).attributeDefinitions(attributes).keySchema(keys).billingMode("PAY_PER_REQUEST");
+            if (!indexes.isEmpty()) {
+                r.globalSecondaryIndexes(indexes);
+            }
             if (!stream.isEmpty()) {
                 r.streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.fromValue(String.valueOf(stream.get("StreamViewType")))));
             }
@@ -115,6 +120,28 @@ final class LocalResources {
         ids.table(id, new PhysicalIds.TableIds(name, ttlAttribute, keyNames, description.latestStreamArn(), description.tableArn()));
         LOG.info("table {} ({}){}{}", id, name, ttlAttribute == null ? "" : ", TTL on " + ttlAttribute,
                 stream.isEmpty() ? "" : ", stream " + stream.get("StreamViewType"));
+    }
+
+    /** The table's GlobalSecondaryIndexes: name, key schema and projection (on-demand, so no throughput). */
+    private static List<GlobalSecondaryIndex> globalSecondaryIndexes(Map<String, Object> props) {
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+        if (!(props.get("GlobalSecondaryIndexes") instanceof List<?> list)) {
+            return indexes;
+        }
+        for (Object i : list) {
+            Map<String, Object> index = Template.map(i);
+            List<KeySchemaElement> keys = new ArrayList<>();
+            for (Object k : (List<?>) index.get("KeySchema")) {
+                Map<String, Object> m = Template.map(k);
+                keys.add(KeySchemaElement.builder().attributeName(String.valueOf(m.get("AttributeName"))).keyType(String.valueOf(m.get("KeyType"))).build());
+            }
+            Map<String, Object> projection = Template.map(index.get("Projection"));
+            List<String> nonKey = projection.get("NonKeyAttributes") instanceof List<?> names ? names.stream().map(String::valueOf).toList() : List.of();
+            indexes.add(GlobalSecondaryIndex.builder().indexName(String.valueOf(index.get("IndexName"))).keySchema(keys)
+                    .projection(p -> p.projectionType(String.valueOf(projection.getOrDefault("ProjectionType", "ALL")))
+                            .nonKeyAttributes(nonKey.isEmpty() ? null : nonKey)).build());
+        }
+        return indexes;
     }
 
     void createQueues(SqsClient sqs) {
