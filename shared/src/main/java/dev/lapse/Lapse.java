@@ -5,7 +5,7 @@ import dev.lapse.action.JobAction;
 import dev.lapse.action.JobDueAction;
 import dev.lapse.licence.PaidLicenses;
 import dev.lapse.run.DeadLetters;
-import dev.lapse.run.DueSoonQueue;
+import dev.lapse.run.SqsDueJobsQueue;
 import dev.lapse.run.DueJobMessages;
 import dev.lapse.run.ExpiredJobs;
 import dev.lapse.run.JobRunner;
@@ -15,9 +15,11 @@ import dev.lapse.schedule.JobScheduler;
 import dev.lapse.schedule.RecurringJobs;
 import dev.lapse.schedule.RequestParser;
 import dev.lapse.schedule.SchedulingEndpoint;
+import dev.lapse.store.DueIndex;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import dev.lapse.store.StoredJobs;
+import dev.lapse.sweep.DueJobsSweep;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
@@ -46,7 +48,7 @@ public final class Lapse {
                            Optional<String> dueJobsRedriveQueueUrl,
                            RetryPolicies retryPolicies,
                            Duration lease, Duration ledgerRetention, Duration reconcileGrace,
-                           boolean requireTtlIdentity) {
+                           boolean requireTtlIdentity, Duration preciseHorizon) {
 
         public static Settings fromEnvironment(Map<String, String> env) {
             return new Settings(
@@ -62,7 +64,23 @@ public final class Lapse {
                     Duration.ofSeconds(Long.parseLong(env.getOrDefault("LEASE_SECONDS", "120"))),
                     Duration.ofDays(Long.parseLong(env.getOrDefault("LEDGER_RETENTION_DAYS", "7"))),
                     Duration.ofMinutes(Long.parseLong(env.getOrDefault("RECONCILE_GRACE_MINUTES", "60"))),
-                    !"false".equalsIgnoreCase(env.getOrDefault("REQUIRE_TTL_IDENTITY", "true")));
+                    !"false".equalsIgnoreCase(env.getOrDefault("REQUIRE_TTL_IDENTITY", "true")),
+                    preciseHorizon(env.getOrDefault("PRECISE_HORIZON_SECONDS", "900")));
+        }
+
+        /** The template parameter PreciseHorizonSeconds: how far ahead jobs go to the due-jobs queue. */
+        static Duration preciseHorizon(String seconds) {
+            long value;
+            try {
+                value = Long.parseLong(seconds.trim());
+            } catch (NumberFormatException e) {
+                value = -1;
+            }
+            if (value < SqsDueJobsQueue.MIN_HORIZON.toSeconds() || value > SqsDueJobsQueue.MAX_DELAY.toSeconds()) {
+                throw new IllegalStateException("environment variable PRECISE_HORIZON_SECONDS is \"" + seconds + "\"; accepted: an integer from "
+                        + SqsDueJobsQueue.MIN_HORIZON.toSeconds() + " to " + SqsDueJobsQueue.MAX_DELAY.toSeconds() + " (template parameter PreciseHorizonSeconds)");
+            }
+            return Duration.ofSeconds(value);
         }
 
         private static String required(Map<String, String> env, String name) {
@@ -81,7 +99,7 @@ public final class Lapse {
     private final PaidLicenses licences;
     private final EventPublisher publisher;
     private final DeadLetters deadLetters;
-    private final Optional<DueSoonQueue> dueSoon;
+    private final Optional<SqsDueJobsQueue> dueJobsQueue;
     private final JobScheduler scheduler;
     private final JobRunner runner;
     private final DueJobMessages dueJobMessages;
@@ -90,6 +108,7 @@ public final class Lapse {
     private final Replayer replayer;
     private final SchedulingEndpoint endpoint;
     private final RecurringJobs recurring;
+    private final Optional<DueJobsSweep> sweep;
     private Priming priming;
 
     public Lapse(Settings settings, DynamoDbClient dynamo, EventBridgeClient events, SqsClient sqs, Clock clock) {
@@ -100,25 +119,28 @@ public final class Lapse {
                  Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.store = new JobStore(dynamo, settings.jobsTable());
+        this.dueJobsQueue = settings.dueJobsQueueUrl().map(url -> new SqsDueJobsQueue(sqs, url, settings.preciseHorizon(), clock));
+        // With a due-jobs queue, a job due beyond the horizon goes into the due-time index for the sweep; without one, TTL runs every job.
+        this.store = new JobStore(dynamo, settings.jobsTable(), dueJobsQueue.isPresent()
+                ? job -> job.dueAt().isAfter(clock.instant().plus(settings.preciseHorizon())) : job -> false);
         this.ledger = new ExecutionLedger(dynamo, settings.executionsTable(), clock, settings.lease(), settings.ledgerRetention());
         this.licences = new PaidLicenses(dynamo, settings.licencesTable(), clock);
         this.publisher = new EventPublisher(events, settings.eventBus());
         this.deadLetters = new DeadLetters(sqs, settings.deadLetterQueueUrl());
-        this.dueSoon = settings.dueJobsQueueUrl().map(url -> new DueSoonQueue(sqs, url, clock));
-        this.scheduler = new JobScheduler(store, ledger, licences, dueSoon, clock);
+        this.scheduler = new JobScheduler(store, ledger, licences, dueJobsQueue, clock);
         JobDueAction jobDue = new JobDueAction(publisher);
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
-        StoredJobs jobs = new StoredJobs(store, ledger, dueSoon);
+        StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue);
         this.runner = new JobRunner(jobs, ledger, actions, settings.retryPolicies(), deadLetters, publisher, clock,
                 () -> ThreadLocalRandom.current().nextDouble());
-        this.dueJobMessages = new DueJobMessages(jobs, ledger, runner, dueSoon, clock);
+        this.dueJobMessages = new DueJobMessages(jobs, ledger, runner, dueJobsQueue, clock);
         this.expiredJobs = new ExpiredJobs(runner, deadLetters, clock);
         this.parser = new RequestParser(clock);
-        this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueSoon, clock, settings.deadLetterQueueUrl(),
+        this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueJobsQueue, clock, settings.deadLetterQueueUrl(),
                 settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
         this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher);
         this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
+        this.sweep = dueJobsQueue.map(queue -> new DueJobsSweep(new DueIndex(dynamo, settings.jobsTable()), queue, settings.preciseHorizon(), clock));
     }
 
     /**
@@ -249,7 +271,12 @@ public final class Lapse {
         return recurring;
     }
 
-    public Optional<DueSoonQueue> dueSoon() {
-        return dueSoon;
+    /** The sweep of the due-time index; empty when there is no due-jobs queue (PreciseDelivery disabled). */
+    public Optional<DueJobsSweep> sweep() {
+        return sweep;
+    }
+
+    public Optional<SqsDueJobsQueue> dueJobsQueue() {
+        return dueJobsQueue;
     }
 }

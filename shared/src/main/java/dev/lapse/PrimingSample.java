@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
 import dev.lapse.licence.PaidLicenses;
-import dev.lapse.run.DueSoonQueue;
+import dev.lapse.run.DueJobsQueue;
 import dev.lapse.run.Replayer;
 import dev.lapse.schedule.RecurringJobs;
 import dev.lapse.store.JobItems;
@@ -37,7 +37,7 @@ public enum PrimingSample {
     /** Handles a sample due-jobs message (its job is not found), then runs the sample jobs as the queue's. */
     RUN_DUE_JOBS(lapse -> {
         List<Job> jobs = sampleJobs(lapse);
-        attempt(() -> lapse.dueJobMessages().handle(Priming.SAMPLE_JOB_ID, DueSoonQueue.Message.of(jobs.get(0)).body()));
+        attempt(() -> lapse.dueJobMessages().handle(Priming.SAMPLE_JOB_ID, DueJobsQueue.Message.of(jobs.get(0)).body()));
         jobs.forEach(job -> attempt(() -> lapse.dueJobMessages().run(job)));
     }),
     /** Runs two sample firings: a generic job, then the licence reconciliation. */

@@ -160,6 +160,20 @@ final class EventSources implements AutoCloseable {
                 }
                 return deleted == 0;
             });
+        } else {
+            start(LocalRuntime.daemon("lapse-ttl-gap").newThread(() -> {
+                while (running.get() && sleep(FastTtl.GAP_INTERVAL.toMillis())) {
+                    for (PhysicalIds.TableIds t : resources.ids().tables()) {
+                        if (t.ttlAttribute() != null && t.streamArn() != null) {
+                            try {
+                                fastTtl.fillGap(clients.dynamo(), t.name(), t.ttlAttribute(), t.keys(), t.indexKeys());
+                            } catch (RuntimeException e) {
+                                LOG.warn("ttl-gap: {}", e.toString());
+                            }
+                        }
+                    }
+                }
+            }));
         }
         if (settings.schedules()) {
             schedules.forEach(this::fireOnTime);

@@ -18,6 +18,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -115,8 +116,12 @@ final class LocalResources {
             keyNames.add(String.valueOf(m.get("AttributeName")));
         }
         Map<String, Object> stream = Template.map(props.get("StreamSpecification"));
+        List<GlobalSecondaryIndex> indexes = globalSecondaryIndexes(props);
         dynamo.createTable(r -> {
             r.tableName(name).attributeDefinitions(attributes).keySchema(keys).billingMode("PAY_PER_REQUEST");
+            if (!indexes.isEmpty()) {
+                r.globalSecondaryIndexes(indexes);
+            }
             if (!stream.isEmpty()) {
                 r.streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.fromValue(String.valueOf(stream.get("StreamViewType")))));
             }
@@ -129,9 +134,33 @@ final class LocalResources {
             dynamo.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(s -> s.attributeName(attr).enabled(true)));
         }
         var description = dynamo.describeTable(r -> r.tableName(name)).table();
-        ids.table(id, new PhysicalIds.TableIds(name, ttlAttribute, keyNames, description.latestStreamArn(), description.tableArn()));
+        List<String> indexKeys = description.globalSecondaryIndexes().stream()
+                .flatMap(i -> i.keySchema().stream().map(KeySchemaElement::attributeName)).distinct().toList();
+        ids.table(id, new PhysicalIds.TableIds(name, ttlAttribute, keyNames, indexKeys, description.latestStreamArn(), description.tableArn()));
         LOG.info("table {} ({}){}{}", id, name, ttlAttribute == null ? "" : ", TTL on " + ttlAttribute,
                 stream.isEmpty() ? "" : ", stream " + stream.get("StreamViewType"));
+    }
+
+    /** The table's GlobalSecondaryIndexes: name, key schema and projection (on-demand, so no throughput). */
+    private static List<GlobalSecondaryIndex> globalSecondaryIndexes(Map<String, Object> props) {
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+        if (!(props.get("GlobalSecondaryIndexes") instanceof List<?> list)) {
+            return indexes;
+        }
+        for (Object i : list) {
+            Map<String, Object> index = Template.map(i);
+            List<KeySchemaElement> keys = new ArrayList<>();
+            for (Object k : (List<?>) index.get("KeySchema")) {
+                Map<String, Object> m = Template.map(k);
+                keys.add(KeySchemaElement.builder().attributeName(String.valueOf(m.get("AttributeName"))).keyType(String.valueOf(m.get("KeyType"))).build());
+            }
+            Map<String, Object> projection = Template.map(index.get("Projection"));
+            List<String> nonKey = projection.get("NonKeyAttributes") instanceof List<?> names ? names.stream().map(String::valueOf).toList() : List.of();
+            indexes.add(GlobalSecondaryIndex.builder().indexName(String.valueOf(index.get("IndexName"))).keySchema(keys)
+                    .projection(p -> p.projectionType(String.valueOf(projection.getOrDefault("ProjectionType", "ALL")))
+                            .nonKeyAttributes(nonKey.isEmpty() ? null : nonKey)).build());
+        }
+        return indexes;
     }
 
     void createQueues(SqsClient sqs) {

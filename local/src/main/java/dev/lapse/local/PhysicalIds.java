@@ -12,7 +12,7 @@ import java.util.Map;
  */
 final class PhysicalIds {
     /** A table: its name, TTL attribute (null when off), key attribute names, stream ARN (null without a stream) and ARN. */
-    record TableIds(String name, String ttlAttribute, List<String> keys, String streamArn, String arn) {
+    record TableIds(String name, String ttlAttribute, List<String> keys, List<String> indexKeys, String streamArn, String arn) {
     }
 
     /** A queue: its name, URL and ARN. */

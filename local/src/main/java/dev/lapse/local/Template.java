@@ -54,6 +54,7 @@ public final class Template {
             if (allowed instanceof List<?> list && !list.stream().map(String::valueOf).toList().contains(String.valueOf(value))) {
                 throw new TemplateException("Parameters." + name + ": value " + value + " is not one of " + list);
             }
+            checkNumber(name, s, String.valueOf(value));
             parameters.put(name, String.valueOf(value));
         });
         for (String name : overrides.keySet()) {
@@ -64,6 +65,25 @@ public final class Template {
         Map<String, Object> conds = map(root.get("Conditions"));
         for (String name : conds.keySet()) {
             condition(name, conds);
+        }
+    }
+
+    /** A Number parameter's value must be a number within its MinValue and MaxValue, as CloudFormation checks. */
+    private static void checkNumber(String name, Map<String, Object> spec, String value) {
+        if (!"Number".equals(spec.get("Type"))) {
+            return;
+        }
+        double number;
+        try {
+            number = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TemplateException("Parameters." + name + ": value " + value + " is not a number");
+        }
+        Object min = spec.get("MinValue");
+        Object max = spec.get("MaxValue");
+        if ((min != null && number < Double.parseDouble(String.valueOf(min))) || (max != null && number > Double.parseDouble(String.valueOf(max)))) {
+            throw new TemplateException("Parameters." + name + ": value " + value + " is out of range; accepted: a number from "
+                    + (min == null ? "any" : min) + " to " + (max == null ? "any" : max));
         }
     }
 

@@ -63,7 +63,7 @@ public final class TemplateCheck {
                     String arn = "arn:aws:dynamodb:" + region + ":" + account + ":table/" + name;
                     ids.resolve(Template.map(props.get("TimeToLiveSpecification")).get("Enabled"), where + ".TimeToLiveSpecification.Enabled");
                     boolean stream = !Template.map(props.get("StreamSpecification")).isEmpty();
-                    ids.table(id, new PhysicalIds.TableIds(name, null, List.of(), stream ? arn + "/stream/planned" : null, arn));
+                    ids.table(id, new PhysicalIds.TableIds(name, null, List.of(), List.of(), stream ? arn + "/stream/planned" : null, arn));
                 }
                 case LocalResources.QUEUE -> {
                     String name = LocalResources.queueName(ids, id, props);

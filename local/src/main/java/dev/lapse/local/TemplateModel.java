@@ -14,7 +14,8 @@ import java.util.Set;
 public final class TemplateModel {
     private static final Map<String, Set<String>> RESOURCE_PROPERTIES = Map.of(
             "AWS::DynamoDB::Table", Set.of("TableName", "BillingMode", "AttributeDefinitions", "KeySchema", "TimeToLiveSpecification",
-                    "StreamSpecification", "PointInTimeRecoverySpecification", "SSESpecification", "Tags", "DeletionProtectionEnabled"),
+                    "StreamSpecification", "PointInTimeRecoverySpecification", "SSESpecification", "Tags", "DeletionProtectionEnabled",
+                    "GlobalSecondaryIndexes"),
             "AWS::SQS::Queue", Set.of("QueueName", "VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "RedrivePolicy",
                     "SqsManagedSseEnabled", "ReceiveMessageWaitTimeSeconds", "Tags"),
             "AWS::Events::EventBus", Set.of("Name", "Tags"),

@@ -31,9 +31,6 @@ final class TtlMarkingStreamsClient implements DynamoDbStreamsClient {
     @Override
     public GetRecordsResponse getRecords(GetRecordsRequest request) {
         GetRecordsResponse response = delegate.getRecords(request);
-        if (!fastTtl.enabled()) {
-            return response;
-        }
         return response.toBuilder().records(response.records().stream()
                 .map(r -> fastTtl.isOwnDeletion(r) ? r.toBuilder().userIdentity(TTL).build() : r).toList()).build();
     }

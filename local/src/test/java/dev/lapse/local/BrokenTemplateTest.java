@@ -35,6 +35,21 @@ class BrokenTemplateTest {
     }
 
     @Test
+    void aNumberParameterOutsideItsRangeIsRefusedAsCloudFormationDoes() throws Exception {
+        String yaml = Files.readString(ROOT.resolve("template.yaml"));
+        for (String value : new String[] {"89", "901", "ninety"}) {
+            assertThatThrownBy(() -> Template.parse(new StringReader(yaml), Map.of("PreciseHorizonSeconds", value)))
+                    .isInstanceOf(TemplateException.class)
+                    .hasMessageContaining("Parameters.PreciseHorizonSeconds: value " + value);
+        }
+        assertThatThrownBy(() -> Template.parse(new StringReader(yaml), Map.of("PreciseHorizonSeconds", "901")))
+                .hasMessageContaining("accepted: a number from 90 to 900");
+        for (String value : new String[] {"90", "900"}) {
+            assertThatCode(() -> Template.parse(new StringReader(yaml), Map.of("PreciseHorizonSeconds", value))).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
     void anUnknownFilterMatcherIsAClearError() throws Exception {
         String yaml = broken("'{\"eventName\": [\"REMOVE\"], \"userIdentity\"", "'{\"eventName\": [{\"sounds-like\": \"REMOVE\"}], \"userIdentity\"");
 

@@ -39,6 +39,7 @@ class DeployedTemplateTest {
             "RetryPolicies", "{\"invoice.remind\": {\"maxAttempts\": 3}}",
             "ReconcileGraceMinutes", "30",
             "PreciseDelivery", "disabled",
+            "PreciseHorizonSeconds", "120",
             "ScheduleTimezone", "Europe/Paris");
     /** Parameters that change no function's configuration (only the schedules'), so need no new version. */
     private static final Set<String> READ_BY_NO_FUNCTION = Set.of("ScheduleTimezone");
@@ -78,7 +79,7 @@ class DeployedTemplateTest {
     @Test
     void aChangedParameterPublishesANewVersionOfEveryFunctionAndMovesTheAliasToIt() {
         Map<String, String> before = liveVersions(defaults);
-        assertThat(before).hasSize(5);
+        assertThat(before).hasSize(6);
         CHANGED.forEach((parameter, transformed) -> {
             if (READ_BY_NO_FUNCTION.contains(parameter)) {
                 return;
@@ -131,7 +132,7 @@ class DeployedTemplateTest {
     void outputsGiveTheLiveAliasOfEveryFunction() {
         JsonNode resources = defaults.path("Resources");
         Map<String, JsonNode> functions = ofType(defaults, "AWS::Lambda::Function");
-        assertThat(functions).hasSize(5);
+        assertThat(functions).hasSize(6);
         functions.keySet().forEach(function -> {
             JsonNode output = defaults.at("/Outputs/" + function + "AliasArn");
             assertThat(output.isMissingNode()).as("output " + function + "AliasArn").isFalse();
@@ -174,7 +175,7 @@ class DeployedTemplateTest {
     void everyScheduleHasAStandardDeadLetterQueueItsRoleMaySendTo() {
         JsonNode resources = defaults.path("Resources");
         Map<String, JsonNode> schedules = ofType(defaults, "AWS::Scheduler::Schedule");
-        assertThat(schedules).hasSize(2);
+        assertThat(schedules).hasSize(3);
         schedules.forEach((id, schedule) -> {
             JsonNode dlq = schedule.at("/Properties/Target/DeadLetterConfig/Arn");
             assertThat(dlq.path("Fn::GetAtt").path(1).asText()).as(id + " Target.DeadLetterConfig.Arn").isEqualTo("Arn");

@@ -7,6 +7,7 @@ import dev.lapse.functions.ReplayDeadLettersHandler;
 import dev.lapse.functions.RunDueJobsHandler;
 import dev.lapse.functions.RunExpiredJobsHandler;
 import dev.lapse.functions.RunRecurringJobsHandler;
+import dev.lapse.functions.SweepDueJobsHandler;
 import dev.lapse.functions.ScheduleJobHandler;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,9 @@ class HandlerPrimingTest {
                 Arguments.of("RunRecurringJobsHandler", (Consumer<Lapse>) RunRecurringJobsHandler::new,
                         List.of("AWSEvents.PutEvents", "DynamoDB_20120810.Scan")),
                 Arguments.of("ReplayDeadLettersHandler", (Consumer<Lapse>) ReplayDeadLettersHandler::new,
-                        List.of("AmazonSQS.ReceiveMessage")));
+                        List.of("AmazonSQS.ReceiveMessage")),
+                Arguments.of("SweepDueJobsHandler", (Consumer<Lapse>) SweepDueJobsHandler::new,
+                        List.of("DynamoDB_20120810.Query")));
     }
 
     @ParameterizedTest(name = "{0}")

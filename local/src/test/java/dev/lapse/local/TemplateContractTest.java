@@ -38,7 +38,7 @@ class TemplateContractTest {
             assertThat(type.getConstructor(Lapse.class)).as("constructor used by tests and the local runtime").isNotNull();
             assertThat(props.get("Runtime")).as(entry.getKey() + " Runtime").isEqualTo("java21");
         }
-        assertThat(functions).isEqualTo(5);
+        assertThat(functions).isEqualTo(6);
     }
 
     @Test

@@ -8,7 +8,8 @@ import dev.lapse.json.Json;
 import dev.lapse.local.LocalFunction;
 import dev.lapse.local.LocalRuntime;
 import dev.lapse.local.Template;
-import dev.lapse.run.DueSoonQueue;
+import dev.lapse.run.DueJobsQueue;
+import dev.lapse.run.SqsDueJobsQueue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -214,9 +215,9 @@ class RandomizedJobsIT extends ScenarioSuite {
 
     /** The same due-jobs queue message as the scheduler sent (SQS delivers at least once). */
     private void sendAgain(LocalRuntime runtime, String jobId, String occurrenceId, Instant due, Expected job) {
-        String body = new DueSoonQueue.Message(jobId, occurrenceId, due).body();
+        String body = new DueJobsQueue.Message(jobId, occurrenceId, due).body();
         env.sqs().sendMessage(r -> r.queueUrl(runtime.queueUrl("DueJobsQueue")).messageBody(body)
-                .delaySeconds(DueSoonQueue.delaySeconds(due, Instant.now())));
+                .delaySeconds(SqsDueJobsQueue.delaySeconds(due, Instant.now())));
         job.log.add(Instant.now() + " due-jobs message sent again for " + occurrenceId);
     }
 

@@ -37,9 +37,9 @@ public final class DueJobMessages {
 
     /** Handles one message body; one that is not a due-jobs message is dropped (the TTL path still runs any job). */
     public Outcome handle(String messageId, String body) {
-        DueSoonQueue.Message pointer;
+        DueJobsQueue.Message pointer;
         try {
-            pointer = DueSoonQueue.Message.parse(body);
+            pointer = DueJobsQueue.Message.parse(body);
         } catch (RuntimeException e) {
             LOG.error("message {} is not a due-jobs message ({}); dropped, the TTL path still runs any job", messageId, e.getMessage());
             return Outcome.DROPPED;
@@ -51,7 +51,7 @@ public final class DueJobMessages {
      * Handles one message; throws when it should be delivered again (its occurrence is in flight in another
      * invocation, or even putting the job back failed: the claim's copy is then recovered next time).
      */
-    public Outcome handle(DueSoonQueue.Message pointer) {
+    public Outcome handle(DueJobsQueue.Message pointer) {
         if (clock.instant().isBefore(pointer.dueAt()) && queue.isPresent()) {
             // SQS delays are rounded up, so this only happens with a skewed clock: send it again for the rest.
             queue.get().resend(pointer);

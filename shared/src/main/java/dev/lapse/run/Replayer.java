@@ -52,7 +52,7 @@ public final class Replayer {
     private final Optional<DynamoDbStreamsClient> streams;
     private final JobStore store;
     private final Optional<ExecutionLedger> ledger;
-    private final Optional<DueSoonQueue> dueSoon;
+    private final Optional<SqsDueJobsQueue> dueJobs;
     private final Clock clock;
     private final String deadLetterQueueUrl;
     private final Optional<String> streamFailureQueueUrl;
@@ -60,7 +60,7 @@ public final class Replayer {
     private final boolean requireTtlIdentity;
 
     public Replayer(SqsClient sqs, Optional<DynamoDbStreamsClient> streams, JobStore store, Optional<ExecutionLedger> ledger,
-                    Optional<DueSoonQueue> dueSoon, Clock clock, String deadLetterQueueUrl, Optional<String> streamFailureQueueUrl,
+                    Optional<SqsDueJobsQueue> dueJobs, Clock clock, String deadLetterQueueUrl, Optional<String> streamFailureQueueUrl,
                     Optional<String> dueJobsRedriveQueueUrl, boolean requireTtlIdentity) {
         this.dueJobsRedriveQueueUrl = dueJobsRedriveQueueUrl;
         this.requireTtlIdentity = requireTtlIdentity;
@@ -68,7 +68,7 @@ public final class Replayer {
         this.streams = streams;
         this.store = store;
         this.ledger = ledger;
-        this.dueSoon = dueSoon;
+        this.dueJobs = dueJobs;
         this.clock = clock;
         this.deadLetterQueueUrl = deadLetterQueueUrl;
         this.streamFailureQueueUrl = streamFailureQueueUrl;
@@ -162,7 +162,7 @@ public final class Replayer {
                         Job fresh1 = new Job(job.jobId(), job.type(), job.payload(), due, "replay:" + due, occurrence, 1,
                                 job.retryPolicy(), List.of(), clock.instant(), "replay");
                         if (store.rearm(fresh1)) {
-                            dueSoon.ifPresent(q -> q.offer(fresh1));
+                            dueJobs.ifPresent(q -> q.offer(fresh1));
                             replayed.add(job.jobId());
                             LOG.info("replayed job {} ({}) from {}, due {}", job.jobId(), job.type(), source, due);
                         } else {
@@ -209,7 +209,7 @@ public final class Replayer {
 
     /** A due-jobs message SQS gave up on: its job lives on only in its released claim, if anywhere. */
     private List<Job> fromRedrive(String body) {
-        DueSoonQueue.Message pointer = DueSoonQueue.Message.parse(body);
+        DueJobsQueue.Message pointer = DueJobsQueue.Message.parse(body);
         ExecutionLedger l = ledger.orElseThrow(() -> new IllegalStateException("no ledger"));
         if (l.state(pointer.occurrenceId()) == ExecutionLedger.State.IN_FLIGHT && l.recoverable(pointer.occurrenceId()).isEmpty()) {
             throw new IllegalStateException("job " + pointer.jobId() + " is in flight; try again later");

@@ -6,7 +6,7 @@ import dev.lapse.licence.DynamoLicenceStore;
 import dev.lapse.licence.LicenceStore;
 import dev.lapse.licence.PaidLicenses;
 import dev.lapse.licence.SubscriptionEvents;
-import dev.lapse.run.DueSoonQueue;
+import dev.lapse.run.DueJobsQueue;
 import dev.lapse.run.Occurrences;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
@@ -32,25 +32,25 @@ public final class JobScheduler {
     private final ScheduledJobs jobs;
     private final SubscriptionEvents subscriptions;
     private final Predicate<Job> ranForGood;
-    private final Consumer<Job> dueSoon;
+    private final Consumer<Job> toDueJobsQueue;
     private final Clock clock;
 
     /** The scheduler on DynamoDB: the Jobs table, the executions ledger, PaidLicenses and the due-jobs queue if there is one. */
-    public JobScheduler(JobStore store, ExecutionLedger ledger, PaidLicenses licences, Optional<DueSoonQueue> dueSoon, Clock clock) {
+    public JobScheduler(JobStore store, ExecutionLedger ledger, PaidLicenses licences, Optional<? extends DueJobsQueue> dueJobs, Clock clock) {
         this(ScheduledJobs.in(store), new DynamoLicenceStore(licences, store), ranForGoodIn(ledger),
-                job -> dueSoon.ifPresent(q -> q.offer(job)), clock);
+                job -> dueJobs.ifPresent(q -> q.offer(job)), clock);
     }
 
     /**
      * @param ranForGood whether a stored job's occurrence has run for good (done or dead-lettered): the item is then a
      *                   copy left behind while it ran, no longer a pending job, and a new request replaces it
-     * @param dueSoon    offers a stored job to the due-jobs queue; a failure only leaves the job to DynamoDB TTL
+     * @param toDueJobsQueue offers a stored job to the due-jobs queue; a failure only leaves the job to DynamoDB TTL
      */
-    public JobScheduler(ScheduledJobs jobs, LicenceStore licences, Predicate<Job> ranForGood, Consumer<Job> dueSoon, Clock clock) {
+    public JobScheduler(ScheduledJobs jobs, LicenceStore licences, Predicate<Job> ranForGood, Consumer<Job> toDueJobsQueue, Clock clock) {
         this.jobs = jobs;
         this.ranForGood = ranForGood;
         this.subscriptions = new SubscriptionEvents(licences, ranForGood);
-        this.dueSoon = dueSoon;
+        this.toDueJobsQueue = toDueJobsQueue;
         this.clock = clock;
     }
 
@@ -78,7 +78,7 @@ public final class JobScheduler {
             LOG.info("job {} already scheduled with the same content; unchanged", job.jobId());
             return new Result(Outcome.UNCHANGED, Optional.of(created.job()));
         }
-        offerDueSoon(job);
+        offerToDueJobsQueue(job);
         LOG.info("job {} ({}) scheduled for {} by {}", job.jobId(), job.type(), job.dueAt(), job.requestedBy());
         return new Result(Outcome.SCHEDULED, Optional.of(job));
     }
@@ -91,7 +91,7 @@ public final class JobScheduler {
 
     private Result reschedule(JobRequest.RescheduleJob r) {
         Job moved = jobs.reschedule(r.jobId(), r.due().at(), r.due().spec(), previous -> occurrenceOf(r.jobId(), previous, r.due().occurrence()));
-        offerDueSoon(moved);
+        offerToDueJobsQueue(moved);
         LOG.info("job {} rescheduled to {}", moved.jobId(), moved.dueAt());
         return new Result(Outcome.RESCHEDULED, Optional.of(moved));
     }
@@ -119,7 +119,7 @@ public final class JobScheduler {
             LOG.info("licence {} cancelled again until {}; its deactivation job is unchanged", s.licenceId(), s.paidUntil());
             return new Result(Outcome.UNCHANGED, Optional.of(after));
         }
-        offerDueSoon(after);
+        offerToDueJobsQueue(after);
         LOG.info("licence {} cancelled until {}; deactivation job {}", s.licenceId(), s.paidUntil(),
                 applied.before().isPresent() ? "moved" : "scheduled");
         return new Result(applied.before().isPresent() ? Outcome.RESCHEDULED : Outcome.SCHEDULED, Optional.of(after));
@@ -163,12 +163,12 @@ public final class JobScheduler {
         return Occurrences.derive(parts);
     }
 
-    private void offerDueSoon(Job job) {
+    private void offerToDueJobsQueue(Job job) {
         try {
-            dueSoon.accept(job);
+            toDueJobsQueue.accept(job);
         } catch (RuntimeException e) {
             // The job is stored; the TTL path still runs it, only later.
-            LOG.warn("job {} stored but not queued for the precise path ({}); DynamoDB TTL will run it", job.jobId(), e.toString());
+            LOG.warn("job {} stored but not queued on the due-jobs queue ({}); DynamoDB TTL will run it", job.jobId(), e.toString());
         }
     }
 }

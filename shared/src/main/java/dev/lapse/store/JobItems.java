@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.lapse.job.Job;
 import dev.lapse.job.JobJson;
 import dev.lapse.json.Json;
+import dev.lapse.sweep.DueBuckets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,17 +16,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The Jobs table item of a {@link Job}. The key is {@code jobId}; {@code ttl} (epoch seconds) is the
- * TTL attribute; {@code dueMinute} + {@code dueEpochMs} are written now so a due-time index can be
- * added later without migrating items.
+ * TTL attribute; {@code dueBucket} ({@link DueBuckets}) + {@code dueEpochMs} are the keys of the due-time
+ * index, and only a job the sweep must still hand over to the due-jobs queue carries {@code dueBucket}.
  */
 public final class JobItems {
     public static final String JOB_ID = "jobId";
     public static final String TTL = "ttl";
     static final String TYPE = "jobType";
     static final String PAYLOAD = "payload";
-    static final String DUE_AT = "dueAt";
-    static final String DUE_EPOCH_MS = "dueEpochMs";
+    public static final String DUE_AT = "dueAt";
+    public static final String DUE_EPOCH_MS = "dueEpochMs";
     static final String DUE_MINUTE = "dueMinute";
+    public static final String DUE_BUCKET = "dueBucket";
+    public static final String HANDED_AT = "handedAt";
     static final String DUE_SPEC = "dueSpec";
     public static final String OCCURRENCE = "occurrenceId";
     public static final String ATTEMPT = "attempt";
@@ -37,19 +37,26 @@ public final class JobItems {
     static final String SCHEDULED_AT = "scheduledAt";
     static final String REQUESTED_BY = "requestedBy";
 
-    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
-
     private JobItems() {
     }
 
+    /** The item of a job outside the due-time index. */
     public static Map<String, AttributeValue> toItem(Job job) {
+        return toItem(job, false);
+    }
+
+    /** The item of a job, in the due-time index ({@code dueBucket}) if {@code swept}. */
+    public static Map<String, AttributeValue> toItem(Job job, boolean swept) {
         Map<String, AttributeValue> item = new HashMap<>();
+        if (swept) {
+            item.put(DUE_BUCKET, s(DueBuckets.of(job.jobId(), job.dueAt())));
+        }
         item.put(JOB_ID, s(job.jobId()));
         item.put(TYPE, s(job.type()));
         item.put(PAYLOAD, s(job.payload()));
         item.put(DUE_AT, s(job.dueAt().toString()));
         item.put(DUE_EPOCH_MS, n(job.dueAt().toEpochMilli()));
-        item.put(DUE_MINUTE, s(MINUTE.format(job.dueAt().truncatedTo(ChronoUnit.MINUTES))));
+        item.put(DUE_MINUTE, s(DueBuckets.minute(job.dueAt())));
         item.put(TTL, n(job.ttlEpochSeconds()));
         item.put(DUE_SPEC, s(job.dueSpec()));
         item.put(OCCURRENCE, s(job.occurrenceId()));

@@ -25,10 +25,25 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 public final class JobStore {
     private final DynamoDbClient dynamo;
     private final String table;
+    private final Predicate<Job> swept;
 
+    /** The store whose every job goes into the due-time index. */
     public JobStore(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, job -> true);
+    }
+
+    /**
+     * @param swept whether a job being written goes into the due-time index ({@code dueBucket}), for the sweep to hand
+     *              over: the jobs due beyond the horizon, which scheduling does not send to the due-jobs queue itself
+     */
+    public JobStore(DynamoDbClient dynamo, String table, Predicate<Job> swept) {
         this.dynamo = dynamo;
         this.table = table;
+        this.swept = swept;
+    }
+
+    private Map<String, AttributeValue> item(Job job) {
+        return JobItems.toItem(job, swept.test(job));
     }
 
     /** Outcome of {@link #create}: the job now stored, and whether this call wrote it. */
@@ -49,7 +64,7 @@ public final class JobStore {
         for (int attempt = 1; ; attempt++) {
             Optional<Job> existing;
             try {
-                dynamo.putItem(r -> r.tableName(table).item(JobItems.toItem(job))
+                dynamo.putItem(r -> r.tableName(table).item(item(job))
                         .conditionExpression("attribute_not_exists(#id)")
                         .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID))
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
@@ -97,7 +112,7 @@ public final class JobStore {
      */
     public boolean rearm(Job job) {
         try {
-            dynamo.putItem(r -> r.tableName(table).item(JobItems.toItem(job))
+            dynamo.putItem(r -> r.tableName(table).item(item(job))
                     .conditionExpression("attribute_not_exists(#id) OR (#o = :o AND #a < :a)")
                     .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID, "#o", JobItems.OCCURRENCE, "#a", JobItems.ATTEMPT))
                     .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(job.occurrenceId()),
@@ -162,7 +177,7 @@ public final class JobStore {
     public Job reschedule(String jobId, Instant dueAt, String dueSpec, java.util.function.UnaryOperator<String> nextOccurrence) {
         Job current = get(jobId).orElseThrow(() -> notPending(jobId));
         Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()));
-        Map<String, AttributeValue> item = JobItems.toItem(moved);
+        Map<String, AttributeValue> item = item(moved);
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":old", AttributeValue.fromS(current.occurrenceId()));
         try {
@@ -182,7 +197,7 @@ public final class JobStore {
      */
     public TransactWriteItem putOver(Optional<Job> seen, Job job) {
         Guard guard = guard(seen);
-        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(JobItems.toItem(job))
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item(job))
                 .conditionExpression(guard.expression()).expressionAttributeNames(guard.names())
                 .expressionAttributeValues(guard.values()).build()).build();
     }

@@ -34,7 +34,7 @@ class DueJobMessagesTest {
     final DueJobMessages messages = new DueJobMessages(table, ledger, runner, Optional.of(queue), clock);
 
     final Job job = JobRunnerTest.job(1, T0.minusSeconds(1));
-    final DueSoonQueue.Message pointer = DueSoonQueue.Message.of(job);
+    final DueJobsQueue.Message pointer = DueJobsQueue.Message.of(job);
 
     @Test
     void aPendingJobIsTakenOutOfTheTableAndRun() {
@@ -59,8 +59,8 @@ class DueJobMessagesTest {
     void aMessageArrivingEarlyIsSentAgainForTheRestOfItsDelay() {
         Job later = JobRunnerTest.job(1, T0.plusSeconds(5));
         table.items.put("job-1", later);
-        assertThat(messages.handle(DueSoonQueue.Message.of(later))).isEqualTo(DueJobMessages.Outcome.SENT_AGAIN);
-        assertThat(queue.resent).containsExactly(DueSoonQueue.Message.of(later));
+        assertThat(messages.handle(DueJobsQueue.Message.of(later))).isEqualTo(DueJobMessages.Outcome.SENT_AGAIN);
+        assertThat(queue.resent).containsExactly(DueJobsQueue.Message.of(later));
         assertThat(table.items).containsValue(later);
         assertThat(ledger.entries).isEmpty();
     }

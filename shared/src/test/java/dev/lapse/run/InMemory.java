@@ -185,7 +185,7 @@ final class InMemory {
     }
 
     static final class Queue implements DueJobsQueue {
-        final List<DueSoonQueue.Message> resent = new ArrayList<>();
+        final List<DueJobsQueue.Message> resent = new ArrayList<>();
 
         @Override
         public boolean offer(Job job) {
@@ -193,7 +193,7 @@ final class InMemory {
         }
 
         @Override
-        public boolean resend(DueSoonQueue.Message message) {
+        public boolean resend(DueJobsQueue.Message message) {
             resent.add(message);
             return true;
         }

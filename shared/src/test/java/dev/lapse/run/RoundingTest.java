@@ -25,9 +25,9 @@ class RoundingTest {
     @Test
     void theQueueDelayIsRoundedUpAndNeverNegative() {
         Instant now = Instant.parse("2026-12-01T09:00:00Z");
-        assertThat(DueSoonQueue.delaySeconds(now.plusMillis(1), now)).isEqualTo(1);
-        assertThat(DueSoonQueue.delaySeconds(now.plusMillis(9_001), now)).isEqualTo(10);
-        assertThat(DueSoonQueue.delaySeconds(now.plusSeconds(900), now)).isEqualTo(900);
-        assertThat(DueSoonQueue.delaySeconds(now.minusSeconds(30), now)).isZero();
+        assertThat(SqsDueJobsQueue.delaySeconds(now.plusMillis(1), now)).isEqualTo(1);
+        assertThat(SqsDueJobsQueue.delaySeconds(now.plusMillis(9_001), now)).isEqualTo(10);
+        assertThat(SqsDueJobsQueue.delaySeconds(now.plusSeconds(900), now)).isEqualTo(900);
+        assertThat(SqsDueJobsQueue.delaySeconds(now.minusSeconds(30), now)).isZero();
     }
 }

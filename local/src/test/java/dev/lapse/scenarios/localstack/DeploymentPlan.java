@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
@@ -202,6 +203,22 @@ public final class DeploymentPlan {
             }
             CreateTableRequest.Builder create = CreateTableRequest.builder().tableName(name).attributeDefinitions(attributes).keySchema(keys)
                     .billingMode(props.containsKey("BillingMode") ? string(props.get("BillingMode")) : "PAY_PER_REQUEST");
+            List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+            for (Object i : props.containsKey("GlobalSecondaryIndexes") ? list(props.get("GlobalSecondaryIndexes"), where(id, "GlobalSecondaryIndexes")) : List.of()) {
+                Map<String, Object> index = map(i);
+                List<KeySchemaElement> indexKeys = new ArrayList<>();
+                for (Object k : list(index.get("KeySchema"), where(id, "GlobalSecondaryIndexes.KeySchema"))) {
+                    Map<String, Object> m = map(k);
+                    indexKeys.add(KeySchemaElement.builder().attributeName(string(m.get("AttributeName"))).keyType(string(m.get("KeyType"))).build());
+                }
+                Map<String, Object> projection = map(index.get("Projection"));
+                List<String> nonKey = projection.get("NonKeyAttributes") instanceof List<?> names ? names.stream().map(String::valueOf).toList() : null;
+                indexes.add(GlobalSecondaryIndex.builder().indexName(string(index.get("IndexName"))).keySchema(indexKeys)
+                        .projection(pr -> pr.projectionType(string(projection.get("ProjectionType"))).nonKeyAttributes(nonKey)).build());
+            }
+            if (!indexes.isEmpty()) {
+                create.globalSecondaryIndexes(indexes);
+            }
             Map<String, Object> stream = map(props.get("StreamSpecification"));
             if (!stream.isEmpty()) {
                 create.streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.fromValue(string(stream.get("StreamViewType")))));

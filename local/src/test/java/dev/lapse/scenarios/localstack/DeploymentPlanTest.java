@@ -264,9 +264,9 @@ class DeploymentPlanTest {
                     Properties:
                       KeySchema: [{AttributeName: id, KeyType: HASH}]
                       AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
-                      GlobalSecondaryIndexes: []
+                      LocalSecondaryIndexes: []
                 """)).isInstanceOf(TemplateException.class)
-                .hasMessageContaining("Resource Jobs: property GlobalSecondaryIndexes of AWS::DynamoDB::Table is not supported");
+                .hasMessageContaining("Resource Jobs: property LocalSecondaryIndexes of AWS::DynamoDB::Table is not supported");
 
         assertThatThrownBy(() -> inline("""
                   Api:

@@ -1,0 +1,33 @@
+package dev.lapse.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.lapse.Lapse;
+import dev.lapse.json.Json;
+import dev.lapse.sweep.DueJobsSweep;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** One sweep of the due-time index, fired every minute by the template's schedule; see {@link DueJobsSweep}. */
+public final class SweepDueJobsHandler implements RequestStreamHandler {
+    private final Optional<DueJobsSweep> sweep;
+
+    public SweepDueJobsHandler() {
+        this(Lapse.fromEnvironment());
+    }
+
+    public SweepDueJobsHandler(Lapse lapse) {
+        this.sweep = lapse.sweep();
+        lapse.primeOnInit(() -> sweep.ifPresent(DueJobsSweep::sweep)); // queries answered empty in-process; see Priming
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        // With PreciseDelivery disabled there is no due-jobs queue: DynamoDB TTL runs every job, and there is nothing to sweep.
+        Object report = sweep.<Object>map(DueJobsSweep::sweep).orElse("no due-jobs queue (PreciseDelivery disabled)");
+        output.write(Json.write(Json.MAPPER.valueToTree(report)).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.lapse.run;
+
+import dev.lapse.job.Job;
+import dev.lapse.sweep.HandOver;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+/**
+ * The due-jobs queue on SQS: a job due within the horizon (PreciseHorizonSeconds, at most SQS's longest
+ * delay, 15 minutes) is sent with {@code DelaySeconds}, when it is scheduled or by the sweep, so it runs
+ * within seconds of its due time instead of waiting for DynamoDB's TTL sweeper. Whichever path takes the
+ * item out of the Jobs table first runs it; the other finds it gone.
+ */
+public final class SqsDueJobsQueue implements DueJobsQueue, HandOver {
+    public static final Duration MAX_DELAY = Duration.ofSeconds(900);
+    /**
+     * The shortest horizon: the sweep runs every 60 s, so a job due beyond the horizon must still be handed over by a
+     * sweep before it is due; 90 s leaves 30 s for a sweep that starts late (EventBridge Scheduler fires within
+     * seconds of its minute) and for its queries and sends.
+     */
+    public static final Duration MIN_HORIZON = Duration.ofSeconds(90);
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final Duration horizon;
+    private final Clock clock;
+
+    public SqsDueJobsQueue(SqsClient sqs, String queueUrl, Duration horizon, Clock clock) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.horizon = horizon;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean offer(Job job) {
+        return send(Message.of(job));
+    }
+
+    @Override
+    public boolean resend(Message message) {
+        return send(message);
+    }
+
+    private boolean send(Message message) {
+        int delay = delaySeconds(message.dueAt(), clock.instant());
+        if (delay > horizon.toSeconds()) {
+            return false;
+        }
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.body()).delaySeconds(delay));
+        return true;
+    }
+
+    /** Sends up to ten messages in one call, each delayed until its due time; returns those SQS accepted. */
+    @Override
+    public List<Message> send(List<Message> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Message m = batch.get(i);
+            int delay = (int) Math.min(MAX_DELAY.toSeconds(), delaySeconds(m.dueAt(), now));
+            entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(m.body()).delaySeconds(delay).build());
+        }
+        SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+        return response.successful().stream().map(ok -> batch.get(Integer.parseInt(ok.id()))).toList();
+    }
+
+    /** Whole seconds until {@code due}, rounded up so the message never arrives early. */
+    public static int delaySeconds(Instant due, Instant now) {
+        long millis = Duration.between(now, due).toMillis();
+        if (millis <= 0) {
+            return 0;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (millis + 999) / 1000);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.lapse.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lapse.run.DueJobsQueue;
+import dev.lapse.testing.SettableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+class DueJobsSweepTest {
+    static final Instant T0 = Instant.parse("2026-01-01T10:00:20Z");
+    static final Duration HORIZON = Duration.ofSeconds(90);
+
+    final SettableClock clock = new SettableClock(T0);
+    final Index index = new Index();
+    final Queue queue = new Queue();
+    final DueJobsSweep sweep = new DueJobsSweep(index, queue, HORIZON, clock);
+
+    /** The index: jobs by bucket, a job leaving it when marked; records every bucket queried. */
+    static final class Index implements PendingJobs {
+        final Map<String, PendingJobs.Pending> byJobId = new LinkedHashMap<>();
+        final List<String> queried = new ArrayList<>();
+        final List<String> marked = new ArrayList<>();
+
+        void add(String jobId, String occurrenceId, Instant due) {
+            byJobId.put(jobId, new Pending(jobId, occurrenceId, due));
+        }
+
+        @Override
+        public List<Pending> dueBy(String bucket, Instant until) {
+            queried.add(bucket);
+            return byJobId.values().stream().filter(p -> DueBuckets.of(p.jobId(), p.dueAt()).equals(bucket) && !p.dueAt().isAfter(until)).toList();
+        }
+
+        @Override
+        public boolean markHanded(Pending job, Instant at) {
+            if (!job.equals(byJobId.get(job.jobId()))) {
+                return false;
+            }
+            byJobId.remove(job.jobId());
+            marked.add(job.jobId());
+            return true;
+        }
+    }
+
+    static final class Queue implements HandOver {
+        final List<List<DueJobsQueue.Message>> calls = new ArrayList<>();
+        Predicate<DueJobsQueue.Message> refuses = m -> false;
+        RuntimeException failure;
+
+        @Override
+        public List<DueJobsQueue.Message> send(List<DueJobsQueue.Message> batch) {
+            calls.add(List.copyOf(batch));
+            if (failure != null) {
+                throw failure;
+            }
+            return batch.stream().filter(refuses.negate()).toList();
+        }
+
+        List<String> sentIds() {
+            return calls.stream().flatMap(List::stream).map(DueJobsQueue.Message::jobId).toList();
+        }
+    }
+
+    @Test
+    void handsOverEveryJobDueWithinTheHorizonAndMarksIt() {
+        index.add("soon", "o1", T0.plusSeconds(30));
+        index.add("edge", "o2", T0.plus(HORIZON));
+        index.add("later", "o3", T0.plus(HORIZON).plusMillis(1));
+        index.add("overdue", "o4", T0.minusSeconds(600));
+
+        DueJobsSweep.Report report = sweep.sweep();
+
+        assertThat(queue.sentIds()).containsExactlyInAnyOrder("soon", "edge", "overdue");
+        assertThat(queue.calls.get(0)).contains(new DueJobsQueue.Message("soon", "o1", T0.plusSeconds(30)));
+        assertThat(index.marked).containsExactlyInAnyOrder("soon", "edge", "overdue");
+        assertThat(index.byJobId).containsOnlyKeys("later");
+        assertThat(report).isEqualTo(new DueJobsSweep.Report(3, 3, 0, 0));
+    }
+
+    @Test
+    void aJobHandedOverIsNotSentAgainByTheNextSweep() {
+        index.add("a", "o1", T0.plusSeconds(30));
+        sweep.sweep();
+        clock.tick(Duration.ofMinutes(1));
+
+        assertThat(sweep.sweep().found()).isZero();
+        assertThat(queue.sentIds()).containsExactly("a");
+    }
+
+    @Test
+    void queriesEveryShardOfEveryMinuteFromTheLookbackToTheHorizon() {
+        sweep.sweep();
+
+        // 09:45 (15 min back) to 10:01 (10:00:20 + 90 s = 10:01:50): 17 minutes, 8 shards each
+        assertThat(index.queried).hasSize(17 * DueBuckets.SHARDS);
+        assertThat(index.queried).contains("2026-01-01T09:45Z#0", "2026-01-01T09:45Z#7", "2026-01-01T10:01Z#0", "2026-01-01T10:01Z#7")
+                .doesNotContain("2026-01-01T09:44Z#0", "2026-01-01T10:02Z#0");
+    }
+
+    @Test
+    void sendsAtMostTenMessagesACall() {
+        for (int i = 0; i < 25; i++) {
+            index.add("job-" + i, "o" + i, T0.plusSeconds(i));
+        }
+
+        assertThat(sweep.sweep().handed()).isEqualTo(25);
+
+        assertThat(queue.calls).extracting(List::size).containsExactlyInAnyOrder(10, 10, 5);
+    }
+
+    @Test
+    void aMessageTheQueueRefusedIsNotMarkedAndGoesAgainNextSweep() {
+        index.add("refused", "o1", T0.plusSeconds(10));
+        index.add("taken", "o2", T0.plusSeconds(10));
+        queue.refuses = m -> m.jobId().equals("refused");
+
+        assertThat(sweep.sweep()).isEqualTo(new DueJobsSweep.Report(2, 1, 1, 0));
+        assertThat(index.byJobId).containsOnlyKeys("refused");
+
+        queue.refuses = m -> false;
+        clock.tick(Duration.ofMinutes(1));
+        assertThat(sweep.sweep().handed()).isEqualTo(1);
+        assertThat(index.byJobId).isEmpty();
+    }
+
+    @Test
+    void aFailedCallLeavesItsBatchForTheNextSweep() {
+        index.add("a", "o1", T0.plusSeconds(10));
+        queue.failure = new IllegalStateException("SQS unavailable");
+
+        assertThat(sweep.sweep()).isEqualTo(new DueJobsSweep.Report(1, 0, 1, 0));
+        assertThat(index.byJobId).containsOnlyKeys("a");
+    }
+
+    @Test
+    void aJobMovedSinceTheQueryIsLeftInTheIndex() {
+        index.add("moved", "old", T0.plusSeconds(10));
+        HandOver moving = batch -> {
+            index.add("moved", "new", T0.plusSeconds(3600));
+            return batch;
+        };
+
+        DueJobsSweep.Report report = new DueJobsSweep(index, moving, HORIZON, clock).sweep();
+
+        assertThat(report).isEqualTo(new DueJobsSweep.Report(1, 0, 0, 1));
+        assertThat(index.byJobId.get("moved").occurrenceId()).isEqualTo("new");
+    }
+
+    @Test
+    void bucketsAreTheDueMinuteAndAStableShard() {
+        assertThat(DueBuckets.of("job-1", Instant.parse("2026-03-04T05:06:59.999Z"))).isEqualTo("2026-03-04T05:06Z#" + DueBuckets.shard("job-1"));
+        // CRC-32 of "a" is 0xE8B7BE43: stable across runs and JVMs; and the shards are spread over all of them
+        assertThat(DueBuckets.shard("a")).isEqualTo((int) (0xE8B7BE43L % DueBuckets.SHARDS));
+        assertThat(java.util.stream.IntStream.range(0, 200).map(i -> DueBuckets.shard("job-" + i)).distinct().count()).isEqualTo(DueBuckets.SHARDS);
+    }
+}
