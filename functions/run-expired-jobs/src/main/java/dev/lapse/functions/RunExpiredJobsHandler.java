@@ -37,9 +37,16 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         return new StreamsEventResponse(PartialBatch.failedIds(event.getRecords(),
-                r -> r.getDynamodb() == null ? null : r.getDynamodb().getSequenceNumber(),
+                r -> r.getDynamodb() == null ? null : r.getDynamodb().getSequenceNumber(), RunExpiredJobsHandler::jobOf,
                 r -> expired.handle(r.getEventID(), r.getEventName(), isTtlDeletion(r), () -> StreamImages.toSdk(r.getDynamodb().getOldImage()),
                         r)).stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
+    }
+
+    /** The job (item key) a record concerns: records of one job run in stream order. */
+    static String jobOf(DynamodbEvent.DynamodbStreamRecord record) {
+        var keys = record.getDynamodb() == null ? null : record.getDynamodb().getKeys();
+        var jobId = keys == null ? null : keys.get(dev.lapse.store.JobItems.JOB_ID);
+        return jobId == null ? record.getEventID() : jobId.getS();
     }
 
     boolean isTtlDeletion(DynamodbEvent.DynamodbStreamRecord record) {
