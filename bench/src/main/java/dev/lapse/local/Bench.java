@@ -64,9 +64,10 @@ final class Bench {
 
             if (ONLY.contains("throughput")) {
                 step(WriteThroughput.describe());
-                table.addAll(WriteThroughput.measure(runtime));
+                WriteThroughput.Measured writes = WriteThroughput.measure(runtime);
+                table.addAll(writes.rows());
                 step(RunThroughput.describe());
-                table.add(RunThroughput.measure(runtime, seen));
+                table.add(RunThroughput.measure(runtime, seen, writes.rawRate()));
             }
             if (ONLY.contains("cold-starts")) {
                 table.addAll(ColdStarts.measure(root, runtime, seen, functions));
@@ -74,6 +75,9 @@ final class Bench {
         }
         if (ONLY.contains("lateness")) {
             table.add(BurstLateness.measure(root, "precise path on + fast TTL (default parameters)", Map.of()));
+            for (int jobs : BurstLateness.BURSTS) {
+                table.add(BurstLateness.measure(root, "burst on the precise path + fast TTL (default parameters)", Map.of(), jobs));
+            }
             table.add(BurstLateness.measure(root, "pure TTL path: PreciseDelivery=disabled + fast TTL", Map.of("PreciseDelivery", "disabled")));
         }
         if (ONLY.contains("jars")) {
