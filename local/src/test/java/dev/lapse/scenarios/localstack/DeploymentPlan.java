@@ -70,7 +70,8 @@ public final class DeploymentPlan {
             "DynamoDB", Set.of("Stream", "StartingPosition", "BatchSize", "MaximumBatchingWindowInSeconds", "BisectBatchOnFunctionError",
                     "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "FunctionResponseTypes", "DestinationConfig", "FilterCriteria",
                     "Enabled", "ParallelizationFactor"),
-            "SQS", Set.of("Queue", "BatchSize", "FunctionResponseTypes", "MaximumBatchingWindowInSeconds", "Enabled", "FilterCriteria"),
+            "SQS", Set.of("Queue", "BatchSize", "FunctionResponseTypes", "MaximumBatchingWindowInSeconds", "Enabled", "FilterCriteria",
+                    "ScalingConfig"),
             "EventBridgeRule", Set.of("EventBusName", "Pattern", "RetryPolicy", "DeadLetterConfig", "State", "RuleName", "Input"));
 
     /** Event types that are skipped (listed in notes()), not refused. */
@@ -367,6 +368,10 @@ public final class DeploymentPlan {
             }
             if (p.containsKey("Enabled")) {
                 create.enabled(Boolean.parseBoolean(string(p.get("Enabled"))));
+            }
+            Object most = map(p.get("ScalingConfig")).get("MaximumConcurrency");
+            if (most != null) {
+                create.scalingConfig(c -> c.maximumConcurrency(integer(most, where + ".ScalingConfig.MaximumConcurrency")));
             }
             if (p.containsKey("FunctionResponseTypes")) {
                 create.functionResponseTypes(list(p.get("FunctionResponseTypes"), where + ".FunctionResponseTypes").stream()
