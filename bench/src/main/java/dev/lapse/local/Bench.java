@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Sizes can be changed with system properties: {@code lapse.bench.threads} (4),
  * {@code lapse.bench.items} (2000), {@code lapse.bench.runs} (1000), {@code lapse.bench.lateness-jobs}
- * (200), {@code lapse.bench.cold-starts} (5 fresh JVMs per function); {@code lapse.bench.only} limits the run to
+ * (200), {@code lapse.bench.bursts} (1000,10000: the bursts on the precise path), {@code lapse.bench.cold-starts} (5 fresh JVMs per function); {@code lapse.bench.only} limits the run to
  * some of {@code throughput,cold-starts,lateness,jars} (the ready time is always measured).
  */
 final class Bench {
