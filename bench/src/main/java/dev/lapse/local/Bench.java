@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Sizes can be changed with system properties: {@code lapse.bench.threads} (4),
  * {@code lapse.bench.items} (2000), {@code lapse.bench.runs} (1000), {@code lapse.bench.lateness-jobs}
- * (200), {@code lapse.bench.cold-starts} (5 fresh JVMs per function); {@code lapse.bench.only} limits the run to
+ * (200), {@code lapse.bench.bursts} (1000,10000: the bursts on the precise path), {@code lapse.bench.cold-starts} (5 fresh JVMs per function); {@code lapse.bench.only} limits the run to
  * some of {@code throughput,cold-starts,lateness,far-ahead,jars,cost} (the ready time is always measured; cost: {@link CostModel}).
  */
 final class Bench {
@@ -64,9 +64,10 @@ final class Bench {
 
             if (ONLY.contains("throughput")) {
                 step(WriteThroughput.describe());
-                table.addAll(WriteThroughput.measure(runtime));
+                WriteThroughput.Measured writes = WriteThroughput.measure(runtime);
+                table.addAll(writes.rows());
                 step(RunThroughput.describe());
-                table.add(RunThroughput.measure(runtime, seen));
+                table.add(RunThroughput.measure(runtime, seen, writes.rawRate()));
             }
             if (ONLY.contains("cold-starts")) {
                 table.addAll(ColdStarts.measure(root, runtime, seen, functions));
@@ -74,6 +75,9 @@ final class Bench {
         }
         if (ONLY.contains("lateness")) {
             table.add(BurstLateness.measure(root, "precise path on + fast TTL (default parameters)", Map.of()));
+            for (int jobs : BurstLateness.BURSTS) {
+                table.add(BurstLateness.measure(root, "burst on the precise path + fast TTL (default parameters)", Map.of(), jobs));
+            }
             table.add(BurstLateness.measure(root, "pure TTL path: PreciseDelivery=disabled + fast TTL", Map.of("PreciseDelivery", "disabled")));
         }
         if (ONLY.contains("far-ahead")) {

@@ -25,7 +25,11 @@ final class WriteThroughput {
     private WriteThroughput() {
     }
 
-    static List<Row> measure(LocalRuntime runtime) throws Exception {
+    /** The rows, and the raw PutItem rate (items/s) that the run-throughput row is judged against. */
+    record Measured(List<Row> rows, double rawRate) {
+    }
+
+    static Measured measure(LocalRuntime runtime) throws Exception {
         String table = runtime.tableName("JobsTable");
         var dynamo = runtime.dynamo();
         LocalFunction schedule = runtime.function("ScheduleJobFunction");
@@ -57,13 +61,13 @@ final class WriteThroughput {
         double scheduled = Parallel.perSecond(ITEMS, scheduleNanos);
         double ratio = scheduled / raw;
         int threads = Parallel.THREADS;
-        return List.of(
+        return new Measured(List.of(
                 new Row("Raw DynamoDB Local PutItem into JobsTable (job-shaped items, " + BenchTable.num(ITEMS) + " items, " + threads + " threads)",
                         BenchTable.num(Math.round(raw)) + " items/s", "— (baseline of the next line)", "—"),
                 new Row("Jobs scheduled/s through ScheduleJobFunction's handler (in-process invoke, \"Schedule Job\" due in 1 h, "
                         + BenchTable.num(ITEMS) + " jobs, " + threads + " threads; conditional PutItem)",
                         BenchTable.num(Math.round(scheduled)) + " jobs/s = " + Math.round(ratio * 100) + " % of raw PutItem",
-                        "≥ 50 % of raw PutItem", BenchTable.met(ratio >= RATIO_TARGET)));
+                        "≥ 50 % of raw PutItem", BenchTable.met(ratio >= RATIO_TARGET))), raw);
     }
 
     static String describe() {

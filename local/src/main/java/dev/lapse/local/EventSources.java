@@ -19,8 +19,13 @@ import org.slf4j.LoggerFactory;
  */
 final class EventSources implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("lapse-local");
-    /** Lambda scales SQS consumers out; four concurrent pollers per queue stand in for that here. */
-    private static final int SQS_POLLERS = 4;
+    /**
+     * Lambda scales SQS consumers out up to the event source's ScalingConfig.MaximumConcurrency (default: 5
+     * pollers to start with); here as many concurrent pollers, at most 8: beyond that, on a few cores,
+     * DynamoDB Local is the limit and more invocations at once only make each slower.
+     */
+    static final int SQS_POLLERS_DEFAULT = 5;
+    static final int SQS_POLLERS_MAX = 8;
 
     /** How the sources run: idle pause between polls, whether schedules fire, fast TTL, and the clock schedules read. */
     record Settings(Duration pollInterval, boolean schedules, FastTtl fastTtl, Clock clock) {
@@ -75,15 +80,18 @@ final class EventSources implements AutoCloseable {
                 var config = new StreamEventSource.Config(name, function, streamArn,
                         Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", 100))),
                         Boolean.parseBoolean(String.valueOf(p.getOrDefault("BisectBatchOnFunctionError", false))),
-                        retries < 0 ? 10_000 : retries, onFailure, filterPatterns(p), reportsItemFailures(p));
+                        retries < 0 ? 10_000 : retries, onFailure, filterPatterns(p), reportsItemFailures(p),
+                        Integer.parseInt(String.valueOf(p.getOrDefault("ParallelizationFactor", 1))));
                 streamSources.add(new StreamEventSource(config, clients.streams(), clients.sqs(), template.region()));
-                LOG.info("stream {} -> {} (batch {}, filter {})", table.name(), functionId, config.batchSize(), config.filterPatterns());
+                LOG.info("stream {} -> {} (batch {}, {} concurrent batches per shard, filter {})", table.name(), functionId,
+                        config.batchSize(), config.parallelization(), config.filterPatterns());
             }
             case "SQS" -> {
                 PhysicalIds.QueueIds queue = ids.queueByArn(String.valueOf(p.get("Queue")), where + ".Queue");
                 queueSources.add(new QueueEventSource(new QueueEventSource.Config(name, function, queue.url(), queue.arn(),
-                        Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", 10))), reportsItemFailures(p)), clients.sqs(), template.region()));
-                LOG.info("queue {} -> {}", queue.name(), functionId);
+                        Integer.parseInt(String.valueOf(p.getOrDefault("BatchSize", 10))), reportsItemFailures(p), pollers(p)),
+                        clients.sqs(), template.region()));
+                LOG.info("queue {} -> {} ({} pollers)", queue.name(), functionId, pollers(p));
             }
             case "EventBridgeRule" -> {
                 String busName = String.valueOf(p.getOrDefault("EventBusName", "default"));
@@ -121,6 +129,12 @@ final class EventSources implements AutoCloseable {
                 .map(String::valueOf);
     }
 
+    /** How many pollers stand in for Lambda's scaling on an SQS event source (see {@link #SQS_POLLERS_MAX}). */
+    static int pollers(Map<String, Object> eventProperties) {
+        Object most = Template.map(eventProperties.get("ScalingConfig")).get("MaximumConcurrency");
+        return Math.min(SQS_POLLERS_MAX, most == null ? SQS_POLLERS_DEFAULT : Integer.parseInt(String.valueOf(most)));
+    }
+
     private static boolean reportsItemFailures(Map<String, Object> eventProperties) {
         return String.valueOf(eventProperties.get("FunctionResponseTypes")).contains("ReportBatchItemFailures");
     }
@@ -139,14 +153,17 @@ final class EventSources implements AutoCloseable {
         return schedules.stream().map(s -> s.name() + " " + s.expression() + " (" + s.zone() + ")").toList();
     }
 
-    /** Starts one polling thread per stream source, four per queue source, one for fast TTL and one per schedule. */
+    /**
+     * Starts one polling thread per stream source (each shard's batches run on their own, see
+     * {@link StreamEventSource}), its pollers per queue source, one for fast TTL and one per schedule.
+     */
     void start() {
         for (StreamEventSource source : streamSources) {
             loop("stream-" + source.config().name(), () -> source.poll() == 0);
         }
         for (QueueEventSource source : queueSources) {
-            for (int i = 0; i < SQS_POLLERS; i++) {
-                loop("sqs-" + i, () -> source.poll(1) == 0);
+            for (int i = 0; i < source.config().pollers(); i++) {
+                loop("sqs-" + source.config().name() + "-" + i, () -> source.poll(1) == 0);
             }
         }
         FastTtl fastTtl = settings.fastTtl();

@@ -3,12 +3,14 @@ package dev.lapse.local;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -17,7 +19,7 @@ final class QueueEventSource {
     private static final Logger LOG = LoggerFactory.getLogger("sqs");
 
     record Config(String name, LocalFunction function, String queueUrl, String queueArn, int batchSize,
-                  boolean reportBatchItemFailures) {
+                  boolean reportBatchItemFailures, int pollers) {
     }
 
     private final Config config;
@@ -28,6 +30,10 @@ final class QueueEventSource {
         this.config = config;
         this.sqs = sqs;
         this.region = region;
+    }
+
+    Config config() {
+        return config;
     }
 
     int poll(int waitSeconds) {
@@ -62,10 +68,14 @@ final class QueueEventSource {
                     messages.size(), e.toString());
             return messages.size();
         }
+        List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         for (Message m : messages) {
             if (!failed.contains(m.messageId())) {
-                sqs.deleteMessage(r -> r.queueUrl(config.queueUrl()).receiptHandle(m.receiptHandle()));
+                done.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(done.size())).receiptHandle(m.receiptHandle()).build());
             }
+        }
+        if (!done.isEmpty()) { // as Lambda does: one DeleteMessageBatch for the batch's successes
+            sqs.deleteMessageBatch(r -> r.queueUrl(config.queueUrl()).entries(done));
         }
         return messages.size();
     }

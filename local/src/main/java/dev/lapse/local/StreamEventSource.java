@@ -12,6 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -25,14 +30,16 @@ import software.amazon.event.ruler.Machine;
  * record to the Lambda shape, applies the template's FilterCriteria with event-ruler, and invokes
  * the function in batches with Lambda's stream semantics: partial batch failures retry from the
  * first failed record, a function error bisects the batch (when enabled), and a batch that
- * exhausts MaximumRetryAttempts is reported to the on-failure destination and skipped.
+ * exhausts MaximumRetryAttempts is reported to the on-failure destination and skipped. With a
+ * ParallelizationFactor, up to that many batches of a shard run at once, the records of one item key
+ * (partition key) always in one lane, in order.
  */
 final class StreamEventSource {
     private static final Logger LOG = LoggerFactory.getLogger("stream");
 
     record Config(String name, LocalFunction function, String streamArn,
                   int batchSize, boolean bisect, int maxRetries, Optional<String> onFailureQueueUrl,
-                  List<String> filterPatterns, boolean reportBatchItemFailures) {
+                  List<String> filterPatterns, boolean reportBatchItemFailures, int parallelization) {
     }
 
     private final Config config;
@@ -44,6 +51,7 @@ final class StreamEventSource {
     private final Set<String> known = new HashSet<>();
     private final Map<String, String> lastSequence = new LinkedHashMap<>();
     private long lastDescribe;
+    private final ExecutorService lanes = Executors.newCachedThreadPool(LocalRuntime.daemon("lapse-stream-lane"));
 
     StreamEventSource(Config config, DynamoDbStreamsClient streams, SqsClient sqs, String region) {
         this.config = config;
@@ -116,11 +124,41 @@ final class StreamEventSource {
                     matched.add(lambdaRecord);
                 }
             }
-            for (int i = 0; i < matched.size(); i += config.batchSize()) {
-                process(shardId, matched.subList(i, Math.min(matched.size(), i + config.batchSize())), 0);
-            }
+            processInLanes(shardId, matched);
         }
         return read;
+    }
+
+    /** Runs a shard's records in batches, up to ParallelizationFactor lanes at once, one item key per lane. */
+    private void processInLanes(String shardId, List<ObjectNode> matched) {
+        int n = Math.max(1, config.parallelization());
+        List<List<ObjectNode>> byLane = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byLane.add(new ArrayList<>());
+        }
+        for (ObjectNode record : matched) {
+            byLane.get(Math.floorMod(record.path("dynamodb").path("Keys").toString().hashCode(), n)).add(record);
+        }
+        List<Callable<Void>> work = new ArrayList<>();
+        for (List<ObjectNode> lane : byLane) {
+            if (!lane.isEmpty()) {
+                work.add(() -> {
+                    for (int i = 0; i < lane.size(); i += config.batchSize()) {
+                        process(shardId, lane.subList(i, Math.min(lane.size(), i + config.batchSize())), 0);
+                    }
+                    return null;
+                });
+            }
+        }
+        try {
+            for (Future<Void> done : lanes.invokeAll(work)) {
+                done.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(config.name() + ": a lane failed", e.getCause());
+        }
     }
 
     boolean matches(ObjectNode lambdaRecord) {

@@ -28,7 +28,7 @@ public final class TemplateModel {
             "DynamoDB", Set.of("Stream", "StartingPosition", "BatchSize", "MaximumBatchingWindowInSeconds", "BisectBatchOnFunctionError",
                     "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "FunctionResponseTypes", "DestinationConfig", "FilterCriteria",
                     "Enabled", "ParallelizationFactor"),
-            "SQS", Set.of("Queue", "BatchSize", "FunctionResponseTypes", "MaximumBatchingWindowInSeconds", "Enabled"),
+            "SQS", Set.of("Queue", "BatchSize", "FunctionResponseTypes", "MaximumBatchingWindowInSeconds", "Enabled", "ScalingConfig"),
             "EventBridgeRule", Set.of("EventBusName", "Pattern", "RetryPolicy", "DeadLetterConfig", "State"),
             "ScheduleV2", Set.of("ScheduleExpression", "ScheduleExpressionTimezone", "Input", "RetryPolicy", "DeadLetterConfig",
                     "Description", "State", "Name", "OmitName", "FlexibleTimeWindow"),

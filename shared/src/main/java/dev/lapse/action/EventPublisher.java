@@ -3,10 +3,10 @@ package dev.lapse.action;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
 import dev.lapse.run.EventSink;
+import dev.lapse.run.RecordBatch;
 import java.util.List;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
-import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /** Puts Lapse's own events ("Job Due", "Job Failed", "Job Rejected") on the bus and checks each entry landed. */
@@ -15,34 +15,46 @@ public final class EventPublisher implements EventSink {
     public static final String JOB_DUE = "Job Due";
     public static final String JOB_FAILED = "Job Failed";
     public static final String JOB_REJECTED = "Job Rejected";
+    /** The most entries one PutEvents call takes. */
+    public static final int MAX_ENTRIES = 10;
 
     private final EventBridgeClient events;
     private final String busName;
+    private final RecordBatch.Call<PutEventsRequestEntry, PutEventsResultEntry> putEvents = this::send;
 
     public EventPublisher(EventBridgeClient events, String busName) {
         this.events = events;
         this.busName = busName;
     }
 
-    /** Publishes one event; a failed entry is a {@link TransientFailureException} (or a plain failure for a rejected entry). */
+    /**
+     * Publishes one event; a failed entry is a {@link TransientFailureException} (or a plain failure for a rejected
+     * entry). Within a batch of records ({@link RecordBatch}) the entry joins the PutEvents call of the other
+     * records (up to {@value #MAX_ENTRIES} entries); each entry's own result decides for its job alone.
+     */
     @Override
     public String publish(String detailType, ObjectNode detail) {
-        PutEventsResponse response = events.putEvents(r -> r.entries(List.of(PutEventsRequestEntry.builder()
+        PutEventsRequestEntry entry = PutEventsRequestEntry.builder()
                 .eventBusName(busName)
                 .source(SOURCE)
                 .detailType(detailType)
                 .detail(Json.write(detail))
-                .build())));
-        PutEventsResultEntry entry = response.entries().isEmpty() ? null : response.entries().get(0);
-        if (response.failedEntryCount() != null && response.failedEntryCount() > 0 || entry == null || entry.eventId() == null) {
-            String code = entry == null ? "NoEntry" : entry.errorCode();
+                .build();
+        PutEventsResultEntry result = RecordBatch.join(putEvents, entry, MAX_ENTRIES);
+        if (result == null || result.eventId() == null || result.errorCode() != null) {
+            String code = result == null ? "NoEntry" : result.errorCode();
             String message = "PutEvents failed for \"" + detailType + "\" on bus " + busName + ": " + code
-                    + (entry == null ? "" : " " + entry.errorMessage());
+                    + (result == null ? "" : " " + result.errorMessage());
             if (code == null || code.contains("Throttl") || code.contains("InternalFailure") || code.equals("NoEntry")) {
                 throw new TransientFailureException(message);
             }
             throw new IllegalStateException(message);
         }
-        return entry.eventId();
+        return result.eventId();
+    }
+
+    /** One PutEvents call; its result entries answer the request's, in order. */
+    private List<PutEventsResultEntry> send(List<PutEventsRequestEntry> entries) {
+        return events.putEvents(r -> r.entries(entries)).entries();
     }
 }

@@ -47,6 +47,15 @@ public final class DueJobMessages {
         return handle(pointer);
     }
 
+    /** The job a message body points at (the body itself if it points at none): its records run in order. */
+    public static String jobOf(String body) {
+        try {
+            return DueJobsQueue.Message.parse(body).jobId();
+        } catch (RuntimeException e) {
+            return body;
+        }
+    }
+
     /**
      * Handles one message; throws when it should be delivered again (its occurrence is in flight in another
      * invocation, or even putting the job back failed: the claim's copy is then recovered next time).

@@ -37,7 +37,7 @@ final class InMemory {
         }
 
         @Override
-        public ClaimResult claim(Job job) {
+        public synchronized ClaimResult claim(Job job) {
             long now = clock.millis();
             Entry old = entries.get(job.occurrenceId());
             boolean allowed = old == null
@@ -55,12 +55,12 @@ final class InMemory {
         }
 
         @Override
-        public void release(String occurrenceId, int attempt) {
+        public synchronized void release(String occurrenceId, int attempt) {
             finishPatiently(occurrenceId, attempt, State.RELEASED, "released");
         }
 
         @Override
-        public boolean finishPatiently(String occurrenceId, int attempt, State state, String outcome) {
+        public synchronized boolean finishPatiently(String occurrenceId, int attempt, State state, String outcome) {
             if (failFinish != null) {
                 return false;
             }
@@ -73,7 +73,7 @@ final class InMemory {
         }
 
         @Override
-        public void forgetCopy(String occurrenceId) {
+        public synchronized void forgetCopy(String occurrenceId) {
             Entry e = entries.get(occurrenceId);
             if (e != null && e.state() == State.RELEASED) {
                 entries.put(occurrenceId, new Entry(e.attempt(), e.state(), e.leaseUntil(), null, e.outcome()));
@@ -81,7 +81,7 @@ final class InMemory {
         }
 
         @Override
-        public Optional<Job> recoverable(String occurrenceId) {
+        public synchronized Optional<Job> recoverable(String occurrenceId) {
             Entry e = entries.get(occurrenceId);
             if (e == null || e.job() == null) {
                 return Optional.empty();
@@ -91,13 +91,13 @@ final class InMemory {
         }
 
         @Override
-        public State state(String occurrenceId) {
+        public synchronized State state(String occurrenceId) {
             Entry e = entries.get(occurrenceId);
             return e == null ? null : e.state();
         }
 
         @Override
-        public JobAction.Run context(Instant firedAt, String trigger) {
+        public synchronized JobAction.Run context(Instant firedAt, String trigger) {
             return new JobAction.Run(firedAt, null, trigger);
         }
 
@@ -118,7 +118,7 @@ final class InMemory {
         }
 
         @Override
-        public boolean rearm(Job job) {
+        public synchronized boolean rearm(Job job) {
             if (failRearm != null) {
                 throw failRearm;
             }
@@ -132,12 +132,12 @@ final class InMemory {
         }
 
         @Override
-        public Optional<Job> get(String jobId) {
+        public synchronized Optional<Job> get(String jobId) {
             return Optional.ofNullable(items.get(jobId));
         }
 
         @Override
-        public Taken takeAndClaim(String jobId, String occurrenceId) {
+        public synchronized Taken takeAndClaim(String jobId, String occurrenceId) {
             Job job = items.get(jobId);
             if (job == null || !job.occurrenceId().equals(occurrenceId)) {
                 return new Taken(Optional.empty(), null);
@@ -159,7 +159,7 @@ final class InMemory {
         RuntimeException fail;
 
         @Override
-        public void send(Job job, String reason, Instant at) {
+        public synchronized void send(Job job, String reason, Instant at) {
             if (fail != null) {
                 throw fail;
             }
@@ -175,7 +175,7 @@ final class InMemory {
         RuntimeException fail;
 
         @Override
-        public String publish(String detailType, ObjectNode detail) {
+        public synchronized String publish(String detailType, ObjectNode detail) {
             if (fail != null) {
                 throw fail;
             }
@@ -188,12 +188,12 @@ final class InMemory {
         final List<DueJobsQueue.Message> resent = new ArrayList<>();
 
         @Override
-        public boolean offer(Job job) {
+        public synchronized boolean offer(Job job) {
             return true;
         }
 
         @Override
-        public boolean resend(DueJobsQueue.Message message) {
+        public synchronized boolean resend(DueJobsQueue.Message message) {
             resent.add(message);
             return true;
         }

@@ -25,6 +25,6 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         return new SQSBatchResponse(PartialBatch.failedIds(event.getRecords(), SQSEvent.SQSMessage::getMessageId,
-                m -> dueJobs.handle(m.getMessageId(), m.getBody())).stream().map(SQSBatchResponse.BatchItemFailure::new).toList());
+                m -> DueJobMessages.jobOf(m.getBody()), m -> dueJobs.handle(m.getMessageId(), m.getBody())).stream().map(SQSBatchResponse.BatchItemFailure::new).toList());
     }
 }

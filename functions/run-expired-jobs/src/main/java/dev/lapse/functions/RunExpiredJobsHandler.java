@@ -31,7 +31,7 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         return new StreamsEventResponse(PartialBatch.failedIds(event.getRecords(),
-                r -> r.getDynamodb() == null ? null : r.getDynamodb().getSequenceNumber(),
+                r -> r.getDynamodb() == null ? null : r.getDynamodb().getSequenceNumber(), StreamImages::jobOf,
                 r -> expired.handle(r.getEventID(), r.getEventName(), StreamImages.isTtlDeletion(r, requireTtlIdentity),
                         () -> StreamImages.toSdk(r.getDynamodb().getOldImage()), r)).stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
     }

@@ -63,4 +63,11 @@ final class StreamImages {
                 change == null || change.getApproximateCreationDateTime() == null ? null : change.getApproximateCreationDateTime().toInstant(),
                 requireTtlIdentity);
     }
+
+    /** The job (item key) a record concerns: the records of one job run in stream order. */
+    static String jobOf(DynamodbEvent.DynamodbStreamRecord record) {
+        var keys = record.getDynamodb() == null ? null : record.getDynamodb().getKeys();
+        var jobId = keys == null ? null : keys.get(JobItems.JOB_ID);
+        return jobId == null ? record.getEventID() : jobId.getS();
+    }
 }

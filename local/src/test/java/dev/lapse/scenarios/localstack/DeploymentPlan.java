@@ -371,6 +371,10 @@ public final class DeploymentPlan {
             if (p.containsKey("Enabled")) {
                 create.enabled(Boolean.parseBoolean(string(p.get("Enabled"))));
             }
+            Object most = map(p.get("ScalingConfig")).get("MaximumConcurrency");
+            if (most != null) {
+                create.scalingConfig(c -> c.maximumConcurrency(integer(most, where + ".ScalingConfig.MaximumConcurrency")));
+            }
             if (p.containsKey("FunctionResponseTypes")) {
                 create.functionResponseTypes(list(p.get("FunctionResponseTypes"), where + ".FunctionResponseTypes").stream()
                         .map(t -> FunctionResponseType.fromValue(string(t))).toList());
