@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
 import dev.lapse.local.LocalFunction;
 import dev.lapse.local.LocalRuntime;
-import dev.lapse.local.Template;
 import dev.lapse.run.DueJobsQueue;
 import dev.lapse.run.SqsDueJobsQueue;
 import java.time.Instant;
@@ -34,13 +33,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * given; every cancelled job never ran.
  *
  * <p>The seed is fixed ({@value #DEFAULT_SEED}), printed, and can be set with {@code -Dlapse.random.seed};
- * the number of jobs with {@code -Dlapse.random.jobs}. Fast TTL races the queue for every job; once the
- * template has a {@code PreciseHorizonSeconds} parameter, {@link #HORIZON_SECONDS} is passed as it, so
- * jobs beyond it go through the sweep.
+ * the number of jobs with {@code -Dlapse.random.jobs}. Fast TTL races the queue for every job; the horizon is
+ * {@code PreciseHorizonSeconds} = {@link #HORIZON_SECONDS} and the template's schedules run, so jobs beyond it are
+ * handed to the queue by the sweep.
  */
 class RandomizedJobsIT extends ScenarioSuite {
-    /** The precise horizon the due times straddle (0 .. 2 × this after scheduling). */
-    static final int HORIZON_SECONDS = 20;
+    /** The precise horizon (the template's minimum): half the due times straddle it, within {@link #SPREAD_SECONDS}. */
+    static final int HORIZON_SECONDS = 90;
+    /** Half the due times fall 1 s .. 2 × this after scheduling, half as far on either side of the horizon. */
+    static final int SPREAD_SECONDS = 20;
     static final long DEFAULT_SEED = 20261123L;
     private static final long SEED = Long.getLong("lapse.random.seed", DEFAULT_SEED);
     private static final int JOBS = Integer.getInteger("lapse.random.jobs", 1000);
@@ -55,11 +56,9 @@ class RandomizedJobsIT extends ScenarioSuite {
 
     @Override
     protected LapseEnvironment createEnvironment() {
-        Map<String, String> parameters = new HashMap<>();
-        if (Template.load(LocalRuntimeEnvironment.root().resolve("template.yaml"), Map.of()).parameters().containsKey("PreciseHorizonSeconds")) {
-            parameters.put("PreciseHorizonSeconds", Integer.toString(HORIZON_SECONDS));
-        }
-        return new LocalRuntimeEnvironment(true, parameters);
+        // The template's schedules run too, so the every-minute sweep hands the jobs beyond the horizon to the queue.
+        return new LocalRuntimeEnvironment(LocalRuntime.Options.defaults(LocalRuntimeEnvironment.root()).withFastTtl(true)
+                .withParameters(Map.of("PreciseHorizonSeconds", Integer.toString(HORIZON_SECONDS))));
     }
 
     /** A job's plan, drawn from the seed before anything runs. */
@@ -87,9 +86,8 @@ class RandomizedJobsIT extends ScenarioSuite {
     static List<Plan> plans(long seed, int jobs) {
         Random random = new Random(seed);
         List<Plan> plans = new ArrayList<>();
-        long horizonMs = HORIZON_SECONDS * 1000L;
         for (int i = 0; i < jobs; i++) {
-            long due = random.nextInt(20) == 0 ? -random.nextInt(5_000) : 1_000 + (long) (random.nextDouble() * (2 * horizonMs - 1_000));
+            long due = random.nextInt(20) == 0 ? -random.nextInt(5_000) : dueAfterScheduling(random);
             double f = random.nextDouble();
             String failure = f < 0.08 ? THROTTLED : f < 0.16 ? DENIED : null;
             int failures = failure == null ? 0 : 1 + random.nextInt(2);
@@ -99,13 +97,20 @@ class RandomizedJobsIT extends ScenarioSuite {
             for (int k = 0; k < count; k++) {
                 boolean cancel = a < 0.15 || (count == 2 && k == 1);
                 long at = (long) (random.nextDouble() * (Math.max(due, 0) + 1_500));
-                actions.add(new Action(at, cancel, 1_000 + (long) (random.nextDouble() * (2 * horizonMs - 1_000))));
+                actions.add(new Action(at, cancel, dueAfterScheduling(random)));
             }
             actions.sort((x, y) -> Long.compare(x.atMs(), y.atMs()));
             plans.add(new Plan("rnd-" + seed + "-" + i, due, failure, failures, actions, random.nextDouble() < 0.10,
                     random.nextDouble() < 0.05, random.nextDouble() < 0.05));
         }
         return plans;
+    }
+
+    /** Milliseconds from scheduling to due: 1 s .. 2 × SPREAD, or as far on either side of the horizon. */
+    private static long dueAfterScheduling(Random random) {
+        long spreadMs = SPREAD_SECONDS * 1000L;
+        long near = 1_000 + (long) (random.nextDouble() * (2 * spreadMs - 1_000));
+        return random.nextBoolean() ? near : near + HORIZON_SECONDS * 1000L - spreadMs;
     }
 
     @Test
@@ -123,7 +128,7 @@ class RandomizedJobsIT extends ScenarioSuite {
                 pending.incrementAndGet();
                 clock.schedule(() -> guarded(job, () -> scheduleJob(job, schedule, clock, runtime)), i * 1000L / PER_SECOND, TimeUnit.MILLISECONDS);
             }
-            long latest = JOBS * 1000L / PER_SECOND + 4L * HORIZON_SECONDS * 1000 + 3_000;
+            long latest = JOBS * 1000L / PER_SECOND + 2L * (HORIZON_SECONDS + SPREAD_SECONDS) * 1000 + 3_000;
             Instant deadline = Instant.now().plusMillis(latest + 60_000); // a throttled run is put back for 30 s
             while (Instant.now().isBefore(deadline) && (pending.get() > 0 || !allRan())) {
                 Thread.sleep(500);
