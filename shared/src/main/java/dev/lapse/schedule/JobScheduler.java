@@ -83,14 +83,16 @@ public final class JobScheduler {
         return new Result(Outcome.SCHEDULED, Optional.of(job));
     }
 
+    /** A stored copy whose occurrence already ran for good (left behind to be looked at again) is removed, not cancelled. */
     private Result cancel(String jobId) {
-        Optional<Job> cancelled = jobs.cancel(jobId);
+        Optional<Job> cancelled = jobs.cancel(jobId).filter(j -> !ranForGood.test(j));
         LOG.info(cancelled.isPresent() ? "job {} cancelled" : "job {} not cancelled: no pending job with that id", jobId);
         return new Result(cancelled.isPresent() ? Outcome.CANCELLED : Outcome.NOT_FOUND, cancelled);
     }
 
     private Result reschedule(JobRequest.RescheduleJob r) {
-        Job moved = jobs.reschedule(r.jobId(), r.due().at(), r.due().spec(), previous -> occurrenceOf(r.jobId(), previous, r.due().occurrence()));
+        Job moved = jobs.reschedule(r.jobId(), r.due().at(), r.due().spec(), previous -> occurrenceOf(r.jobId(), previous, r.due().occurrence()),
+                ranForGood);
         offerToDueJobsQueue(moved);
         LOG.info("job {} rescheduled to {}", moved.jobId(), moved.dueAt());
         return new Result(Outcome.RESCHEDULED, Optional.of(moved));

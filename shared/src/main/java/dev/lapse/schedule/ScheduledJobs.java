@@ -23,8 +23,11 @@ public interface ScheduledJobs {
     /** Deletes a pending job; empty if there is none. */
     Optional<Job> cancel(String jobId);
 
-    /** Moves a pending job to a new due time as a new occurrence; JOB_NOT_PENDING if there is none. */
-    Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence);
+    /**
+     * Moves a pending job to a new due time as a new occurrence; JOB_NOT_PENDING if there is none, or if the stored job
+     * {@code ranForGood} (a copy left behind while it ran is not a pending job).
+     */
+    Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence, Predicate<Job> ranForGood);
 
     /** The Jobs table. */
     static ScheduledJobs in(JobStore store) {
@@ -41,8 +44,9 @@ public interface ScheduledJobs {
             }
 
             @Override
-            public Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence) {
-                return store.reschedule(jobId, dueAt, dueSpec, nextOccurrence);
+            public Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence,
+                    Predicate<Job> ranForGood) {
+                return store.reschedule(jobId, dueAt, dueSpec, nextOccurrence, ranForGood);
             }
         };
     }

@@ -174,8 +174,9 @@ public final class JobStore {
     }
 
     /** Moves a pending job to a new due time as a new occurrence (attempts and errors reset). */
-    public Job reschedule(String jobId, Instant dueAt, String dueSpec, java.util.function.UnaryOperator<String> nextOccurrence) {
-        Job current = get(jobId).orElseThrow(() -> notPending(jobId));
+    public Job reschedule(String jobId, Instant dueAt, String dueSpec, java.util.function.UnaryOperator<String> nextOccurrence,
+            java.util.function.Predicate<Job> ranForGood) {
+        Job current = get(jobId).filter(j -> !ranForGood.test(j)).orElseThrow(() -> notPending(jobId));
         Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()));
         Map<String, AttributeValue> item = item(moved);
         Map<String, AttributeValue> values = new HashMap<>();

@@ -50,9 +50,10 @@ final class InMemoryStores implements ScheduledJobs, LicenceStore {
     }
 
     @Override
-    public Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence) {
+    public Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence,
+            java.util.function.Predicate<Job> ranForGood) {
         Job current = jobs.get(jobId);
-        if (current == null) {
+        if (current == null || ranForGood.test(current)) {
             throw new JobConflictException("JOB_NOT_PENDING", jobId, "no pending job " + jobId);
         }
         Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()));

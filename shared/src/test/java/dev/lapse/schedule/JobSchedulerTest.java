@@ -92,6 +92,20 @@ class JobSchedulerTest {
     }
 
     @Test
+    void aCopyLeftBehindByARunThatEndedIsNeitherCancelledNorMoved() {
+        send("Schedule Job", job("{}", "2026-12-01T09:00:00Z"));
+        Job ran = stores.jobs.get("j1");
+        stores.ranForGood.add(ran.occurrenceId());
+
+        JsonNode moved = send("Reschedule Job", "{\"jobId\": \"j1\", \"dueAt\": \"2026-12-03T09:00:00Z\"}");
+        assertThat(moved.path("error").path("code").asText()).isEqualTo("JOB_NOT_PENDING");
+        assertThat(stores.jobs.get("j1")).isEqualTo(ran);
+
+        JsonNode cancelled = send("Cancel Job", "{\"jobId\": \"j1\"}");
+        assertThat(cancelled.path("outcome").asText()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
     void aRequestDeliveredAgainAfterItsJobRanIsTheSameOccurrenceAndDoesNotRunAgain() {
         Instant eventTime = NOW.minusSeconds(5);
         String delayed = "{\"jobId\": \"j1\", \"jobType\": \"invoice.remind\", \"delay\": \"PT10M\"}";
