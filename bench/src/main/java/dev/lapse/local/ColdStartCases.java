@@ -128,6 +128,12 @@ final class ColdStartCases {
                 runtime.lapse(logicalId).deadLetters().send(job, "seeded by the bench", now);
                 yield new Case(Json.write(event), answer -> Json.read(answer).path("replayed").toString().contains(jobId));
             }
+            case "SweepDueJobsFunction" -> {
+                // The schedule's firing; the sweep answers its report (the index is empty or holds the other cases' jobs).
+                ObjectNode event = Json.object().put("scheduledTime", now.truncatedTo(ChronoUnit.SECONDS).toString());
+                yield new Case(Json.write(event), answer -> Json.read(answer).path("found").isInt()
+                        && Json.read(answer).path("notSent").asInt(-1) == 0 && Json.read(answer).path("notMarked").asInt(-1) == 0);
+            }
             default -> null;
         };
     }
