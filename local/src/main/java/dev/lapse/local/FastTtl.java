@@ -1,6 +1,10 @@
 package dev.lapse.local;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 final class FastTtl {
     private static final Logger LOG = LoggerFactory.getLogger("ttl");
     /** About how often DynamoDB Local's own sweeper runs; the gap is filled at that pace, never faster. */
-    static final java.time.Duration GAP_INTERVAL = java.time.Duration.ofSeconds(10);
+    static final Duration GAP_INTERVAL = Duration.ofSeconds(10);
 
     private final boolean enabled;
     private final Clock clock;
@@ -44,29 +48,29 @@ final class FastTtl {
     }
 
     /** Deletes the expired items of {@code table}; returns how many. */
-    int sweep(DynamoDbClient dynamo, String table, String ttlAttribute, java.util.List<String> keyAttributes) {
-        return enabled ? sweep(dynamo, table, ttlAttribute, keyAttributes, java.util.List.of()) : 0;
+    int sweep(DynamoDbClient dynamo, String table, String ttlAttribute, List<String> keyAttributes) {
+        return enabled ? sweep(dynamo, table, ttlAttribute, keyAttributes, List.of()) : 0;
     }
 
     /**
      * Deletes the expired items of {@code table} that DynamoDB Local's own sweeper never deletes: those lacking one of
      * {@code indexKeys} (the key attributes of the table's global secondary indexes); returns how many.
      */
-    int fillGap(DynamoDbClient dynamo, String table, String ttlAttribute, java.util.List<String> keyAttributes,
-            java.util.List<String> indexKeys) {
+    int fillGap(DynamoDbClient dynamo, String table, String ttlAttribute, List<String> keyAttributes,
+            List<String> indexKeys) {
         return indexKeys.isEmpty() ? 0 : sweep(dynamo, table, ttlAttribute, keyAttributes, indexKeys);
     }
 
-    private int sweep(DynamoDbClient dynamo, String table, String ttlAttribute, java.util.List<String> keyAttributes,
-            java.util.List<String> outsideIndexKeys) {
+    private int sweep(DynamoDbClient dynamo, String table, String ttlAttribute, List<String> keyAttributes,
+            List<String> outsideIndexKeys) {
         long now = clock.instant().getEpochSecond();
         ttlAttributes.add(ttlAttribute);
         marks.values().removeIf(at -> at < now - 24 * 3600);
         int deleted = 0;
-        Map<String, String> names = new java.util.HashMap<>(Map.of("#t", ttlAttribute));
+        Map<String, String> names = new HashMap<>(Map.of("#t", ttlAttribute));
         StringBuilder filter = new StringBuilder("#t <= :now");
         if (!outsideIndexKeys.isEmpty()) {
-            java.util.List<String> missing = new java.util.ArrayList<>();
+            List<String> missing = new ArrayList<>();
             for (int i = 0; i < outsideIndexKeys.size(); i++) {
                 names.put("#k" + i, outsideIndexKeys.get(i));
                 missing.add("attribute_not_exists(#k" + i + ")");
@@ -78,7 +82,7 @@ final class FastTtl {
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now))))).items();
         for (Map<String, AttributeValue> item : items) {
-            Map<String, AttributeValue> key = new java.util.HashMap<>();
+            Map<String, AttributeValue> key = new HashMap<>();
             keyAttributes.forEach(k -> key.put(k, item.get(k)));
             String ttl = item.get(ttlAttribute).n();
             String mark = StreamRecords.ttlMark(key, ttl);
