@@ -4,6 +4,7 @@ import dev.lapse.action.EventPublisher;
 import dev.lapse.action.JobAction;
 import dev.lapse.action.JobDueAction;
 import dev.lapse.licence.PaidLicenses;
+import dev.lapse.run.AttemptObserver;
 import dev.lapse.run.DeadLetters;
 import dev.lapse.run.SqsDueJobsQueue;
 import dev.lapse.run.DueJobMessages;
@@ -24,6 +25,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -131,8 +133,9 @@ public final class Lapse {
         JobDueAction jobDue = new JobDueAction(publisher);
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
         StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue);
+        List<AttemptObserver> observers = List.of(); // told of every attempt the runner ends: history, metrics
         this.runner = new JobRunner(jobs, ledger, actions, settings.retryPolicies(), deadLetters, publisher, clock,
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(), AttemptObserver.all(observers));
         this.dueJobMessages = new DueJobMessages(jobs, ledger, runner, dueJobsQueue, clock);
         this.expiredJobs = new ExpiredJobs(runner, deadLetters, clock);
         this.parser = new RequestParser(clock);

@@ -44,10 +44,18 @@ public final class JobRunner {
     private final EventSink events;
     private final Clock clock;
     private final DoubleSupplier random;
+    private final AttemptObserver observer;
 
     /** {@code random} draws the retry jitter, uniformly in [0, 1). */
     public JobRunner(Jobs jobs, Claims ledger, Function<String, JobAction> actions, RetryPolicies policies,
                      DeadLetterSink deadLetters, EventSink events, Clock clock, DoubleSupplier random) {
+        this(jobs, ledger, actions, policies, deadLetters, events, clock, random, AttemptObserver.NONE);
+    }
+
+    /** As above, telling {@code observer} of every attempt it ends (history, metrics). */
+    public JobRunner(Jobs jobs, Claims ledger, Function<String, JobAction> actions, RetryPolicies policies,
+                     DeadLetterSink deadLetters, EventSink events, Clock clock, DoubleSupplier random,
+                     AttemptObserver observer) {
         this.jobs = jobs;
         this.ledger = ledger;
         this.actions = actions;
@@ -56,6 +64,7 @@ public final class JobRunner {
         this.events = events;
         this.clock = clock;
         this.random = random;
+        this.observer = AttemptObserver.all(List.of(observer));
     }
 
     /** Which path handed the job over: "ttl", "due-jobs-queue" or "schedule" (reported in Job Due). */
@@ -66,7 +75,7 @@ public final class JobRunner {
             putBack(job, "not yet due");
             LOG.warn("job {} arrived {} ms before its due time {}; re-armed", job.jobId(),
                     Duration.between(now, job.dueAt()).toMillis(), job.dueAt());
-            return new Result(Outcome.NOT_YET_DUE, "re-armed until " + job.dueAt());
+            return told(job, trigger, now, new Result(Outcome.NOT_YET_DUE, "re-armed until " + job.dueAt()));
         }
         return runClaimed(job, trigger, ledger.claim(job));
     }
@@ -77,7 +86,7 @@ public final class JobRunner {
         if (claim.claim() == ExecutionLedger.Claim.ALREADY_HANDLED) {
             LOG.info("job {} occurrence {} attempt {} already handled; duplicate delivery skipped",
                     job.jobId(), job.occurrenceId(), job.attempt());
-            return new Result(Outcome.DUPLICATE, "already handled");
+            return told(job, trigger, now, new Result(Outcome.DUPLICATE, "already handled"));
         }
         if (claim.claim() == ExecutionLedger.Claim.IN_FLIGHT_ELSEWHERE) {
             // Another invocation holds it. Come back when its lease ends: then it is done (and this is a
@@ -87,7 +96,7 @@ public final class JobRunner {
                     "in flight elsewhere");
             LOG.info("job {} occurrence {} is in flight elsewhere; looked at again after its lease, at {}", job.jobId(),
                     job.occurrenceId(), leaseEnd);
-            return new Result(Outcome.DEFERRED, "in flight elsewhere until " + leaseEnd);
+            return told(job, trigger, now, new Result(Outcome.DEFERRED, "in flight elsewhere until " + leaseEnd));
         }
         JobAction.Result result;
         try {
@@ -98,7 +107,7 @@ public final class JobRunner {
                 throw new TransientFailureException("job " + job.jobId() + " attempt " + job.attempt()
                         + " hit a transient failure: " + e, e);
             }
-            return failed(job, now, e);
+            return told(job, trigger, now, failed(job, now, e));
         }
         if (!result.ledgerFinished()
                 && !ledger.finishPatiently(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DONE, result.outcome())) {
@@ -108,7 +117,13 @@ public final class JobRunner {
         }
         LOG.info("job {} ({}) ran via {}: {}; due {}, fired {}, late {} ms, attempt {}", job.jobId(), job.type(), trigger,
                 result.outcome(), job.dueAt(), now, Duration.between(job.dueAt(), now).toMillis(), job.attempt());
-        return new Result(Outcome.RAN, result.outcome());
+        return told(job, trigger, now, new Result(Outcome.RAN, result.outcome()));
+    }
+
+    private Result told(Job job, String trigger, Instant firedAt, Result result) {
+        observer.observe(new Attempt(job.jobId(), job.type(), job.occurrenceId(), job.attempt(), trigger, job.dueAt(), firedAt,
+                result.outcome(), result.detail()));
+        return result;
     }
 
     private Result failed(Job job, Instant now, RuntimeException error) {
