@@ -3,6 +3,7 @@ package dev.lapse.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
+import dev.lapse.local.console.ConsoleRoutes;
 import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -43,6 +44,8 @@ final class ApiServer implements AutoCloseable {
     private final ServerConnector connector;
     private final LocalEventBus bus;
     private final LambdaApi lambda;
+    private volatile ConsoleRoutes console;
+    private volatile StackDescription stack;
 
     ApiServer(String host, int port, LocalEventBus bus, LambdaApi lambda) throws Exception {
         this(host, port, bus, lambda, IDLE_TIMEOUT_MS);
@@ -77,6 +80,12 @@ final class ApiServer implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** Serves the console under {@code /console} from now on. */
+    void serveConsole(ConsoleRoutes routes, StackDescription description) {
+        this.console = routes;
+        this.stack = description;
     }
 
     int port() {
@@ -125,6 +134,20 @@ final class ApiServer implements AutoCloseable {
         String path = request.getHttpURI().getPath();
         String target = request.getHeaders().get("X-Amz-Target");
         boolean events = target != null && target.startsWith("AWSEvents.");
+        ConsoleRoutes routes = console;
+        if (routes != null && !events && ConsoleRoutes.owns(path)) {
+            routes.handle(request, response, callback, body.bytes() == null ? new byte[0] : body.bytes());
+            return;
+        }
+        StackDescription described = stack;
+        if (described != null && !events && StackDescription.isQuery(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body.bytes())) {
+            try {
+                respond(response, callback, 200, "text/xml", described.answer(body.bytes()), null);
+            } catch (AwsError e) {
+                respond(response, callback, e.status(), "text/xml", StackDescription.error(e), null);
+            }
+            return;
+        }
         try {
             if (events) {
                 respond(response, callback, 200, JSON_11, Json.write(events(target.substring("AWSEvents.".length()), body)), null);

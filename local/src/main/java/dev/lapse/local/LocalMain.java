@@ -1,5 +1,6 @@
 package dev.lapse.local;
 
+import dev.lapse.local.console.ConsoleCommand;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -45,6 +46,9 @@ public final class LocalMain {
 
     /** Runs the command line; returns the exit status ({@code run} returns only when the runtime could not start). */
     static int execute(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("console")) {
+            return ConsoleCommand.run(args, out, err);
+        }
         Command command;
         try {
             command = parse(args);
@@ -54,6 +58,7 @@ public final class LocalMain {
         }
         if (command.help()) {
             out.println(USAGE_LINE);
+            out.println(ConsoleCommand.USAGE);
             return 0;
         }
         try {
@@ -213,6 +218,7 @@ public final class LocalMain {
         out.println("  SQS                   " + runtime.sqsEndpoint());
         out.println("  EventBridge           " + runtime.apiEndpoint() + "   (PutEvents, PutRule, PutTargets, ListRules, ...)");
         out.println("  Lambda Invoke         " + runtime.apiEndpoint() + "   (functions: ScheduleJobFunction, ...)");
+        out.println("  Console               " + runtime.apiEndpoint() + "/console");
         out.println("  Schedules             " + runtime.scheduleDescriptions());
         if (!options.host().equals(LocalRuntime.Options.LOOPBACK)) {
             out.println("  Listening on " + options.host() + ": reachable from the network, with any credentials");

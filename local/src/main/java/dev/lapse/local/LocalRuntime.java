@@ -1,6 +1,9 @@
 package dev.lapse.local;
 
 import dev.lapse.Lapse;
+import dev.lapse.local.console.ConsoleRoutes;
+import dev.lapse.local.console.StackBackend;
+import dev.lapse.local.console.StackOutputs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
  * Runs the application defined by template.yaml on one JVM: DynamoDB Local (tables, streams,
@@ -173,6 +177,9 @@ public final class LocalRuntime implements AutoCloseable {
                 apiEndpoint), region, credentials, fastTtl, ClientOverrideConfiguration.builder().addExecutionInterceptor(functionCalls).build()),
                 options.clock());
 
+        api.serveConsole(new ConsoleRoutes(new StackBackend(
+                LambdaClient.builder().httpClient(http).endpointOverride(apiEndpoint).region(region).credentialsProvider(credentials).build(),
+                sqs, localOutputs(), "the local runtime")), new StackDescription(localOutputs(), template.region(), template.account()));
         sources = new EventSources(template, resources, clients, bus, deliveries,
                 new EventSources.Settings(options.pollInterval(), options.schedules(), fastTtl, options.clock()));
         bus.targets(new RuleTargets(sqs, sqsEndpoint, this::function, sources::invokeAsync)::target);
@@ -222,6 +229,12 @@ public final class LocalRuntime implements AutoCloseable {
 
     public String queueUrl(String logicalId) {
         return resources.ids().queue(logicalId).url();
+    }
+
+    /** What a deployed stack's Outputs would give the console, from this runtime's own names. */
+    StackOutputs localOutputs() {
+        return new StackOutputs(function("ScheduleJobFunction").name(), function("ReplayDeadLettersFunction").name(),
+                queueUrl("JobsDeadLetterQueue"));
     }
 
     public LocalEventBus bus() {
