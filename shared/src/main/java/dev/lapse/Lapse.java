@@ -3,6 +3,9 @@ package dev.lapse;
 import dev.lapse.action.EventPublisher;
 import dev.lapse.action.JobAction;
 import dev.lapse.action.JobDueAction;
+import dev.lapse.inspect.JobHistory;
+import dev.lapse.inspect.JobQueries;
+import dev.lapse.inspect.PendingListing;
 import dev.lapse.licence.PaidLicenses;
 import dev.lapse.run.AttemptObserver;
 import dev.lapse.run.DeadLetters;
@@ -50,7 +53,7 @@ public final class Lapse {
                            Optional<String> dueJobsRedriveQueueUrl,
                            RetryPolicies retryPolicies,
                            Duration lease, Duration ledgerRetention, Duration reconcileGrace,
-                           boolean requireTtlIdentity, Duration preciseHorizon) {
+                           boolean requireTtlIdentity, Duration preciseHorizon, Optional<String> jobHistoryTable) {
 
         public static Settings fromEnvironment(Map<String, String> env) {
             return new Settings(
@@ -67,7 +70,8 @@ public final class Lapse {
                     Duration.ofDays(Long.parseLong(env.getOrDefault("LEDGER_RETENTION_DAYS", "7"))),
                     Duration.ofMinutes(Long.parseLong(env.getOrDefault("RECONCILE_GRACE_MINUTES", "60"))),
                     !"false".equalsIgnoreCase(env.getOrDefault("REQUIRE_TTL_IDENTITY", "true")),
-                    preciseHorizon(env.getOrDefault("PRECISE_HORIZON_SECONDS", "900")));
+                    preciseHorizon(env.getOrDefault("PRECISE_HORIZON_SECONDS", "900")),
+                    Optional.ofNullable(env.get("JOB_HISTORY_TABLE")).filter(s -> !s.isBlank()));
         }
 
         /** The template parameter PreciseHorizonSeconds: how far ahead jobs go to the due-jobs queue. */
@@ -133,7 +137,8 @@ public final class Lapse {
         JobDueAction jobDue = new JobDueAction(publisher);
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
         StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue);
-        List<AttemptObserver> observers = List.of(); // told of every attempt the runner ends: history, metrics
+        Optional<JobHistory> history = settings.jobHistoryTable().map(t -> new JobHistory(dynamo, t, settings.ledgerRetention(), clock));
+        List<AttemptObserver> observers = history.<List<AttemptObserver>>map(List::of).orElse(List.of()); // told of every attempt the runner ends
         this.runner = new JobRunner(jobs, ledger, actions, settings.retryPolicies(), deadLetters, publisher, clock,
                 () -> ThreadLocalRandom.current().nextDouble(), AttemptObserver.all(observers));
         this.dueJobMessages = new DueJobMessages(jobs, ledger, runner, dueJobsQueue, clock);
@@ -141,7 +146,9 @@ public final class Lapse {
         this.parser = new RequestParser(clock);
         this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueJobsQueue, clock, settings.deadLetterQueueUrl(),
                 settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
-        this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher);
+        history.ifPresent(h -> replayer.onReplayed(job -> h.replayed(job.jobId(), job.occurrenceId())));
+        this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher,
+                history.map(h -> new JobQueries(store, new PendingListing(dynamo, settings.jobsTable()), h, clock)), history);
         this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
         this.sweep = dueJobsQueue.map(queue -> new DueJobsSweep(new DueIndex(dynamo, settings.jobsTable()), queue, settings.preciseHorizon(), clock));
     }

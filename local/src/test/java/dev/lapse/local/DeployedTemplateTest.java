@@ -228,7 +228,7 @@ class DeployedTemplateTest {
     @Test
     void everyTableOutlivesTheStackAndAReplacement() {
         Map<String, JsonNode> tables = ofType(defaults, "AWS::DynamoDB::Table");
-        assertThat(tables.keySet()).containsExactlyInAnyOrder("JobsTable", "JobExecutionsTable", "PaidLicensesTable");
+        assertThat(tables.keySet()).containsExactlyInAnyOrder("JobsTable", "JobExecutionsTable", "JobHistoryTable", "PaidLicensesTable");
         tables.forEach((id, table) -> {
             assertThat(table.path("DeletionPolicy").asText()).as(id + " DeletionPolicy").isEqualTo("Retain");
             assertThat(table.path("UpdateReplacePolicy").asText()).as(id + " UpdateReplacePolicy").isEqualTo("Retain");

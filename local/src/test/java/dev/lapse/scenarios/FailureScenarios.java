@@ -124,6 +124,68 @@ public abstract class FailureScenarios extends ScenarioSuite {
         assertThat(again.path("replayed")).as("the message was consumed by the replay").isEmpty();
     }
 
+    /** "Get Job": the state and story of a job, by direct invocation. */
+    private JsonNode getJob(String jobId) {
+        return steps.invoke("ScheduleJobFunction", Json.write(Json.object().put("detail-type", "Get Job")
+                .set("detail", Json.object().put("jobId", jobId))));
+    }
+
+    private JsonNode listDeadLetters() {
+        return steps.invoke("ScheduleJobFunction", Json.write(Json.object().put("detail-type", "List Jobs")
+                .set("detail", Json.object().put("state", "dead-lettered").put("limit", 100))));
+    }
+
+    @Test
+    void getJobTellsTheStoryOfAJobThatWasScheduledCancelledRunFailedDeadLetteredAndReplayed() {
+        String pending = unique("story-pending");
+        String cancelled = unique("story-cancelled");
+        String ran = unique("story-ran");
+        String doomed = unique("story-doomed");
+        faults().failEntries(jobDueOf(doomed), 2, "AccessDeniedException");
+        steps.schedule(pending, "report.daily", seconds(3600), Json.object().put("n", 1));
+        steps.schedule(cancelled, "report.daily", seconds(3600), Json.object());
+        steps.schedule(ran, "report.daily", seconds(1), Json.object());
+        steps.schedule(doomed, "invoice.remind", seconds(1), Json.object().put("invoiceId", "INV-7"), fastRetry(2));
+
+        JsonNode waiting = getJob(pending);
+        assertThat(waiting.path("ok").asBoolean()).isTrue();
+        assertThat(waiting.path("job").path("state").asText()).isEqualTo("pending");
+        assertThat(waiting.path("job").path("payload").path("n").asInt()).isEqualTo(1);
+        assertThat(waiting.path("history")).isEmpty();
+
+        steps.invoke("ScheduleJobFunction", Json.write(Json.object().put("detail-type", "Cancel Job").set("detail", Json.object().put("jobId", cancelled))));
+        JsonNode gone = getJob(cancelled);
+        assertThat(gone.path("job").path("state").asText()).isEqualTo("cancelled");
+        assertThat(gone.path("history").get(0).path("outcome").asText()).isEqualTo("CANCELLED");
+
+        await("the job ran", Duration.ofSeconds(30), () -> getJob(ran).path("job").path("state").asText().equals("done"));
+        JsonNode done = getJob(ran).path("history").get(0);
+        assertThat(done.path("outcome").asText()).isEqualTo("RAN");
+        assertThat(done.path("attempt").asInt()).isEqualTo(1);
+        assertThat(done.path("latenessMs").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(Instant.parse(done.path("firedAt").asText())).isAfterOrEqualTo(Instant.parse(done.path("dueAt").asText()));
+        assertThat(done.path("trigger").asText()).isIn("ttl", "due-jobs-queue");
+        assertThat(done.path("error").isNull()).isTrue();
+
+        await("the doomed job was dead-lettered", Duration.ofSeconds(30),
+                () -> getJob(doomed).path("job").path("state").asText().equals("dead-lettered"));
+        JsonNode story = getJob(doomed).path("history");
+        assertThat(story).extracting(h -> h.path("outcome").asText()).containsExactly("DEAD_LETTERED", "RETRY_SCHEDULED");
+        assertThat(story).extracting(h -> h.path("attempt").asInt()).containsExactly(2, 1);
+        assertThat(story.get(1).path("error").asText()).contains("AccessDeniedException");
+        assertThat(listDeadLetters().path("jobs")).extracting(j -> j.path("jobId").asText()).contains(doomed);
+
+        JsonNode replay = steps.invoke("ReplayDeadLettersFunction", Json.write(Json.object().put("source", "dead-letters").put("jobId", doomed)));
+        assertThat(replay.path("replayed")).extracting(JsonNode::asText).containsExactly(doomed);
+        assertThat(listDeadLetters().path("jobs")).extracting(j -> j.path("jobId").asText()).as("replayed: no longer listed").doesNotContain(doomed);
+        await("the replayed job ran", Duration.ofSeconds(30), () -> getJob(doomed).path("job").path("state").asText().equals("done"));
+        assertThat(getJob(doomed).path("history")).extracting(h -> h.path("outcome").asText()).containsExactly("RAN", "DEAD_LETTERED", "RETRY_SCHEDULED");
+
+        JsonNode unknown = getJob(unique("never-scheduled"));
+        assertThat(unknown.path("ok").asBoolean()).isFalse();
+        assertThat(unknown.path("error").path("field").asText()).isEqualTo("detail.jobId");
+    }
+
     @Test
     void aPoisonRecordGoesToTheOnFailureDestinationWhileTheRestCompletesAndCanBeReplayed() {
         String poison = unique("poison");

@@ -107,7 +107,10 @@ public final class JobRunner {
                 throw new TransientFailureException("job " + job.jobId() + " attempt " + job.attempt()
                         + " hit a transient failure: " + e, e);
             }
-            return told(job, trigger, now, failed(job, now, e));
+            Result failed = failed(job, now, e);
+            // what history and logs need of a failed attempt is its error, then what was done about it
+            return told(job, trigger, now, failed, failed.outcome() == Outcome.RETRY_SCHEDULED
+                    ? describe(e) + "; retry: " + failed.detail() : failed.detail());
         }
         if (!result.ledgerFinished()
                 && !ledger.finishPatiently(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DONE, result.outcome())) {
@@ -121,8 +124,12 @@ public final class JobRunner {
     }
 
     private Result told(Job job, String trigger, Instant firedAt, Result result) {
+        return told(job, trigger, firedAt, result, result.detail());
+    }
+
+    private Result told(Job job, String trigger, Instant firedAt, Result result, String detail) {
         observer.observe(new Attempt(job.jobId(), job.type(), job.occurrenceId(), job.attempt(), trigger, job.dueAt(), firedAt,
-                result.outcome(), result.detail()));
+                result.outcome(), detail));
         return result;
     }
 

@@ -48,6 +48,9 @@ public final class Replayer {
     public static final String STREAM_FAILURES = "stream-failures";
     public static final String DUE_JOBS_REDRIVE = "due-jobs-redrive";
 
+    /** Told of each job put back (its dead-lettered occurrence), e.g. to take it off the dead-letter listing. */
+    private java.util.function.Consumer<Job> onReplayed = job -> { };
+
     private final SqsClient sqs;
     private final Optional<DynamoDbStreamsClient> streams;
     private final JobStore store;
@@ -88,6 +91,17 @@ public final class Replayer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Sets who is told of each job put back (one listener; best effort: a failure is logged, the replay stands). */
+    public void onReplayed(java.util.function.Consumer<Job> listener) {
+        this.onReplayed = job -> {
+            try {
+                listener.accept(job);
+            } catch (RuntimeException e) {
+                LOG.warn("job {} replayed, but its listener failed: {}", job.jobId(), e.toString());
+            }
+        };
     }
 
     /**
@@ -164,6 +178,7 @@ public final class Replayer {
                         if (store.rearm(fresh1)) {
                             dueJobs.ifPresent(q -> q.offer(fresh1));
                             replayed.add(job.jobId());
+                            onReplayed.accept(job);
                             LOG.info("replayed job {} ({}) from {}, due {}", job.jobId(), job.type(), source, due);
                         } else {
                             refused.add(job.jobId());

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.action.EventPublisher;
+import dev.lapse.inspect.JobHistory;
+import dev.lapse.inspect.JobQueries;
 import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.JobConflictException;
 import dev.lapse.job.JobJson;
@@ -15,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +34,21 @@ public final class SchedulingEndpoint {
     private final RequestParser parser;
     private final JobScheduler scheduler;
     private final EventPublisher publisher;
+    private final Optional<JobQueries> queries;
+    private final Optional<JobHistory> history;
 
     public SchedulingEndpoint(RequestParser parser, JobScheduler scheduler, EventPublisher publisher) {
+        this(parser, scheduler, publisher, Optional.empty(), Optional.empty());
+    }
+
+    /** With "Get Job" / "List Jobs" answered by {@code queries}, and cancellations kept in {@code history}. */
+    public SchedulingEndpoint(RequestParser parser, JobScheduler scheduler, EventPublisher publisher, Optional<JobQueries> queries,
+                              Optional<JobHistory> history) {
         this.parser = parser;
         this.scheduler = scheduler;
         this.publisher = publisher;
+        this.queries = queries;
+        this.history = history;
     }
 
     /** The answer: {@code {"ok": true, "outcome": ..., "job": ...}} or {@code {"ok": false, "error": ...}}. */
@@ -71,8 +84,23 @@ public final class SchedulingEndpoint {
         JsonNode tree = readLeniently(input);
         boolean fromEventBridge = tree != null && tree.isObject() && tree.hasNonNull("source") && tree.hasNonNull("id");
         try {
+            if (tree != null && JobQueries.handles(tree.path("detail-type").asText())) {
+                RequestJson.read(input); // the same strict reading as every request (duplicate keys, depth, size)
+                return queries.orElseThrow(() -> new InvalidRequestException("detail-type", "is \"" + tree.path("detail-type").asText()
+                        + "\" but this deployment keeps no job history (JOB_HISTORY_TABLE is not set)", "a template.yaml deployment")).answer(tree);
+            }
             JobRequest request = parser.parse(input);
-            return Json.MAPPER.valueToTree(Answer.of(scheduler.handle(request)));
+            JobScheduler.Result result = scheduler.handle(request);
+            if (result.outcome() == JobScheduler.Outcome.CANCELLED && history.isPresent() && result.job().isPresent()) {
+                var job = result.job().get();
+                try {
+                    history.get().cancelled(job.jobId(), job.type(), job.occurrenceId(), job.dueAt(),
+                            request instanceof JobRequest.CancelJob cancel ? cancel.requestedBy() : request.getClass().getSimpleName());
+                } catch (RuntimeException e) {
+                    LOG.warn("job {} cancelled, but its history record could not be written: {}", job.jobId(), e.toString());
+                }
+            }
+            return Json.MAPPER.valueToTree(Answer.of(result));
         } catch (InvalidRequestException e) {
             return refuse(RequestError.invalid(e), tree, fromEventBridge);
         } catch (JobConflictException e) {

@@ -1,5 +1,8 @@
 package dev.lapse.store;
 
+import dev.lapse.inspect.ListBuckets;
+import dev.lapse.inspect.PendingListing;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.lapse.job.Job;
@@ -52,6 +55,7 @@ public final class JobItems {
             item.put(DUE_BUCKET, s(DueBuckets.of(job.jobId(), job.dueAt())));
         }
         item.put(JOB_ID, s(job.jobId()));
+        item.put(PendingListing.LIST_BUCKET, s(ListBuckets.of(job.jobId(), job.dueAt()))); // every pending job is listable
         item.put(TYPE, s(job.type()));
         item.put(PAYLOAD, s(job.payload()));
         item.put(DUE_AT, s(job.dueAt().toString()));

@@ -68,7 +68,8 @@ class AttemptObserverTest {
 
         assertThat(seen).extracting(Attempt::outcome).containsExactly(JobRunner.Outcome.RAN, JobRunner.Outcome.DUPLICATE,
                 JobRunner.Outcome.RETRY_SCHEDULED, JobRunner.Outcome.DEAD_LETTERED, JobRunner.Outcome.NOT_YET_DUE);
-        assertThat(seen.get(2).detail()).startsWith("attempt 2 at ");
+        assertThat(seen.get(2).detail()).as("a retried attempt: its error, then the retry")
+                .startsWith("IllegalArgumentException: bad payload; retry: attempt 2 at ");
         assertThat(seen.get(3).detail()).contains("bad payload");
         assertThat(seen.get(4).latenessMs()).isEqualTo(-5000);
     }

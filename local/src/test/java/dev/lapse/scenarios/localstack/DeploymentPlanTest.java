@@ -88,10 +88,10 @@ class DeploymentPlanTest {
         var tables = plan(Map.of()).tables(new DeployedResources());
         var withExistingLicences = plan(Map.of("PaidLicensesTableName", "licences")).tables(new DeployedResources());
 
-        assertThat(tables).extracting(DeploymentPlan.TableSpec::logicalId).containsExactly("JobsTable", "JobExecutionsTable", "PaidLicensesTable");
+        assertThat(tables).extracting(DeploymentPlan.TableSpec::logicalId).containsExactly("JobsTable", "JobExecutionsTable", "JobHistoryTable", "PaidLicensesTable");
         assertThat(tables.get(1).timeToLive().orElseThrow().timeToLiveSpecification().attributeName()).isEqualTo("expiresAt");
         assertThat(tables.get(1).create().streamSpecification()).as("no stream on the ledger").isNull();
-        assertThat(withExistingLicences).extracting(DeploymentPlan.TableSpec::logicalId).containsExactly("JobsTable", "JobExecutionsTable");
+        assertThat(withExistingLicences).extracting(DeploymentPlan.TableSpec::logicalId).containsExactly("JobsTable", "JobExecutionsTable", "JobHistoryTable");
     }
 
     @Test

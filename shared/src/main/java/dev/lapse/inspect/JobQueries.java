@@ -1,0 +1,214 @@
+package dev.lapse.inspect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.job.InvalidRequestException;
+import dev.lapse.job.Job;
+import dev.lapse.json.Json;
+import dev.lapse.store.JobStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * "Get Job" and "List Jobs", by direct invocation of the scheduling function: a job's state and story, and pages of
+ * pending jobs (in due order, by due window and job type) or of dead letters, with opaque next tokens.
+ */
+public final class JobQueries {
+    public static final String GET = "Get Job";
+    public static final String LIST = "List Jobs";
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 100;
+    static final int HISTORY_LIMIT = 100;
+    /** The widest due window of one List Jobs request (its days' shards are queried: at most 32 x 16 queries a page). */
+    static final Duration MAX_WINDOW = Duration.ofDays(31);
+    static final Duration DEFAULT_LOOKBACK = Duration.ofDays(1);
+
+    private final JobStore jobs;
+    private final PendingListing pending;
+    private final JobHistory history;
+    private final Clock clock;
+
+    public JobQueries(JobStore jobs, PendingListing pending, JobHistory history, Clock clock) {
+        this.jobs = jobs;
+        this.pending = pending;
+        this.history = history;
+        this.clock = clock;
+    }
+
+    public static boolean handles(String detailType) {
+        return GET.equals(detailType) || LIST.equals(detailType);
+    }
+
+    /** The answer to a Get Job or List Jobs request; bad input is an {@link InvalidRequestException} naming the field. */
+    public ObjectNode answer(JsonNode request) {
+        JsonNode detail = request.path("detail");
+        if (!detail.isObject()) {
+            throw new InvalidRequestException("detail", "is " + (detail.isMissingNode() ? "missing" : detail.getNodeType()), "a JSON object");
+        }
+        return GET.equals(request.path("detail-type").asText()) ? get(detail) : list(detail);
+    }
+
+    private ObjectNode get(JsonNode detail) {
+        allowOnly(detail, Set.of("jobId"));
+        String jobId = text(detail, "jobId", "the id of a job");
+        Optional<Job> job = jobs.get(jobId);
+        List<JobHistory.Entry> story = history.of(jobId, HISTORY_LIMIT);
+        if (job.isEmpty() && story.isEmpty()) {
+            throw new InvalidRequestException("detail.jobId", "is \"" + jobId + "\", which is neither pending nor in the history"
+                    + " (kept for its retention)", "the id of a pending job or of one that ran, failed or was cancelled recently");
+        }
+        ObjectNode shown = Json.object().put("jobId", jobId);
+        if (job.isPresent()) {
+            Job j = job.get();
+            shown.put("jobType", j.type()).put("state", j.attempt() > 1 ? "retrying" : "pending").put("dueAt", j.dueAt().toString())
+                    .put("occurrenceId", j.occurrenceId()).put("attempt", j.attempt());
+            shown.set("payload", Json.read(j.payload()));
+        } else {
+            JobHistory.Entry last = story.get(0);
+            shown.put("jobType", last.jobType()).put("state", switch (last.outcome()) {
+                case "RAN" -> "done";
+                case "DEAD_LETTERED" -> "dead-lettered";
+                case "CANCELLED" -> "cancelled";
+                default -> "running"; // re-armed for a retry and taken again: its next record is being written
+            });
+        }
+        ObjectNode answer = Json.object().put("ok", true);
+        answer.set("job", shown);
+        ArrayNode lines = answer.putArray("history");
+        for (JobHistory.Entry e : story) {
+            ObjectNode line = lines.addObject().put("occurrenceId", e.occurrenceId()).put("attempt", e.attempt())
+                    .put("dueAt", e.dueAt().toString()).put("firedAt", e.firedAt().toString()).put("latenessMs", e.latenessMs())
+                    .put("trigger", e.trigger()).put("outcome", e.outcome());
+            line.put("error", e.outcome().equals("RAN") || e.outcome().equals("CANCELLED") ? null : e.detail());
+        }
+        return answer;
+    }
+
+    private ObjectNode list(JsonNode detail) {
+        allowOnly(detail, Set.of("state", "jobType", "dueFrom", "dueTo", "limit", "nextToken"));
+        String state = text(detail, "state", "\"pending\" or \"dead-lettered\"");
+        int limit = limit(detail);
+        Optional<String> type = detail.has("jobType") ? Optional.of(text(detail, "jobType", "a job type such as report.daily")) : Optional.empty();
+        ObjectNode query = Json.object().put("state", state);
+        ObjectNode answer = Json.object().put("ok", true);
+        ArrayNode listed = answer.putArray("jobs");
+        switch (state) {
+            case "pending" -> {
+                Instant from = detail.has("dueFrom") ? instant(detail, "dueFrom") : clock.instant().minus(DEFAULT_LOOKBACK);
+                Instant to = detail.has("dueTo") ? instant(detail, "dueTo") : from.plus(MAX_WINDOW);
+                if (to.isBefore(from)) {
+                    throw new InvalidRequestException("detail.dueTo", "is " + to + ", before dueFrom " + from, "an instant at or after dueFrom");
+                }
+                if (Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
+                    throw new InvalidRequestException("detail.dueTo", "is " + Duration.between(from, to).toDays() + " days after dueFrom",
+                            "a window of at most " + MAX_WINDOW.toDays() + " days (page through longer spans window by window)");
+                }
+                query.put("from", from.toString()).put("to", to.toString()).put("jobType", type.orElse(null));
+                Optional<PendingListing.Cursor> after = token(detail, query).map(t -> new PendingListing.Cursor(t.path("ms").asLong(), t.path("id").asText()));
+                PendingListing.Page page = pending.page(from, to, type, limit, after);
+                page.jobs().forEach(j -> listed.addObject().put("jobId", j.jobId()).put("jobType", j.jobType()).put("state", j.attempt() > 1 ? "retrying" : "pending")
+                        .put("dueAt", j.dueAt().toString()).put("occurrenceId", j.occurrenceId()).put("attempt", j.attempt()));
+                answer.put("nextToken", page.next().map(c -> encode(query.deepCopy().put("ms", c.dueEpochMs()).put("id", c.jobId()))).orElse(null));
+            }
+            case "dead-lettered" -> {
+                if (detail.has("dueFrom") || detail.has("dueTo")) {
+                    throw new InvalidRequestException(detail.has("dueFrom") ? "detail.dueFrom" : "detail.dueTo", "is given for dead letters",
+                            "a due window only with state \"pending\"; dead letters are listed newest first");
+                }
+                query.put("jobType", type.orElse(null));
+                Optional<Map<String, AttributeValue>> after = token(detail, query).map(t -> Map.of("jobId", AttributeValue.fromS(t.path("id").asText()),
+                        "at", AttributeValue.fromS(t.path("at").asText()), JobHistory.DEAD_LETTER, AttributeValue.fromS("jobs")));
+                List<Map.Entry<String, JobHistory.Entry>> page = history.deadLetters(limit, after);
+                page.stream().filter(e -> type.map(t -> t.equals(e.getValue().jobType())).orElse(true)).forEach(e -> listed.addObject()
+                        .put("jobId", e.getValue().jobId()).put("jobType", e.getValue().jobType()).put("state", "dead-lettered")
+                        .put("dueAt", e.getValue().dueAt().toString()).put("deadLetteredAt", e.getValue().firedAt().toString())
+                        .put("occurrenceId", e.getValue().occurrenceId()).put("attempt", e.getValue().attempt()).put("reason", e.getValue().detail()));
+                answer.put("nextToken", page.size() < limit ? null
+                        : encode(query.deepCopy().put("id", page.get(page.size() - 1).getValue().jobId()).put("at", page.get(page.size() - 1).getKey())));
+            }
+            default -> throw new InvalidRequestException("detail.state", "is \"" + state + "\"", "\"pending\" or \"dead-lettered\"");
+        }
+        return answer;
+    }
+
+    /** The next token's position, if the request has one; a token of another query, or not Lapse's, is refused. */
+    private static Optional<JsonNode> token(JsonNode detail, ObjectNode query) {
+        if (!detail.has("nextToken") || detail.get("nextToken").isNull()) {
+            return Optional.empty();
+        }
+        String accepted = "the nextToken of the previous answer to this same query (same state, window and jobType)";
+        JsonNode token;
+        try {
+            token = Json.read(new String(Base64.getUrlDecoder().decode(text(detail, "nextToken", accepted)), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            token = null;
+        }
+        if (token == null || !token.isObject()) {
+            throw new InvalidRequestException("detail.nextToken", "is not a token Lapse gave", accepted);
+        }
+        for (Iterator<String> names = query.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!query.get(name).equals(token.path(name).isMissingNode() ? null : token.get(name))) {
+                throw new InvalidRequestException("detail.nextToken", "belongs to another query (its " + name + " differs)", accepted);
+            }
+        }
+        boolean pending = "pending".equals(query.path("state").asText());
+        if (pending ? !token.path("ms").isIntegralNumber() || !token.path("id").isTextual()
+                : !token.path("at").isTextual() || !token.path("id").isTextual()) {
+            throw new InvalidRequestException("detail.nextToken", "is not a token Lapse gave", accepted);
+        }
+        return Optional.of(token);
+    }
+
+    private static String encode(ObjectNode token) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(token).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int limit(JsonNode detail) {
+        if (!detail.has("limit")) {
+            return DEFAULT_LIMIT;
+        }
+        JsonNode limit = detail.get("limit");
+        if (!limit.isIntegralNumber() || limit.asLong() < 1 || limit.asLong() > MAX_LIMIT) {
+            throw new InvalidRequestException("detail.limit", "is " + limit, "a whole number from 1 to " + MAX_LIMIT + " (default " + DEFAULT_LIMIT + ")");
+        }
+        return limit.asInt();
+    }
+
+    private static Instant instant(JsonNode detail, String field) {
+        String text = text(detail, field, "an ISO-8601 instant with offset, such as 2026-12-01T09:00:00Z");
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("detail." + field, "is \"" + text + "\", not an instant", "an ISO-8601 instant with offset, such as 2026-12-01T09:00:00Z");
+        }
+    }
+
+    private static String text(JsonNode detail, String field, String accepted) {
+        JsonNode value = detail.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new InvalidRequestException("detail." + field, value == null ? "is missing" : "is " + value, accepted);
+        }
+        return value.asText();
+    }
+
+    private static void allowOnly(JsonNode detail, Set<String> fields) {
+        for (Iterator<String> names = detail.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                throw new InvalidRequestException("detail." + name, "is not a field of this request", "only " + fields.stream().sorted().toList());
+            }
+        }
+    }
+}

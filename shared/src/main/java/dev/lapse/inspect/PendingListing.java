@@ -1,0 +1,92 @@
+package dev.lapse.inspect;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * Pending jobs in due order, from the Jobs table's {@value #INDEX} index (queries only, never a scan): for each day of the
+ * window, the {@link ListBuckets#SHARDS} shards are queried from the cursor on and merged by (due time, job id).
+ */
+public final class PendingListing {
+    public static final String INDEX = "pendingByDue";
+    public static final String LIST_BUCKET = "listBucket";
+
+    /** One pending job as the index holds it. */
+    public record Listed(String jobId, String jobType, Instant dueAt, long dueEpochMs, String occurrenceId, int attempt) {
+        static final Comparator<Listed> ORDER = Comparator.comparingLong(Listed::dueEpochMs).thenComparing(Listed::jobId);
+    }
+
+    /** Where a page ends: the last job listed (the next page starts after it). */
+    public record Cursor(long dueEpochMs, String jobId) {
+    }
+
+    public record Page(List<Listed> jobs, Optional<Cursor> next) {
+    }
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public PendingListing(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    /** Up to {@code limit} pending jobs due in [{@code from}, {@code to}] after {@code after}, of {@code jobType} if given. */
+    public Page page(Instant from, Instant to, Optional<String> jobType, int limit, Optional<Cursor> after) {
+        List<Listed> found = new ArrayList<>();
+        long lo = after.map(Cursor::dueEpochMs).orElse(from.toEpochMilli());
+        for (LocalDate day = ListBuckets.day(Instant.ofEpochMilli(lo)); !day.isAfter(ListBuckets.day(to)); day = day.plusDays(1)) {
+            for (int shard = 0; shard < ListBuckets.SHARDS; shard++) {
+                found.addAll(shard(ListBuckets.bucket(day, shard), lo, to.toEpochMilli(), jobType, limit, after));
+            }
+            if (found.size() > limit) {
+                break;
+            }
+        }
+        found.sort(Listed.ORDER);
+        if (found.size() > limit) {
+            List<Listed> page = List.copyOf(found.subList(0, limit));
+            Listed last = page.get(limit - 1);
+            return new Page(page, Optional.of(new Cursor(last.dueEpochMs(), last.jobId())));
+        }
+        return new Page(List.copyOf(found), Optional.empty());
+    }
+
+    /** Up to {@code limit} + 1 jobs of one shard, in due order, past the cursor (so the merge knows whether more follow). */
+    private List<Listed> shard(String bucket, long lo, long hi, Optional<String> jobType, int limit, Optional<Cursor> after) {
+        List<Listed> listed = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, String> names = new HashMap<>(Map.of("#b", LIST_BUCKET, "#d", "dueEpochMs"));
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":b", AttributeValue.fromS(bucket),
+                    ":lo", AttributeValue.fromN(Long.toString(lo)), ":hi", AttributeValue.fromN(Long.toString(hi))));
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(INDEX)
+                    .keyConditionExpression("#b = :b AND #d BETWEEN :lo AND :hi").exclusiveStartKey(start).limit(limit + 1);
+            if (jobType.isPresent()) {
+                names.put("#t", "jobType");
+                values.put(":t", AttributeValue.fromS(jobType.get()));
+                query.filterExpression("#t = :t");
+            }
+            QueryResponse page = dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                Listed job = new Listed(item.get("jobId").s(), item.get("jobType").s(), Instant.parse(item.get("dueAt").s()),
+                        Long.parseLong(item.get("dueEpochMs").n()), item.get("occurrenceId").s(), Integer.parseInt(item.get("attempt").n()));
+                if (after.map(c -> Listed.ORDER.compare(job, new Listed(c.jobId(), "", Instant.EPOCH, c.dueEpochMs(), "", 0)) > 0).orElse(true)) {
+                    listed.add(job);
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && listed.size() <= limit);
+        return listed;
+    }
+}
