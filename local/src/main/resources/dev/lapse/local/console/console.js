@@ -2,7 +2,8 @@
 "use strict";
 (function () {
   const token = document.querySelector('meta[name="lapse-token"]').content;
-  const state = { pendingToken: null, deadToken: null, filter: {}, countdowns: [] };
+  // Recent runs are the jobs this page saw pending and then saw leave: their story (Get Job) tells how each ended.
+  const state = { pendingToken: null, deadToken: null, filter: {}, countdowns: [], watched: new Map(), runs: [] };
 
   async function call(operation, body) {
     const response = await fetch("/console/api/" + operation, {
@@ -13,7 +14,10 @@
     });
     const answer = await response.json();
     if (!response.ok || answer.ok === false) {
-      throw new Error((answer.error || response.status) + ": " + (answer.message || "request failed"));
+      const error = answer.error;
+      throw new Error(error && typeof error === "object"
+        ? error.code + ": " + (error.message || error.problem)
+        : (error || response.status) + ": " + (answer.message || "request failed"));
     }
     return answer;
   }
@@ -100,11 +104,61 @@
         actions.appendChild(cancel);
         body.appendChild(row);
       });
+      const listedNow = new Set((answer.jobs || []).map(job => job.jobId));
+      (answer.jobs || []).forEach(job => state.watched.set(job.jobId, job.dueAt));
+      if (!more && !state.pendingToken) {
+        // a whole first page: a watched job due before its last row that is no longer listed has left the pending set
+        const last = (answer.jobs || []).length ? answer.jobs[answer.jobs.length - 1].dueAt : null;
+        [...state.watched.keys()].filter(id => !listedNow.has(id) && (answer.nextToken == null || state.watched.get(id) <= last))
+          .forEach(id => { state.watched.delete(id); recordRun(id); });
+      }
       state.pendingToken = answer.nextToken || null;
       document.getElementById("pending-more").hidden = !state.pendingToken;
     } catch (e) {
       say(e.message, true);
     }
+  }
+
+  async function recordRun(jobId) {
+    try {
+      const answer = await call("request", { "detail-type": "Get Job", detail: { jobId: jobId } });
+      const last = (answer.history || [])[0];
+      if (!last) {
+        return;
+      }
+      state.runs.unshift(Object.assign({ jobId: jobId, jobType: answer.job && answer.job.jobType, state: answer.job && answer.job.state }, last));
+      state.runs = state.runs.slice(0, 200);
+      showRuns();
+    } catch (e) {
+      say(e.message, true);
+    }
+  }
+
+  function percentile(values, p) {
+    const sorted = values.slice().sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
+  }
+
+  function showRuns() {
+    const body = document.querySelector("#runs tbody");
+    body.replaceChildren();
+    state.runs.forEach(r => {
+      const row = document.createElement("tr");
+      row.dataset.jobId = r.jobId;
+      jobButton(row, r.jobId);
+      cell(row, "Type", r.jobType);
+      cell(row, "Due", r.dueAt);
+      cell(row, "Fired", r.firedAt);
+      cell(row, "Late (ms)", r.latenessMs, "num lateness");
+      cell(row, "Trigger", r.trigger);
+      cell(row, "Outcome", r.outcome, /FAIL|DEAD|RETRY/i.test(String(r.outcome)) ? "outcome-failed" : "outcome-ok");
+      body.appendChild(row);
+    });
+    const recent = state.runs.filter(r => r.outcome === "RAN" && Date.now() - Date.parse(r.firedAt) < 5 * 60000);
+    document.getElementById("fig-runs").textContent = state.runs.length
+      ? String(state.runs.filter(r => Date.now() - Date.parse(r.firedAt) < 60000).length) : "–";
+    document.getElementById("fig-lateness").textContent = recent.length
+      ? percentile(recent.map(r => r.latenessMs), 50) + " / " + percentile(recent.map(r => r.latenessMs), 99) + " ms" : "–";
   }
 
   async function cancelJob(jobId) {
@@ -214,24 +268,7 @@
       const figures = await call("figures", {});
       const text = (value, unit) => value === undefined || value === null ? "–" : value + (unit || "");
       document.getElementById("fig-dead").textContent = text(figures.deadLetters);
-      document.getElementById("fig-runs").textContent = text(figures.runsPerMinute);
-      document.getElementById("fig-lateness").textContent = figures.latenessP50Ms === undefined
-        ? "–" : figures.latenessP50Ms + " / " + figures.latenessP99Ms + " ms";
-      const body = document.querySelector("#runs tbody");
-      if (Array.isArray(figures.recentRuns)) {
-        body.replaceChildren();
-        figures.recentRuns.forEach(r => {
-          const row = document.createElement("tr");
-          cell(row, "Job", r.jobId);
-          cell(row, "Type", r.jobType);
-          cell(row, "Due", r.dueAt);
-          cell(row, "Fired", r.firedAt);
-          cell(row, "Late (ms)", r.latenessMs, "num");
-          cell(row, "Trigger", r.trigger);
-          cell(row, "Outcome", r.outcome, /FAIL|DEAD|RETRY/i.test(String(r.outcome)) ? "outcome-failed" : "outcome-ok");
-          body.appendChild(row);
-        });
-      }
+
     } catch (e) {
       say(e.message, true);
     }
@@ -255,6 +292,7 @@
     event.preventDefault();
     const form = new FormData(event.target);
     say("");
+    state.watched.clear(); // jobs outside the new filter leave the list without having run
     state.filter = {};
     ["jobType", "dueFrom", "dueTo"].forEach(name => {
       const value = String(form.get(name) || "").trim();
@@ -272,6 +310,13 @@
   });
   setInterval(tick, 1000);
   setInterval(loadFigures, 5000);
+  setInterval(() => {
+    if (!document.getElementById("view-pending").hidden || !document.getElementById("view-runs").hidden) {
+      if (!state.pendingToken) {
+        loadPending(false);
+      }
+    }
+  }, 2000);
   loadFigures();
   select("pending");
 }());
