@@ -109,6 +109,25 @@ class ListJobsIT {
         assertThat(reports.path("jobs")).allSatisfy(j -> assertThat(j.path("jobType").asText()).isEqualTo("report.daily")).hasSize(100);
     }
 
+    static String sample(String name) throws java.io.IOException {
+        return java.nio.file.Files.readString(Path.of(System.getProperty("lapse.root", "..")).resolve("events").resolve(name));
+    }
+
+    @Test
+    void theEventSamplesAreAnsweredAsTheReadmeSays() throws Exception {
+        JsonNode scheduled = Json.read(runtime.function("ScheduleJobFunction").invoke(sample("direct-schedule-job.json")));
+        assertThat(scheduled.path("ok").asBoolean()).as(scheduled.toString()).isTrue();
+        JsonNode job = Json.read(runtime.function("ScheduleJobFunction").invoke(sample("get-job.json")));
+        assertThat(job.path("job").path("state").asText()).as(job.toString()).isEqualTo("pending");
+        assertThat(job.path("job").path("payload").path("accountId").asText()).isEqualTo("99");
+        JsonNode pending = Json.read(runtime.function("ScheduleJobFunction").invoke(sample("list-jobs-pending.json")));
+        assertThat(pending.path("jobs")).extracting(j -> j.path("jobId").asText()).containsExactly("trial-ends-99");
+        JsonNode dead = Json.read(runtime.function("ScheduleJobFunction").invoke(sample("list-jobs-dead-lettered.json")));
+        assertThat(dead.path("ok").asBoolean()).as(dead.toString()).isTrue();
+        assertThat(dead.path("jobs")).isEmpty();
+        assertThat(dead.path("nextToken").isNull()).isTrue();
+    }
+
     @Test
     void hostileListRequestsAreRefusedNamingTheField() {
         Instant now = Instant.now();

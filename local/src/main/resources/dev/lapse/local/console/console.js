@@ -134,6 +134,11 @@
     }
   }
 
+  /** Outcomes are told by a sign as well as by colour-free text: ✓ ran, ✗ failed or retried, – cancelled. */
+  function outcomeClass(outcome) {
+    return /FAIL|DEAD|RETRY/i.test(String(outcome)) ? "outcome-failed" : outcome === "CANCELLED" ? "outcome-cancelled" : "outcome-ok";
+  }
+
   function percentile(values, p) {
     const sorted = values.slice().sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
@@ -151,12 +156,12 @@
       cell(row, "Fired", r.firedAt);
       cell(row, "Late (ms)", r.latenessMs, "num lateness");
       cell(row, "Trigger", r.trigger);
-      cell(row, "Outcome", r.outcome, /FAIL|DEAD|RETRY/i.test(String(r.outcome)) ? "outcome-failed" : "outcome-ok");
+      cell(row, "Outcome", r.outcome, outcomeClass(r.outcome));
       body.appendChild(row);
     });
     const recent = state.runs.filter(r => r.outcome === "RAN" && Date.now() - Date.parse(r.firedAt) < 5 * 60000);
     document.getElementById("fig-runs").textContent = state.runs.length
-      ? String(state.runs.filter(r => Date.now() - Date.parse(r.firedAt) < 60000).length) : "–";
+      ? String(state.runs.filter(r => r.outcome === "RAN" && Date.now() - Date.parse(r.firedAt) < 60000).length) : "–";
     document.getElementById("fig-lateness").textContent = recent.length
       ? percentile(recent.map(r => r.latenessMs), 50) + " / " + percentile(recent.map(r => r.latenessMs), 99) + " ms" : "–";
   }
@@ -206,7 +211,7 @@
         cell(row, "Fired", h.firedAt);
         cell(row, "Late (ms)", h.latenessMs, "num");
         cell(row, "Trigger", h.trigger);
-        cell(row, "Outcome", h.outcome, /FAIL|DEAD|RETRY/i.test(String(h.outcome)) ? "outcome-failed" : "outcome-ok");
+        cell(row, "Outcome", h.outcome, outcomeClass(h.outcome));
         cell(row, "Error", h.error);
         body.appendChild(row);
       });
