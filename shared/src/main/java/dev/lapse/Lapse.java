@@ -161,15 +161,29 @@ public final class Lapse {
         return fromEnvironment(System.getenv(), UrlConnectionHttpClient.builder().build());
     }
 
+    /**
+     * {@link #fromEnvironment()} for the one function that reads DynamoDB streams (the replay), which builds that
+     * client itself: a builder named here would keep the streams client in every function's shrunk jar.
+     */
+    public static Lapse fromEnvironment(Function<SdkHttpClient, DynamoDbStreamsClient> streams) {
+        return fromEnvironment(System.getenv(), UrlConnectionHttpClient.builder().build(), Optional.of(streams));
+    }
+
     /** {@link #fromEnvironment()} with the given environment and HTTP client (tests). */
     public static Lapse fromEnvironment(Map<String, String> env, SdkHttpClient httpClient) {
+        return fromEnvironment(env, httpClient, Optional.empty());
+    }
+
+    /** As above, with a streams client built by {@code streams} on its first call. */
+    public static Lapse fromEnvironment(Map<String, String> env, SdkHttpClient httpClient,
+                                       Optional<Function<SdkHttpClient, DynamoDbStreamsClient>> streams) {
         Priming priming = new Priming(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
         var http = priming.transport(httpClient);
         Lapse lapse = new Lapse(Settings.fromEnvironment(env),
                 DynamoDbClient.builder().httpClient(http).build(),
                 onFirstCall(EventBridgeClient.class, () -> EventBridgeClient.builder().httpClient(http).build()),
                 onFirstCall(SqsClient.class, () -> SqsClient.builder().httpClient(http).build()),
-                onFirstCall(DynamoDbStreamsClient.class, () -> DynamoDbStreamsClient.builder().httpClient(http).build()),
+                streams.map(build -> onFirstCall(DynamoDbStreamsClient.class, () -> build.apply(http))).orElse(null),
                 Clock.systemUTC());
         lapse.priming = priming;
         return lapse;

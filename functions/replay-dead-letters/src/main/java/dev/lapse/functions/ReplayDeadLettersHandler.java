@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Puts dead-lettered jobs back on schedule. Invoke directly:
@@ -20,7 +21,7 @@ public final class ReplayDeadLettersHandler implements RequestStreamHandler {
     private final Replayer replayer;
 
     public ReplayDeadLettersHandler() {
-        this(Lapse.fromEnvironment());
+        this(Lapse.fromEnvironment(http -> DynamoDbStreamsClient.builder().httpClient(http).build()));
     }
 
     public ReplayDeadLettersHandler(Lapse lapse) {
