@@ -7,6 +7,7 @@ import dev.lapse.inspect.JobHistory;
 import dev.lapse.inspect.JobQueries;
 import dev.lapse.inspect.PendingListing;
 import dev.lapse.licence.PaidLicenses;
+import dev.lapse.observe.EmfMetrics;
 import dev.lapse.run.AttemptObserver;
 import dev.lapse.run.DeadLetters;
 import dev.lapse.run.SqsDueJobsQueue;
@@ -115,6 +116,7 @@ public final class Lapse {
     private final SchedulingEndpoint endpoint;
     private final RecurringJobs recurring;
     private final Optional<DueJobsSweep> sweep;
+    private final EmfMetrics metrics;
     private Priming priming;
 
     public Lapse(Settings settings, DynamoDbClient dynamo, EventBridgeClient events, SqsClient sqs, Clock clock) {
@@ -138,7 +140,9 @@ public final class Lapse {
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
         StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue);
         Optional<JobHistory> history = settings.jobHistoryTable().map(t -> new JobHistory(dynamo, t, settings.ledgerRetention(), clock));
-        List<AttemptObserver> observers = history.<List<AttemptObserver>>map(List::of).orElse(List.of()); // told of every attempt the runner ends
+        this.metrics = new EmfMetrics(clock);
+        List<AttemptObserver> observers = new java.util.ArrayList<>(List.of(metrics)); // told of every attempt the runner ends
+        history.ifPresent(observers::add);
         this.runner = new JobRunner(jobs, ledger, actions, settings.retryPolicies(), deadLetters, publisher, clock,
                 () -> ThreadLocalRandom.current().nextDouble(), AttemptObserver.all(observers));
         this.dueJobMessages = new DueJobMessages(jobs, ledger, runner, dueJobsQueue, clock);
@@ -148,7 +152,7 @@ public final class Lapse {
                 settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
         history.ifPresent(h -> replayer.onReplayed(job -> h.replayed(job.jobId(), job.occurrenceId())));
         this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher,
-                history.map(h -> new JobQueries(store, new PendingListing(dynamo, settings.jobsTable()), h, clock)), history);
+                history.map(h -> new JobQueries(store, new PendingListing(dynamo, settings.jobsTable()), h, clock)), history, metrics);
         this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
         this.sweep = dueJobsQueue.map(queue -> new DueJobsSweep(new DueIndex(dynamo, settings.jobsTable()), queue, settings.preciseHorizon(), clock));
     }
@@ -261,6 +265,11 @@ public final class Lapse {
 
     public DeadLetters deadLetters() {
         return deadLetters;
+    }
+
+    /** The metrics every function emits (embedded metric format); the local runtime redirects them. */
+    public EmfMetrics metrics() {
+        return metrics;
     }
 
     public JobScheduler scheduler() {

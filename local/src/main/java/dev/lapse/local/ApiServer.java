@@ -46,6 +46,7 @@ final class ApiServer implements AutoCloseable {
     private final LambdaApi lambda;
     private volatile ConsoleRoutes console;
     private volatile StackDescription stack;
+    private volatile LocalMetrics metrics;
 
     ApiServer(String host, int port, LocalEventBus bus, LambdaApi lambda) throws Exception {
         this(host, port, bus, lambda, IDLE_TIMEOUT_MS);
@@ -86,6 +87,11 @@ final class ApiServer implements AutoCloseable {
     void serveConsole(ConsoleRoutes routes, StackDescription description) {
         this.console = routes;
         this.stack = description;
+    }
+
+    /** Answers {@code GET /metrics} from now on. */
+    void serveMetrics(LocalMetrics kept) {
+        this.metrics = kept;
     }
 
     int port() {
@@ -137,6 +143,11 @@ final class ApiServer implements AutoCloseable {
         ConsoleRoutes routes = console;
         if (routes != null && !events && ConsoleRoutes.owns(path)) {
             routes.handle(request, response, callback, body.bytes() == null ? new byte[0] : body.bytes());
+            return;
+        }
+        LocalMetrics kept = metrics;
+        if (kept != null && !events && path.equals("/metrics") && request.getMethod().equals("GET")) {
+            respond(response, callback, 200, "application/json", Json.write(kept.snapshot()), null);
             return;
         }
         StackDescription described = stack;

@@ -248,6 +248,11 @@ final class LocalResources {
         return aliases.get(function.logicalId());
     }
 
+    /** Every function's services. */
+    java.util.Collection<Lapse> lapses() {
+        return java.util.Collections.unmodifiableCollection(lapses.values());
+    }
+
     Lapse lapse(String functionLogicalId) {
         return lapses.get(functionLogicalId);
     }

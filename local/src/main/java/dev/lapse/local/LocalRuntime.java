@@ -100,6 +100,7 @@ public final class LocalRuntime implements AutoCloseable {
     private DynamoDbLocalServer dynamoServer;
     private SQSRestServer sqsServer;
     private ApiServer api;
+    private final LocalMetrics metrics = new LocalMetrics();
     private LocalEventBus bus;
     private EventSources sources;
     private DynamoDbClient dynamo;
@@ -177,6 +178,8 @@ public final class LocalRuntime implements AutoCloseable {
                 apiEndpoint), region, credentials, fastTtl, ClientOverrideConfiguration.builder().addExecutionInterceptor(functionCalls).build()),
                 options.clock());
 
+        resources.lapses().forEach(lapse -> lapse.metrics().sendTo(metrics::record));
+        api.serveMetrics(metrics);
         api.serveConsole(new ConsoleRoutes(new StackBackend(
                 LambdaClient.builder().httpClient(http).endpointOverride(apiEndpoint).region(region).credentialsProvider(credentials).build(),
                 sqs, localOutputs(), "the local runtime")), new StackDescription(localOutputs(), template.region(), template.account()));
@@ -235,6 +238,11 @@ public final class LocalRuntime implements AutoCloseable {
     StackOutputs localOutputs() {
         return new StackOutputs(function("ScheduleJobFunction").name(), function("ReplayDeadLettersFunction").name(),
                 queueUrl("JobsDeadLetterQueue"));
+    }
+
+    /** What {@code GET /metrics} answers: the functions' metrics, summed. */
+    public com.fasterxml.jackson.databind.node.ObjectNode metrics() {
+        return metrics.snapshot();
     }
 
     public LocalEventBus bus() {

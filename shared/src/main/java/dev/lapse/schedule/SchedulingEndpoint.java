@@ -13,6 +13,7 @@ import dev.lapse.job.JobConflictException;
 import dev.lapse.job.JobJson;
 import dev.lapse.job.RequestError;
 import dev.lapse.json.Json;
+import dev.lapse.observe.EmfMetrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -36,19 +37,21 @@ public final class SchedulingEndpoint {
     private final EventPublisher publisher;
     private final Optional<JobQueries> queries;
     private final Optional<JobHistory> history;
+    private final EmfMetrics metrics; // null: not counted (tests)
 
     public SchedulingEndpoint(RequestParser parser, JobScheduler scheduler, EventPublisher publisher) {
-        this(parser, scheduler, publisher, Optional.empty(), Optional.empty());
+        this(parser, scheduler, publisher, Optional.empty(), Optional.empty(), null);
     }
 
     /** With "Get Job" / "List Jobs" answered by {@code queries}, and cancellations kept in {@code history}. */
     public SchedulingEndpoint(RequestParser parser, JobScheduler scheduler, EventPublisher publisher, Optional<JobQueries> queries,
-                              Optional<JobHistory> history) {
+                              Optional<JobHistory> history, EmfMetrics metrics) {
         this.parser = parser;
         this.scheduler = scheduler;
         this.publisher = publisher;
         this.queries = queries;
         this.history = history;
+        this.metrics = metrics;
     }
 
     /** The answer: {@code {"ok": true, "outcome": ..., "job": ...}} or {@code {"ok": false, "error": ...}}. */
@@ -100,6 +103,9 @@ public final class SchedulingEndpoint {
                     LOG.warn("job {} cancelled, but its history record could not be written: {}", job.jobId(), e.toString());
                 }
             }
+            if (metrics != null && result.outcome() == JobScheduler.Outcome.SCHEDULED) {
+                metrics.request(true);
+            }
             return Json.MAPPER.valueToTree(Answer.of(result));
         } catch (InvalidRequestException e) {
             return refuse(RequestError.invalid(e), tree, fromEventBridge);
@@ -122,6 +128,9 @@ public final class SchedulingEndpoint {
 
     private ObjectNode refuse(RequestError error, JsonNode request, boolean fromEventBridge) {
         LOG.warn("request refused: {}", error.message());
+        if (metrics != null) {
+            metrics.request(false);
+        }
         if (fromEventBridge) {
             publisher.publish(EventPublisher.JOB_REJECTED, Json.MAPPER.valueToTree(new Rejection(error, request)));
         }
