@@ -138,7 +138,7 @@ public final class Lapse {
         this.scheduler = new JobScheduler(store, ledger, licences, dueJobsQueue, clock);
         JobDueAction jobDue = new JobDueAction(publisher);
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
-        StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue);
+        StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue, clock);
         Optional<JobHistory> history = settings.jobHistoryTable().map(t -> new JobHistory(dynamo, t, settings.ledgerRetention(), clock));
         this.metrics = new EmfMetrics(clock);
         List<AttemptObserver> observers = new java.util.ArrayList<>(List.of(metrics)); // told of every attempt the runner ends

@@ -1,5 +1,6 @@
 package dev.lapse.action;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,14 +17,20 @@ public final class JobDueAction implements JobAction {
     }
 
     /** The detail of a "Job Due" event, as consumers read it (README "Event formats"); Jackson writes it. */
-    @JsonPropertyOrder({"jobId", "jobType", "payload", "dueAt", "firedAt", "latenessMs", "attempt", "occurrenceId", "trigger"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"jobId", "jobType", "payload", "dueAt", "firedAt", "latenessMs", "attempt", "occurrenceId", "trigger",
+            "scheduledFor", "sequence"})
     public record Detail(String jobId, String jobType, JsonNode payload, String dueAt, String firedAt, long latenessMs, int attempt,
-                         String occurrenceId, String trigger) {
+                         String occurrenceId, String trigger, String scheduledFor, Long sequence) {
 
-        /** The detail of {@code job}'s run: its payload as JSON, and how late it fired (never negative). */
+        /**
+         * The detail of {@code job}'s run: its payload as JSON, and how late it fired (never negative). An occurrence of a
+         * recurring job carries the recurring job's id, the instant it is scheduled for and its sequence number.
+         */
         public static Detail of(Job job, Run run) {
-            return new Detail(job.jobId(), job.type(), Json.read(job.payload()), job.dueAt().toString(), run.firedAt().toString(),
-                    Math.max(0, Duration.between(job.dueAt(), run.firedAt()).toMillis()), job.attempt(), job.occurrenceId(), run.trigger());
+            return new Detail(job.ownerJobId(), job.type(), Json.read(job.payload()), job.dueAt().toString(), run.firedAt().toString(),
+                    Math.max(0, Duration.between(job.dueAt(), run.firedAt()).toMillis()), job.attempt(), job.occurrenceId(), run.trigger(),
+                    job.series().map(s -> s.scheduledFor().toString()).orElse(null), job.series().map(s -> s.sequence()).orElse(null));
         }
     }
 

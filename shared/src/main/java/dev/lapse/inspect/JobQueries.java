@@ -71,9 +71,12 @@ public final class JobQueries {
         ObjectNode shown = Json.object().put("jobId", jobId);
         if (job.isPresent()) {
             Job j = job.get();
-            shown.put("jobType", j.type()).put("state", j.attempt() > 1 ? "retrying" : "pending").put("dueAt", j.dueAt().toString())
+            String state = j.isDormant() ? j.series().get().state().name().toLowerCase(java.util.Locale.ROOT) // paused, cancelled
+                    : j.attempt() > 1 ? "retrying" : "pending";
+            shown.put("jobType", j.type()).put("state", state).put("dueAt", j.dueAt().toString())
                     .put("occurrenceId", j.occurrenceId()).put("attempt", j.attempt());
             shown.set("payload", Json.read(j.payload()));
+            j.series().ifPresent(series -> shown.set("series", Json.MAPPER.valueToTree(dev.lapse.job.JobJson.SeriesJson.of(series))));
         } else {
             JobHistory.Entry last = story.get(0);
             shown.put("jobType", last.jobType()).put("state", switch (last.outcome()) {

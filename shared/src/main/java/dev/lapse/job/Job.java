@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param attempt       1 for the first try
  * @param retryPolicy   the job's own policy, if the request gave one
  * @param errors        errors of earlier attempts, oldest first
+ * @param series        for an occurrence of a recurring job, which one it is (see {@link Series})
  */
 public record Job(
         String jobId,
@@ -26,10 +27,48 @@ public record Job(
         Optional<RetryPolicy> retryPolicy,
         List<AttemptError> errors,
         Instant scheduledAt,
-        String requestedBy) {
+        String requestedBy,
+        Optional<Series> series) {
 
     public Job {
         errors = List.copyOf(errors);
+    }
+
+    /** A one-time job. */
+    public Job(String jobId, String type, String payload, Instant dueAt, String dueSpec, String occurrenceId, int attempt,
+               Optional<RetryPolicy> retryPolicy, List<AttemptError> errors, Instant scheduledAt, String requestedBy) {
+        this(jobId, type, payload, dueAt, dueSpec, occurrenceId, attempt, retryPolicy, errors, scheduledAt, requestedBy,
+                Optional.empty());
+    }
+
+    /** Whether this is the item of a recurring job (not a waiting copy of one of its occurrences). */
+    public boolean isSeries() {
+        return series.isPresent() && series.get().jobId().equals(jobId);
+    }
+
+    /** Whether this is a recurring job that is paused or cancelled: never due, never run. */
+    public boolean isDormant() {
+        return isSeries() && series.get().state() != Series.State.ACTIVE;
+    }
+
+    /** The id its owner knows it by: a recurring job's own id for any of its occurrences. */
+    public String ownerJobId() {
+        return series.map(Series::jobId).orElse(jobId);
+    }
+
+    /** The occurrence as a copy that can wait on its own (a retry, a deferral), leaving the series item to the next one. */
+    public Job waitingCopy() {
+        if (!isSeries()) {
+            return this;
+        }
+        return new Job(series.get().copyId(series.get().sequence()), type, payload, dueAt, dueSpec, occurrenceId, attempt,
+                retryPolicy, errors, scheduledAt, requestedBy, series);
+    }
+
+    /** The recurring job with its next occurrence (a new occurrence id, attempts reset). */
+    public Job nextOccurrence(Series next, Instant nextDue, String nextOccurrenceId) {
+        return new Job(jobId, type, payload, nextDue, dueSpec, nextOccurrenceId, 1, retryPolicy, List.of(), scheduledAt,
+                requestedBy, Optional.of(next));
     }
 
     /** The DynamoDB TTL value: the due time rounded up to the next whole second, so TTL never fires early. */
@@ -57,7 +96,8 @@ public record Job(
             fields.add("detail.payload");
         }
         if (!dueRequest(dueSpec).equals(dueRequest(other.dueSpec))) {
-            fields.add(other.dueSpec.startsWith(DELAY) ? "detail.delay" : "detail.dueAt");
+            fields.add(other.dueSpec.startsWith(RECURRENCE) ? "detail.recurrence"
+                    : other.dueSpec.startsWith(DELAY) ? "detail.delay" : "detail.dueAt");
         }
         if (!retryPolicy.equals(other.retryPolicy)) {
             fields.add("detail.retry");
@@ -66,6 +106,8 @@ public record Job(
     }
 
     private static final String DELAY = "delay:";
+    /** The due spec of a recurring job: {@code recurrence:} and the recurrence as it was asked for. */
+    public static final String RECURRENCE = "recurrence:";
 
     /** A delay counts as what was asked ({@code delay:PT10S}); jobs stored before that also kept the time it counted from. */
     private static String dueRequest(String spec) {
@@ -75,12 +117,12 @@ public record Job(
 
     public Job withAttempt(int nextAttempt, Instant nextDue, List<AttemptError> history) {
         return new Job(jobId, type, payload, nextDue, dueSpec, occurrenceId, nextAttempt, retryPolicy, history,
-                scheduledAt, requestedBy);
+                scheduledAt, requestedBy, series);
     }
 
     public Job rescheduled(Instant newDue, String newDueSpec, String newOccurrenceId) {
         return new Job(jobId, type, payload, newDue, newDueSpec, newOccurrenceId, 1, retryPolicy, List.of(),
-                scheduledAt, requestedBy);
+                scheduledAt, requestedBy, series);
     }
 
     /** One failed attempt: when it ran and why it failed. */

@@ -37,6 +37,10 @@ public final class ExpiredJobs {
         }
         try {
             var job = JobItems.fromItem(oldImage.get());
+            if (job.isDormant()) {
+                LOG.info("record {}: the kept item of cancelled recurring job {} expired; nothing to run", eventId, job.jobId());
+                return;
+            }
             LOG.info("TTL expired job {} ({}) due {}", job.jobId(), job.type(), job.dueAt());
             runner.run(job, TRIGGER);
         } catch (CorruptJobException e) {

@@ -31,7 +31,8 @@ public final class JobRunner {
     /** How soon a job whose run hit a transient failure is tried again, when its trigger will not retry it. */
     public static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
 
-    public enum Outcome { RAN, DUPLICATE, DEFERRED, RETRY_SCHEDULED, DEAD_LETTERED, NOT_YET_DUE }
+    /** CANCELLED: a waiting occurrence of a recurring job that was cancelled meanwhile (it is not run). */
+    public enum Outcome { RAN, DUPLICATE, DEFERRED, RETRY_SCHEDULED, DEAD_LETTERED, NOT_YET_DUE, CANCELLED }
 
     public record Result(Outcome outcome, String detail) {
     }
@@ -77,7 +78,40 @@ public final class JobRunner {
                     Duration.between(now, job.dueAt()).toMillis(), job.dueAt());
             return told(job, trigger, now, new Result(Outcome.NOT_YET_DUE, "re-armed until " + job.dueAt()));
         }
-        return runClaimed(job, trigger, ledger.claim(job));
+        ExecutionLedger.ClaimResult claim = ledger.claim(job);
+        if (claim.claim() == ExecutionLedger.Claim.CLAIMED && job.isSeries()) {
+            armNextOccurrence(job, now);
+        }
+        return runClaimed(job, trigger, claim);
+    }
+
+    /**
+     * A recurring job whose item TTL took (or that was recovered from its claim): its next occurrence goes back in
+     * the table before this one runs, unless something is there already (the precise path's take armed it; the job was
+     * paused, cancelled or replaced). Failing to write it gives the claim back: the trigger delivers the record again.
+     */
+    private void armNextOccurrence(Job job, Instant now) {
+        try {
+            Optional<Job> next = Occurrences.next(job, now);
+            if (next.isPresent() && jobs.armNext(next.get())) {
+                LOG.info("recurring job {} occurrence {} armed for {}", job.jobId(), next.get().series().get().sequence(),
+                        next.get().dueAt());
+            }
+        } catch (RuntimeException e) {
+            ledger.release(job.occurrenceId(), job.attempt());
+            throw new TransientFailureException("recurring job " + job.jobId() + ": its next occurrence could not be armed: " + e, e);
+        }
+    }
+
+    /** Whether a waiting occurrence's recurring job has been cancelled since (its kept item says so). */
+    private boolean seriesCancelled(Job copy) {
+        if (copy.series().isEmpty() || copy.isSeries()) {
+            return false;
+        }
+        Optional<Job> series = jobs.get(copy.series().get().jobId());
+        return series.isPresent() && series.get().isDormant()
+                && series.get().series().get().state() == dev.lapse.job.Series.State.CANCELLED
+                && series.get().scheduledAt().equals(copy.scheduledAt());
     }
 
     /** Runs a job whose claim has been attempted already (the precise path claims as it takes the job). */
@@ -92,11 +126,16 @@ public final class JobRunner {
             // Another invocation holds it. Come back when its lease ends: then it is done (and this is a
             // duplicate) or its runner died (and this runs it). Nothing waits or blocks meanwhile.
             Instant leaseEnd = Instant.ofEpochMilli(claim.leaseUntilMillis()).plusSeconds(1);
-            putBack(job.withAttempt(job.attempt(), leaseEnd.isAfter(job.dueAt()) ? leaseEnd : job.dueAt(), job.errors()),
+            putBack(job.waitingCopy().withAttempt(job.attempt(), leaseEnd.isAfter(job.dueAt()) ? leaseEnd : job.dueAt(), job.errors()),
                     "in flight elsewhere");
             LOG.info("job {} occurrence {} is in flight elsewhere; looked at again after its lease, at {}", job.jobId(),
                     job.occurrenceId(), leaseEnd);
             return told(job, trigger, now, new Result(Outcome.DEFERRED, "in flight elsewhere until " + leaseEnd));
+        }
+        if (seriesCancelled(job)) {
+            ledger.finishPatiently(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DONE, "recurring job cancelled");
+            LOG.info("job {} occurrence {} not run: its recurring job {} was cancelled", job.jobId(), job.occurrenceId(), job.ownerJobId());
+            return told(job, trigger, now, new Result(Outcome.CANCELLED, "recurring job cancelled"));
         }
         JobAction.Result result;
         try {
@@ -128,7 +167,7 @@ public final class JobRunner {
     }
 
     private Result told(Job job, String trigger, Instant firedAt, Result result, String detail) {
-        observer.observe(new Attempt(job.jobId(), job.type(), job.occurrenceId(), job.attempt(), trigger, job.dueAt(), firedAt,
+        observer.observe(new Attempt(job.ownerJobId(), job.type(), job.occurrenceId(), job.attempt(), trigger, job.dueAt(), firedAt,
                 result.outcome(), detail));
         return result;
     }
@@ -139,7 +178,7 @@ public final class JobRunner {
         RetryPolicy policy = policies.forJob(job);
         if (job.attempt() < policy.maxAttempts()) {
             Duration delay = policy.delayAfter(job.attempt(), random);
-            Job next = job.withAttempt(job.attempt() + 1, now.plus(delay), history);
+            Job next = job.waitingCopy().withAttempt(job.attempt() + 1, now.plus(delay), history); // a series keeps its schedule
             try {
                 putBack(next, "retry");
             } catch (RuntimeException bookkeeping) {
@@ -152,7 +191,7 @@ public final class JobRunner {
                     policy.maxAttempts(), describe(error), next.dueAt(), delay.toMillis());
             return new Result(Outcome.RETRY_SCHEDULED, "attempt " + next.attempt() + " at " + next.dueAt());
         }
-        Job last = job.withAttempt(job.attempt(), job.dueAt(), history);
+        Job last = job.waitingCopy().withAttempt(job.attempt(), job.dueAt(), history); // replayed as that occurrence
         String reason = "failed after " + job.attempt() + " attempt(s); last error: " + describe(error);
         try {
             deadLetters.send(last, reason, now);
@@ -179,7 +218,7 @@ public final class JobRunner {
      * due-jobs queue both see it again. Returns the job as put back; a newer job under its id is kept.
      */
     public Job putBackAfterTransientFailure(Job job) {
-        Job later = job.withAttempt(job.attempt(), clock.instant().plus(TRANSIENT_RETRY), job.errors());
+        Job later = job.waitingCopy().withAttempt(job.attempt(), clock.instant().plus(TRANSIENT_RETRY), job.errors());
         jobs.rearm(later);
         ledger.forgetCopy(job.occurrenceId()); // the table's job (or a newer one) is now the only one that can run
         return later;

@@ -22,7 +22,16 @@ public interface Jobs {
      */
     Taken takeAndClaim(String jobId, String occurrenceId);
 
-    /** What {@link #takeAndClaim} found. */
-    record Taken(Optional<Job> job, ExecutionLedger.ClaimResult claim) {
+    /**
+     * Arms a recurring job's next occurrence where TTL took the item, and offers it to the due-jobs queue; false if an item
+     * is already there (armed by another delivery, paused, cancelled, or a new job under the id), which is kept.
+     */
+    boolean armNext(Job next);
+
+    /** What {@link #takeAndClaim} found; for a recurring job, the next occurrence armed in its place. */
+    record Taken(Optional<Job> job, ExecutionLedger.ClaimResult claim, Optional<Job> next) {
+        public Taken(Optional<Job> job, ExecutionLedger.ClaimResult claim) {
+            this(job, claim, Optional.empty());
+        }
     }
 }

@@ -1,6 +1,11 @@
 package dev.lapse.run;
 
+import dev.lapse.job.Job;
+import dev.lapse.job.Recurrence;
+import dev.lapse.job.Series;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -19,6 +24,23 @@ public final class Occurrences {
     /** The occurrence a replay of dead-letter message {@code messageId} gives the job's occurrence {@code occurrenceId}. */
     public static String replay(String messageId, String jobId, String occurrenceId) {
         return nameUuid("replay:" + messageId + ":" + jobId + ":" + occurrenceId);
+    }
+
+    /** The occurrence of a recurring job scheduled for {@code scheduledFor}: the same instant is the same occurrence. */
+    public static String ofSeries(String jobId, Instant scheduledFor) {
+        return nameUuid("series:" + jobId + ":" + scheduledFor);
+    }
+
+    /** The recurring job as it is due next, armed at {@code now} (see {@link Recurrence#arm}); empty once the series has ended. */
+    public static Optional<Job> next(Job series, Instant now) {
+        Series current = series.series().orElseThrow();
+        return current.recurrence().after(current.scheduledFor(), now).map(o -> armed(series, current, current.sequence() + 1, o));
+    }
+
+    /** The recurring job armed with occurrence {@code o} as its {@code sequence}-th. */
+    public static Job armed(Job series, Series current, long sequence, Recurrence.Occurrence o) {
+        return series.nextOccurrence(current.with(sequence, o.scheduledFor(), Series.State.ACTIVE), o.dueAt(),
+                ofSeries(current.jobId(), o.scheduledFor()));
     }
 
     private static String nameUuid(String text) {

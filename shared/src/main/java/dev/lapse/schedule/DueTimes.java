@@ -84,11 +84,16 @@ final class DueTimes {
     }
 
     static Instant parseInstant(JsonNode detail, String name, String accepted) {
-        String text = text(detail, name, "detail." + name, accepted);
+        return parseInstant(detail, name, accepted, "detail." + name);
+    }
+
+    /** The instant {@code node.name}, reported as {@code field}. */
+    static Instant parseInstant(JsonNode node, String name, String accepted, String field) {
+        String text = text(node, name, field, accepted);
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw new InvalidRequestException("detail." + name, "is \"" + printable(text) + "\", not an ISO-8601 instant", accepted);
+            throw new InvalidRequestException(field, "is \"" + printable(text) + "\", not an ISO-8601 instant", accepted);
         }
     }
 

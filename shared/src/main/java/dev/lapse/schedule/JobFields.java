@@ -19,7 +19,8 @@ final class JobFields {
     static final int MAX_PAYLOAD_BYTES = 64 * 1024;
     static final int MAX_PAYLOAD_DEPTH = 32;
     /** Job ids Lapse derives for its own jobs; a user job may not take one. */
-    static final List<String> RESERVED_ID_PREFIXES = List.of(PaidLicenses.JOB_ID_PREFIX, RecurringJobs.JOB_ID_PREFIX);
+    static final List<String> RESERVED_ID_PREFIXES = List.of(PaidLicenses.JOB_ID_PREFIX, RecurringJobs.JOB_ID_PREFIX,
+            dev.lapse.job.Series.COPY_PREFIX);
     static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)*");
 
     private static final String TYPE_ACCEPTED = "up to " + MAX_TYPE_LENGTH

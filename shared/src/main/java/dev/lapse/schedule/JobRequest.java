@@ -1,5 +1,6 @@
 package dev.lapse.schedule;
 
+import dev.lapse.job.Recurrence;
 import dev.lapse.job.RetryPolicy;
 import dev.lapse.licence.SubscriptionOrder;
 import java.time.Instant;
@@ -12,6 +13,8 @@ public sealed interface JobRequest {
     String SCHEDULE = "Schedule Job";
     String CANCEL = "Cancel Job";
     String RESCHEDULE = "Reschedule Job";
+    String PAUSE = "Pause Job";
+    String RESUME = "Resume Job";
     String SUBSCRIPTION_CANCELLED = "Subscription Cancelled";
     String SUBSCRIPTION_REACTIVATED = "Subscription Reactivated";
 
@@ -37,6 +40,21 @@ public sealed interface JobRequest {
     }
 
     record CancelJob(String jobId, String requestedBy) implements JobRequest {
+    }
+
+    /** A recurring job: {@code recurrence} says when it fires; each occurrence runs like a one-time job. */
+    record ScheduleRecurringJob(String jobId, String type, String payload, Recurrence recurrence, Optional<RetryPolicy> retry,
+                                String requestedBy) implements JobRequest {
+    }
+
+    /** A recurring job's new recurrence, from its next occurrence on. */
+    record ChangeRecurrence(String jobId, Recurrence recurrence, String requestedBy) implements JobRequest {
+    }
+
+    record PauseJob(String jobId, String requestedBy) implements JobRequest {
+    }
+
+    record ResumeJob(String jobId, String requestedBy) implements JobRequest {
     }
 
     record RescheduleJob(String jobId, Due due, String requestedBy) implements JobRequest {

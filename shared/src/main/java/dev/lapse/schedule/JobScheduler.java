@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 public final class JobScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
 
-    public enum Outcome { SCHEDULED, UNCHANGED, CANCELLED, NOT_FOUND, RESCHEDULED, STALE }
+    public enum Outcome { SCHEDULED, UNCHANGED, CANCELLED, NOT_FOUND, RESCHEDULED, STALE, PAUSED, RESUMED, ENDED }
 
     /** What a request did, and the job it concerns (absent when there is none). */
     public record Result(Outcome outcome, Optional<Job> job) {
@@ -57,7 +57,19 @@ public final class JobScheduler {
     public Result handle(JobRequest request) {
         if (request instanceof JobRequest.ScheduleJob s) {
             return schedule(s);
+        } else if (request instanceof JobRequest.ScheduleRecurringJob s) {
+            return series().schedule(s);
+        } else if (request instanceof JobRequest.ChangeRecurrence c) {
+            return series().change(c);
+        } else if (request instanceof JobRequest.PauseJob p) {
+            return series().pause(p.jobId());
+        } else if (request instanceof JobRequest.ResumeJob r) {
+            return series().resume(r.jobId());
         } else if (request instanceof JobRequest.CancelJob c) {
+            Optional<Job> stored = jobs.get(c.jobId());
+            if (stored.isPresent() && stored.get().isSeries()) {
+                return series().cancel(stored.get());
+            }
             return cancel(c.jobId());
         } else if (request instanceof JobRequest.RescheduleJob r) {
             return reschedule(r);
@@ -136,6 +148,10 @@ public final class JobScheduler {
         }
         LOG.info("licence {} reactivated; {}", r.licenceId(), applied.before().isPresent() ? "deactivation job cancelled" : "no deactivation job was pending");
         return new Result(applied.before().isPresent() ? Outcome.CANCELLED : Outcome.NOT_FOUND, applied.before());
+    }
+
+    private RecurringSeries series() {
+        return new RecurringSeries(jobs, ranForGood, this::offerToDueJobsQueue, clock);
     }
 
     /** Whether a stored job's occurrence has run for good, as the executions ledger tells. */

@@ -22,13 +22,15 @@ public final class RequestParser {
     /** What a job type name may be (also for the recurring jobs' own types). */
     static final Pattern TYPE = JobFields.TYPE;
     private static final List<String> TYPES = List.of(JobRequest.SCHEDULE, JobRequest.CANCEL, JobRequest.RESCHEDULE,
-            JobRequest.SUBSCRIPTION_CANCELLED, JobRequest.SUBSCRIPTION_REACTIVATED);
+            JobRequest.PAUSE, JobRequest.RESUME, JobRequest.SUBSCRIPTION_CANCELLED, JobRequest.SUBSCRIPTION_REACTIVATED);
 
     private final DueTimes dueTimes;
     private final SubscriptionFields subscriptions;
+    private final RecurrenceField recurrences;
 
     public RequestParser(Clock clock) {
         this.dueTimes = new DueTimes(clock);
+        this.recurrences = new RecurrenceField(clock);
         this.subscriptions = new SubscriptionFields(clock, dueTimes);
     }
 
@@ -50,8 +52,12 @@ public final class RequestParser {
         Instant base = dueTimes.eventTime(root);
         return switch (detailType) {
             case JobRequest.SCHEDULE -> {
-                Fields.allowOnly(detail, "detail", Set.of("jobId", "jobType", "dueAt", "delay", "payload", "retry"));
+                Fields.allowOnly(detail, "detail", Set.of("jobId", "jobType", "dueAt", "delay", "recurrence", "payload", "retry"));
                 String jobId = JobFields.newJobId(detail);
+                if (RecurrenceField.present(detail)) {
+                    yield new JobRequest.ScheduleRecurringJob(jobId, JobFields.type(detail), JobFields.payload(detail),
+                            recurrences.read(detail, base), RetryField.retry(detail), requestedBy);
+                }
                 yield new JobRequest.ScheduleJob(jobId, JobFields.type(detail), JobFields.payload(detail),
                         dueTimes.due(detail, base), RetryField.retry(detail), requestedBy);
             }
@@ -59,8 +65,16 @@ public final class RequestParser {
                 Fields.allowOnly(detail, "detail", Set.of("jobId"));
                 yield new JobRequest.CancelJob(JobFields.existingJobId(detail), requestedBy);
             }
+            case JobRequest.PAUSE, JobRequest.RESUME -> {
+                Fields.allowOnly(detail, "detail", Set.of("jobId"));
+                String jobId = JobFields.existingJobId(detail);
+                yield detailType.equals(JobRequest.PAUSE) ? new JobRequest.PauseJob(jobId, requestedBy) : new JobRequest.ResumeJob(jobId, requestedBy);
+            }
             case JobRequest.RESCHEDULE -> {
-                Fields.allowOnly(detail, "detail", Set.of("jobId", "dueAt", "delay"));
+                Fields.allowOnly(detail, "detail", Set.of("jobId", "dueAt", "delay", "recurrence"));
+                if (RecurrenceField.present(detail)) {
+                    yield new JobRequest.ChangeRecurrence(JobFields.existingJobId(detail), recurrences.read(detail, base), requestedBy);
+                }
                 yield new JobRequest.RescheduleJob(JobFields.existingJobId(detail), dueTimes.due(detail, base), requestedBy);
             }
             case JobRequest.SUBSCRIPTION_CANCELLED -> {

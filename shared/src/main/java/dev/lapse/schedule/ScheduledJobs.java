@@ -29,6 +29,12 @@ public interface ScheduledJobs {
      */
     Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence, Predicate<Job> ranForGood);
 
+    /** The stored item of {@code jobId}, pending or not. */
+    Optional<Job> get(String jobId);
+
+    /** Writes {@code next} over {@code seen}; false, writing nothing, if the item is no longer that occurrence at that attempt. */
+    boolean replace(Job seen, Job next);
+
     /** The Jobs table. */
     static ScheduledJobs in(JobStore store) {
         return new ScheduledJobs() {
@@ -47,6 +53,16 @@ public interface ScheduledJobs {
             public Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence,
                     Predicate<Job> ranForGood) {
                 return store.reschedule(jobId, dueAt, dueSpec, nextOccurrence, ranForGood);
+            }
+
+            @Override
+            public Optional<Job> get(String jobId) {
+                return store.get(jobId);
+            }
+
+            @Override
+            public boolean replace(Job seen, Job next) {
+                return store.replace(seen, next);
             }
         };
     }

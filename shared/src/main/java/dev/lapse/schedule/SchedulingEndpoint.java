@@ -10,7 +10,11 @@ import dev.lapse.inspect.JobHistory;
 import dev.lapse.inspect.JobQueries;
 import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.JobConflictException;
+import dev.lapse.job.Job;
 import dev.lapse.job.JobJson;
+import dev.lapse.job.Series;
+import java.time.Instant;
+import java.util.List;
 import dev.lapse.job.RequestError;
 import dev.lapse.json.Json;
 import dev.lapse.observe.EmfMetrics;
@@ -56,10 +60,21 @@ public final class SchedulingEndpoint {
 
     /** The answer: {@code {"ok": true, "outcome": ..., "job": ...}} or {@code {"ok": false, "error": ...}}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"ok", "outcome", "job", "error"})
-    record Answer(boolean ok, String outcome, JobJson.Shown job, RequestError error) {
+    @JsonPropertyOrder({"ok", "outcome", "job", "nextRuns", "error"})
+    record Answer(boolean ok, String outcome, JobJson.Shown job, List<String> nextRuns, RequestError error) {
         static Answer of(JobScheduler.Result result) {
-            return new Answer(true, result.outcome().name(), result.job().map(JobJson::shown).orElse(null), null);
+            return new Answer(true, result.outcome().name(), result.job().map(JobJson::shown).orElse(null),
+                    result.job().flatMap(Answer::nextRuns).orElse(null), null);
+        }
+
+        /** An active recurring job's next five fire times, from the occurrence armed now, with the zone's offset. */
+        private static Optional<List<String>> nextRuns(Job job) {
+            if (!job.isSeries() || job.isDormant()) {
+                return Optional.empty();
+            }
+            Series series = job.series().get();
+            Instant from = series.scheduledFor().isBefore(job.dueAt()) ? job.dueAt() : series.scheduledFor().minusNanos(1);
+            return Optional.of(series.recurrence().nextRuns(from, 5));
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.lapse.job.Job;
 import dev.lapse.job.JobJson;
+import dev.lapse.job.Series;
 import dev.lapse.json.Json;
 import dev.lapse.sweep.DueBuckets;
 import java.time.Instant;
@@ -39,6 +40,8 @@ public final class JobItems {
     static final String ERRORS = "errors";
     static final String SCHEDULED_AT = "scheduledAt";
     static final String REQUESTED_BY = "requestedBy";
+    /** A recurring job's occurrence: {@link JobJson.SeriesJson} as JSON. */
+    static final String SERIES = "series";
 
     private JobItems() {
     }
@@ -51,17 +54,23 @@ public final class JobItems {
     /** The item of a job, in the due-time index ({@code dueBucket}) if {@code swept}. */
     public static Map<String, AttributeValue> toItem(Job job, boolean swept) {
         Map<String, AttributeValue> item = new HashMap<>();
-        if (swept) {
+        boolean dormant = job.isDormant(); // a paused or cancelled recurring job is never due: not indexed, not listed
+        if (swept && !dormant) {
             item.put(DUE_BUCKET, s(DueBuckets.of(job.jobId(), job.dueAt())));
         }
         item.put(JOB_ID, s(job.jobId()));
-        item.put(PendingListing.LIST_BUCKET, s(ListBuckets.of(job.jobId(), job.dueAt()))); // every pending job is listable
+        if (!dormant) {
+            item.put(PendingListing.LIST_BUCKET, s(ListBuckets.of(job.jobId(), job.dueAt()))); // every pending job is listable
+        }
         item.put(TYPE, s(job.type()));
         item.put(PAYLOAD, s(job.payload()));
         item.put(DUE_AT, s(job.dueAt().toString()));
         item.put(DUE_EPOCH_MS, n(job.dueAt().toEpochMilli()));
         item.put(DUE_MINUTE, s(DueBuckets.minute(job.dueAt())));
-        item.put(TTL, n(job.ttlEpochSeconds()));
+        if (!(dormant && job.series().get().state() == Series.State.PAUSED)) {
+            item.put(TTL, n(job.ttlEpochSeconds())); // a paused job waits for Resume Job, never for TTL
+        }
+        job.series().ifPresent(series -> item.put(SERIES, s(Json.write(JobJson.SeriesJson.of(series)))));
         item.put(DUE_SPEC, s(job.dueSpec()));
         item.put(OCCURRENCE, s(job.occurrenceId()));
         item.put(ATTEMPT, n(job.attempt()));
@@ -101,7 +110,9 @@ public final class JobItems {
                     item.containsKey(RETRY) ? Optional.of(JobJson.retry(Json.read(str(item, RETRY)))) : Optional.empty(),
                     item.containsKey(ERRORS) ? parseErrors(str(item, ERRORS)) : List.of(),
                     Instant.parse(str(item, SCHEDULED_AT)),
-                    item.containsKey(REQUESTED_BY) ? str(item, REQUESTED_BY) : "unknown");
+                    item.containsKey(REQUESTED_BY) ? str(item, REQUESTED_BY) : "unknown",
+                    item.containsKey(SERIES) ? Optional.of(Json.MAPPER.convertValue(Json.read(str(item, SERIES)), JobJson.SeriesJson.class).series())
+                            : Optional.empty());
         } catch (CorruptJobException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -129,23 +129,38 @@ public final class JobStore {
      * claim). Empty if the item is gone or holds another occurrence (cancelled, rescheduled, run by TTL).
      */
     public Jobs.Taken takeAndClaim(String jobId, String occurrenceId, ExecutionLedger ledger) {
-        Optional<Job> current = get(jobId).filter(j -> j.occurrenceId().equals(occurrenceId));
+        return takeAndClaim(jobId, occurrenceId, ledger, job -> Optional.empty());
+    }
+
+    /**
+     * As above; a recurring job's item is not deleted but replaced, in the same transaction, by its next occurrence
+     * ({@code successor}), so the series is never out of the table and a cancellation meanwhile is never lost.
+     */
+    public Jobs.Taken takeAndClaim(String jobId, String occurrenceId, ExecutionLedger ledger,
+                                   java.util.function.Function<Job, Optional<Job>> successor) {
+        Optional<Job> current = get(jobId).filter(j -> j.occurrenceId().equals(occurrenceId) && !j.isDormant());
         if (current.isEmpty()) {
             return new Jobs.Taken(Optional.empty(), null);
         }
         Job job = current.get();
         var claim = ledger.claimPut(job);
+        Optional<Job> next = job.isSeries() ? successor.apply(job) : Optional.empty();
+        Map<String, String> names = Map.of("#o", JobItems.OCCURRENCE, "#a", JobItems.ATTEMPT);
+        Map<String, AttributeValue> values = Map.of(":o", AttributeValue.fromS(occurrenceId),
+                ":a", AttributeValue.fromN(Integer.toString(job.attempt())));
+        TransactWriteItem take = next.isPresent()
+                ? TransactWriteItem.builder().put(Put.builder().tableName(table).item(item(next.get()))
+                        .conditionExpression("#o = :o AND #a = :a").expressionAttributeNames(names).expressionAttributeValues(values)
+                        .build()).build()
+                : TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(jobId))
+                        .conditionExpression("#o = :o AND #a = :a").expressionAttributeNames(names).expressionAttributeValues(values)
+                        .build()).build();
         try {
             dynamo.transactWriteItems(r -> r.transactItems(
-                    TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(jobId))
-                            .conditionExpression("#o = :o AND #a = :a")
-                            .expressionAttributeNames(Map.of("#o", JobItems.OCCURRENCE, "#a", JobItems.ATTEMPT))
-                            .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(occurrenceId),
-                                    ":a", AttributeValue.fromN(Integer.toString(job.attempt()))))
-                            .build()).build(),
+                    take,
                     TransactWriteItem.builder().put(claim.toBuilder()
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build()));
-            return new Jobs.Taken(Optional.of(job), ExecutionLedger.granted(claim));
+            return new Jobs.Taken(Optional.of(job), ExecutionLedger.granted(claim), next);
         } catch (TransactionCanceledException e) {
             var reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.<CancellationReason>of();
             if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())
@@ -176,7 +191,10 @@ public final class JobStore {
     /** Moves a pending job to a new due time as a new occurrence (attempts and errors reset). */
     public Job reschedule(String jobId, Instant dueAt, String dueSpec, java.util.function.UnaryOperator<String> nextOccurrence,
             java.util.function.Predicate<Job> ranForGood) {
-        Job current = get(jobId).filter(j -> !ranForGood.test(j)).orElseThrow(() -> notPending(jobId));
+        Job current = get(jobId).filter(j -> !ranForGood.test(j) && !cancelledSeries(j)).orElseThrow(() -> notPending(jobId));
+        if (current.isSeries()) {
+            throw recurring(jobId);
+        }
         Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()));
         Map<String, AttributeValue> item = item(moved);
         Map<String, AttributeValue> values = new HashMap<>();
@@ -189,6 +207,32 @@ public final class JobStore {
             return moved;
         } catch (ConditionalCheckFailedException e) {
             throw notPending(jobId);
+        }
+    }
+
+    /** Writes {@code next} over the item as it was read ({@code seen}); false if it is no longer that occurrence at that attempt. */
+    public boolean replace(Job seen, Job next) {
+        Guard guard = guard(Optional.of(seen));
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item(next)).conditionExpression(guard.expression())
+                    .expressionAttributeNames(guard.names()).expressionAttributeValues(guard.values()));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Arms a recurring job's next occurrence after its item was taken by TTL; false if an item is already there (the
+     * next occurrence armed by another delivery, a pause, a cancellation, or a new job under the id).
+     */
+    public boolean armNext(Job next) {
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item(next)).conditionExpression("attribute_not_exists(#id)")
+                    .expressionAttributeNames(Map.of("#id", JobItems.JOB_ID)));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         }
     }
 
@@ -239,6 +283,17 @@ public final class JobStore {
     static JobConflictException notPending(String jobId) {
         return new JobConflictException("JOB_NOT_PENDING", jobId, "job " + jobId
                 + " is not pending: it was never scheduled, was cancelled, or has already run");
+    }
+
+    /** Whether the item is a cancelled recurring job, kept only so that its waiting occurrences know. */
+    public static boolean cancelledSeries(Job job) {
+        return job.isSeries() && job.series().get().state() == dev.lapse.job.Series.State.CANCELLED;
+    }
+
+    /** A one-time request (a due time) for a recurring job. */
+    public static JobConflictException recurring(String jobId) {
+        return new JobConflictException("JOB_IS_RECURRING", jobId, "job " + jobId + " is a recurring job: reschedule it with"
+                + " detail.recurrence (from its next occurrence on), or pause, resume or cancel it");
     }
 
     private static Map<String, AttributeValue> key(String jobId) {

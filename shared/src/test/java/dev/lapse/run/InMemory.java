@@ -27,7 +27,7 @@ final class InMemory {
         }
 
         final Map<String, Entry> entries = new HashMap<>();
-        private final Clock clock;
+        final Clock clock;
         private final Duration lease;
         RuntimeException failFinish;
 
@@ -137,17 +137,34 @@ final class InMemory {
         }
 
         @Override
+        public synchronized boolean armNext(Job next) {
+            if (items.containsKey(next.jobId())) {
+                return false;
+            }
+            items.put(next.jobId(), next);
+            offered.add(next);
+            return true;
+        }
+
+
+        @Override
         public synchronized Taken takeAndClaim(String jobId, String occurrenceId) {
             Job job = items.get(jobId);
-            if (job == null || !job.occurrenceId().equals(occurrenceId)) {
+            if (job == null || !job.occurrenceId().equals(occurrenceId) || job.isDormant()) {
                 return new Taken(Optional.empty(), null);
             }
             ClaimResult claim = ledger.claim(job);
             if (claim.claim() != Claim.CLAIMED) {
                 return new Taken(Optional.of(job), claim);
             }
+            // a recurring job is replaced by its next occurrence, as JobStore's transaction does
+            Optional<Job> next = job.isSeries() ? Occurrences.next(job, ledger.clock.instant()) : Optional.empty();
             items.remove(jobId);
-            return new Taken(Optional.of(job), claim);
+            next.ifPresent(n -> {
+                items.put(jobId, n);
+                offered.add(n);
+            });
+            return new Taken(Optional.of(job), claim, next);
         }
     }
 

@@ -53,12 +53,37 @@ final class InMemoryStores implements ScheduledJobs, LicenceStore {
     public Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence,
             java.util.function.Predicate<Job> ranForGood) {
         Job current = jobs.get(jobId);
-        if (current == null || ranForGood.test(current)) {
+        if (current == null || ranForGood.test(current) || dev.lapse.store.JobStore.cancelledSeries(current)) {
             throw new JobConflictException("JOB_NOT_PENDING", jobId, "no pending job " + jobId);
+        }
+        if (current.isSeries()) {
+            throw dev.lapse.store.JobStore.recurring(jobId);
         }
         Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()));
         jobs.put(jobId, moved);
         return moved;
+    }
+
+    @Override
+    public Optional<Job> get(String jobId) {
+        return Optional.ofNullable(jobs.get(jobId));
+    }
+
+    /** How many of the next replaces find the item changed (an occurrence armed meanwhile). */
+    int contendedReplaces;
+
+    @Override
+    public boolean replace(Job seen, Job next) {
+        Job current = jobs.get(seen.jobId());
+        if (contendedReplaces > 0) {
+            contendedReplaces--;
+            return false;
+        }
+        if (current == null || !current.occurrenceId().equals(seen.occurrenceId()) || current.attempt() != seen.attempt()) {
+            return false;
+        }
+        jobs.put(seen.jobId(), next);
+        return true;
     }
 
     @Override
