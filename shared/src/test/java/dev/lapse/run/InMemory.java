@@ -112,6 +112,7 @@ final class InMemory {
         final List<Job> offered = new ArrayList<>();
         private final Ledger ledger;
         RuntimeException failRearm;
+        RuntimeException failArmNext;
 
         Table(Ledger ledger) {
             this.ledger = ledger;
@@ -138,6 +139,9 @@ final class InMemory {
 
         @Override
         public synchronized boolean armNext(Job next) {
+            if (failArmNext != null) {
+                throw failArmNext;
+            }
             if (items.containsKey(next.jobId())) {
                 return false;
             }
