@@ -4,6 +4,7 @@ import dev.lapse.action.TransientFailureException;
 import dev.lapse.job.Job;
 import dev.lapse.store.ExecutionLedger;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -17,6 +18,22 @@ import org.slf4j.LoggerFactory;
 public final class DueJobMessages {
     private static final Logger LOG = LoggerFactory.getLogger(DueJobMessages.class);
     public static final String TRIGGER = "due-jobs-queue";
+    /** How early a message may arrive and still be waited for in the handler (SQS delays are whole seconds). */
+    public static final Duration EARLY_WAIT = Duration.ofMillis(250);
+
+    /** Waits (the handler's thread sleeps; a test advances its clock). */
+    public interface Waiter {
+        void waitFor(Duration duration);
+
+        Waiter SLEEP = d -> {
+            try {
+                Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a due time", e);
+            }
+        };
+    }
 
     /** What became of one message (RUN: the runner had it; its own log says how that went). */
     public enum Outcome { DROPPED, RUN, SENT_AGAIN, RECOVERED, GONE, PUT_BACK }
@@ -26,13 +43,20 @@ public final class DueJobMessages {
     private final JobRunner runner;
     private final Optional<? extends DueJobsQueue> queue;
     private final Clock clock;
+    private final Waiter waiter;
 
     public DueJobMessages(Jobs jobs, Claims ledger, JobRunner runner, Optional<? extends DueJobsQueue> queue, Clock clock) {
+        this(jobs, ledger, runner, queue, clock, Waiter.SLEEP);
+    }
+
+    public DueJobMessages(Jobs jobs, Claims ledger, JobRunner runner, Optional<? extends DueJobsQueue> queue, Clock clock,
+                          Waiter waiter) {
         this.jobs = jobs;
         this.ledger = ledger;
         this.runner = runner;
         this.queue = queue;
         this.clock = clock;
+        this.waiter = waiter;
     }
 
     /** Handles one message body; one that is not a due-jobs message is dropped (the TTL path still runs any job). */
@@ -61,8 +85,11 @@ public final class DueJobMessages {
      * invocation, or even putting the job back failed: the claim's copy is then recovered next time).
      */
     public Outcome handle(DueJobsQueue.Message pointer) {
-        if (clock.instant().isBefore(pointer.dueAt()) && queue.isPresent()) {
-            // SQS delays are rounded up, so this only happens with a skewed clock: send it again for the rest.
+        Duration early = Duration.between(clock.instant(), pointer.dueAt());
+        if (early.compareTo(Duration.ZERO) > 0 && early.compareTo(EARLY_WAIT) <= 0) {
+            waiter.waitFor(early); // sent up to EARLY_WAIT early on purpose (whole-second delays): wait, never run early
+        } else if (early.compareTo(Duration.ZERO) > 0 && queue.isPresent()) {
+            // only with a skewed clock: send it again for the rest
             queue.get().resend(pointer);
             LOG.warn("job {} arrived before its due time {}; sent again for the remaining delay", pointer.jobId(), pointer.dueAt());
             return Outcome.SENT_AGAIN;

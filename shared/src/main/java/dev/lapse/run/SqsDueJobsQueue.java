@@ -74,9 +74,14 @@ public final class SqsDueJobsQueue implements DueJobsQueue, HandOver {
         return response.successful().stream().map(ok -> batch.get(Integer.parseInt(ok.id()))).toList();
     }
 
-    /** Whole seconds until {@code due}, rounded up so the message never arrives early. */
+    /**
+     * Whole seconds until {@code due} less {@link DueJobMessages#EARLY_WAIT}, rounded up: the message arrives at most that
+     * early (its handler waits out the rest, so the job still never runs early) and at most 1 s less that late. Rounding
+     * the whole delay up instead would make a recurring job drift: each occurrence, armed as the previous one runs,
+     * would arrive as late as the previous one plus its own handling.
+     */
     public static int delaySeconds(Instant due, Instant now) {
-        long millis = Duration.between(now, due).toMillis();
+        long millis = Duration.between(now, due).toMillis() - DueJobMessages.EARLY_WAIT.toMillis();
         if (millis <= 0) {
             return 0;
         }

@@ -31,7 +31,11 @@ class DueJobMessagesTest {
         triggers.add(run.trigger());
         return new JobAction.Result("did it", false);
     }, RetryPolicies.defaults(), new InMemory.DeadLetters(), new InMemory.Events(), clock, () -> 0.5);
-    final DueJobMessages messages = new DueJobMessages(table, ledger, runner, Optional.of(queue), clock);
+    final List<java.time.Duration> waited = new ArrayList<>();
+    final DueJobMessages messages = new DueJobMessages(table, ledger, runner, Optional.of(queue), clock, d -> {
+        waited.add(d);
+        clock.tick(d);
+    });
 
     final Job job = JobRunnerTest.job(1, T0.minusSeconds(1));
     final DueJobsQueue.Message pointer = DueJobsQueue.Message.of(job);
@@ -63,6 +67,19 @@ class DueJobMessagesTest {
         assertThat(queue.resent).containsExactly(DueJobsQueue.Message.of(later));
         assertThat(table.items).containsValue(later);
         assertThat(ledger.entries).isEmpty();
+    }
+
+    @Test
+    void aMessageArrivingWithinTheEarlyAllowanceIsWaitedForAndRunsAtItsDueTimeNeverBefore() {
+        Job soon = JobRunnerTest.job(1, T0.plusMillis(200));
+        table.items.put("job-1", soon);
+        assertThat(messages.handle(DueJobsQueue.Message.of(soon))).isEqualTo(DueJobMessages.Outcome.RUN);
+        assertThat(waited).containsExactly(java.time.Duration.ofMillis(200));
+        assertThat(clock.instant()).isEqualTo(soon.dueAt());
+        assertThat(queue.resent).isEmpty();
+        Job notSoon = JobRunnerTest.job(1, clock.instant().plusMillis(251));
+        table.items.put("job-1", notSoon);
+        assertThat(messages.handle(DueJobsQueue.Message.of(notSoon))).isEqualTo(DueJobMessages.Outcome.SENT_AGAIN);
     }
 
     @Test

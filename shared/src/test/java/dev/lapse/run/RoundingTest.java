@@ -23,10 +23,14 @@ class RoundingTest {
     }
 
     @Test
-    void theQueueDelayIsRoundedUpAndNeverNegative() {
+    void theQueueDelayArrivesAtMostAQuarterSecondEarlyAndIsNeverNegative() {
         Instant now = Instant.parse("2026-12-01T09:00:00Z");
-        assertThat(SqsDueJobsQueue.delaySeconds(now.plusMillis(1), now)).isEqualTo(1);
-        assertThat(SqsDueJobsQueue.delaySeconds(now.plusMillis(9_001), now)).isEqualTo(10);
+        assertThat(SqsDueJobsQueue.delaySeconds(now.plusMillis(1), now)).isZero();
+        assertThat(SqsDueJobsQueue.delaySeconds(now.plusMillis(250), now)).isZero();
+        assertThat(SqsDueJobsQueue.delaySeconds(now.plusMillis(251), now)).isEqualTo(1);
+        assertThat(SqsDueJobsQueue.delaySeconds(now.plusMillis(1_250), now)).isEqualTo(1);
+        assertThat(SqsDueJobsQueue.delaySeconds(now.plusMillis(9_001), now)).isEqualTo(9);
+        assertThat(SqsDueJobsQueue.delaySeconds(now.plusMillis(9_300), now)).isEqualTo(10);
         assertThat(SqsDueJobsQueue.delaySeconds(now.plusSeconds(900), now)).isEqualTo(900);
         assertThat(SqsDueJobsQueue.delaySeconds(now.minusSeconds(30), now)).isZero();
     }
