@@ -19,11 +19,11 @@ import java.util.Map;
  * <p>Sizes can be changed with system properties: {@code lapse.bench.threads} (4),
  * {@code lapse.bench.items} (2000), {@code lapse.bench.runs} (1000), {@code lapse.bench.lateness-jobs}
  * (200), {@code lapse.bench.bursts} (1000,10000: the bursts on the precise path), {@code lapse.bench.cold-starts} (5 fresh JVMs per function); {@code lapse.bench.only} limits the run to
- * some of {@code throughput,cold-starts,lateness,far-ahead,jars,cost} (the ready time is always measured; cost: {@link CostModel}).
+ * some of {@code throughput,cold-starts,lateness,far-ahead,recurring,jars,cost} (the ready time is always measured; cost: {@link CostModel}).
  */
 final class Bench {
-    /** Which parts to measure besides the ready time: throughput, cold-starts, lateness, far-ahead, jars, cost (all by default). */
-    private static final List<String> ONLY = List.of(System.getProperty("lapse.bench.only", "throughput,cold-starts,lateness,far-ahead,jars,cost").split(","));
+    /** Which parts to measure besides the ready time: throughput, cold-starts, lateness, far-ahead, recurring, jars, cost (all by default). */
+    private static final List<String> ONLY = List.of(System.getProperty("lapse.bench.only", "throughput,cold-starts,lateness,far-ahead,recurring,jars,cost").split(","));
 
     private Bench() {
     }
@@ -83,6 +83,10 @@ final class Bench {
         if (ONLY.contains("far-ahead")) {
             step(FarAheadPrecision.describe());
             table.add(FarAheadPrecision.measure(root));
+        }
+        if (ONLY.contains("recurring")) {
+            step(RecurringPrecision.describe());
+            table.add(RecurringPrecision.measure(root));
         }
         if (ONLY.contains("cost")) {
             table.addAll(CostModel.measure(root));
