@@ -56,6 +56,22 @@ class RequestParserTest {
     }
 
     @Test
+    void readsTheRecurringSamples() throws Exception {
+        var every = (JobRequest.ScheduleRecurringJob) parser.parse(sample("schedule-recurring-every.json"));
+        assertThat(every.recurrence().every()).contains(java.time.Duration.ofSeconds(30));
+        assertThat(every.recurrence().anchor()).as("one period after the event's time").isEqualTo(Instant.parse("2026-12-01T08:00:30Z"));
+        assertThat(every.retry()).isPresent();
+        var cron = (JobRequest.ScheduleRecurringJob) parser.parse(sample("schedule-recurring-cron.json"));
+        assertThat(cron.recurrence().cron()).contains("cron(0 9 ? * MON *)");
+        assertThat(cron.recurrence().zone().getId()).isEqualTo("Europe/Warsaw");
+        assertThat(cron.recurrence().catchUp()).isEqualTo(dev.lapse.job.Recurrence.CatchUp.LATEST);
+        assertThat(parser.parse(sample("pause-job.json"))).isEqualTo(new JobRequest.PauseJob("poll-provider-7", "com.example.crm"));
+        assertThat(parser.parse(sample("resume-job.json"))).isEqualTo(new JobRequest.ResumeJob("poll-provider-7", "com.example.crm"));
+        var change = (JobRequest.ChangeRecurrence) parser.parse(sample("reschedule-recurrence.json"));
+        assertThat(change.recurrence().cron()).contains("cron(30 8 ? * MON-FRI *)");
+    }
+
+    @Test
     void anOffsetInstantIsNormalisedToUtc() {
         var request = (JobRequest.ScheduleJob) parser.parse(schedule("\"dueAt\": \"2026-12-01T10:00:00+01:00\""));
         assertThat(request.due().at()).isEqualTo(Instant.parse("2026-12-01T09:00:00Z"));
