@@ -136,6 +136,26 @@ class ConsoleIT extends ScenarioSuite {
     }
 
     @Test
+    void aRecurringJobIsListedWithItsRecurrenceAndItsStoryShowsItsNextRuns() {
+        String jobId = unique("console-hourly");
+        var detail = Json.object().put("jobId", jobId).put("jobType", "report.hourly");
+        detail.putObject("recurrence").put("every", "PT1H");
+        steps.put("Schedule Job", detail);
+
+        browser.get(console());
+        wait.until(d -> listed("pending").contains(jobId));
+        assertThat(text("#pending tr[data-job-id='" + jobId + "'] td.repeats")).isEqualTo("every PT1H · #1");
+        click("nav button[data-view=job]");
+        browser.findElement(By.cssSelector("#job-form input")).sendKeys(jobId);
+        browser.findElement(By.cssSelector("#job-form button")).click();
+        String nextRuns = text("#job-summary dd[data-field=next-runs]");
+        assertThat(nextRuns.split(", ")).hasSize(5);
+        assertThat(text("#job-summary dd[data-field=repeats]")).startsWith("every PT1H");
+        assertThat(text("#job-summary dd[data-field=state]")).isEqualTo("pending");
+        ConsoleTesting.screenshot(browser, "local-recurring-job");
+    }
+
+    @Test
     void theStackCommandReadsTheLocalRuntimeAsItWouldADeployedStack() throws Exception {
         String jobId = unique("stack-job");
         steps.schedule(jobId, "report.daily", Scenarios.seconds(3600), Json.object());

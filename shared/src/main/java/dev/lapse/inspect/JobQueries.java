@@ -77,6 +77,9 @@ public final class JobQueries {
                     .put("occurrenceId", j.occurrenceId()).put("attempt", j.attempt());
             shown.set("payload", Json.read(j.payload()));
             j.series().ifPresent(series -> shown.set("series", Json.MAPPER.valueToTree(dev.lapse.job.JobJson.SeriesJson.of(series))));
+            if (!j.nextRuns(1).isEmpty()) {
+                shown.set("nextRuns", Json.MAPPER.valueToTree(j.nextRuns(5)));
+            }
         } else {
             JobHistory.Entry last = story.get(0);
             shown.put("jobType", last.jobType()).put("state", switch (last.outcome()) {
@@ -120,8 +123,14 @@ public final class JobQueries {
                 query.put("from", from.toString()).put("to", to.toString()).put("jobType", type.orElse(null));
                 Optional<PendingListing.Cursor> after = token(detail, query).map(t -> new PendingListing.Cursor(t.path("ms").asLong(), t.path("id").asText()));
                 PendingListing.Page page = pending.page(from, to, type, limit, after);
-                page.jobs().forEach(j -> listed.addObject().put("jobId", j.jobId()).put("jobType", j.jobType()).put("state", j.attempt() > 1 ? "retrying" : "pending")
-                        .put("dueAt", j.dueAt().toString()).put("occurrenceId", j.occurrenceId()).put("attempt", j.attempt()));
+                page.jobs().forEach(j -> {
+                    ObjectNode line = listed.addObject().put("jobId", j.jobId()).put("jobType", j.jobType())
+                            .put("state", j.attempt() > 1 ? "retrying" : "pending").put("dueAt", j.dueAt().toString())
+                            .put("occurrenceId", j.occurrenceId()).put("attempt", j.attempt());
+                    if (j.series() != null) {
+                        line.set("series", Json.read(j.series())); // a recurring job: its recurrence and this occurrence's sequence
+                    }
+                });
                 answer.put("nextToken", page.next().map(c -> encode(query.deepCopy().put("ms", c.dueEpochMs()).put("id", c.jobId()))).orElse(null));
             }
             case "dead-lettered" -> {

@@ -21,8 +21,8 @@ public final class PendingListing {
     public static final String INDEX = "pendingByDue";
     public static final String LIST_BUCKET = "listBucket";
 
-    /** One pending job as the index holds it. */
-    public record Listed(String jobId, String jobType, Instant dueAt, long dueEpochMs, String occurrenceId, int attempt) {
+    /** One pending job as the index holds it; {@code series}: a recurring job's occurrence as JSON, or null. */
+    public record Listed(String jobId, String jobType, Instant dueAt, long dueEpochMs, String occurrenceId, int attempt, String series) {
         static final Comparator<Listed> ORDER = Comparator.comparingLong(Listed::dueEpochMs).thenComparing(Listed::jobId);
     }
 
@@ -80,8 +80,9 @@ public final class PendingListing {
             QueryResponse page = dynamo.query(query.expressionAttributeNames(names).expressionAttributeValues(values).build());
             for (Map<String, AttributeValue> item : page.items()) {
                 Listed job = new Listed(item.get("jobId").s(), item.get("jobType").s(), Instant.parse(item.get("dueAt").s()),
-                        Long.parseLong(item.get("dueEpochMs").n()), item.get("occurrenceId").s(), Integer.parseInt(item.get("attempt").n()));
-                if (after.map(c -> Listed.ORDER.compare(job, new Listed(c.jobId(), "", Instant.EPOCH, c.dueEpochMs(), "", 0)) > 0).orElse(true)) {
+                        Long.parseLong(item.get("dueEpochMs").n()), item.get("occurrenceId").s(), Integer.parseInt(item.get("attempt").n()),
+                        item.containsKey("series") ? item.get("series").s() : null);
+                if (after.map(c -> Listed.ORDER.compare(job, new Listed(c.jobId(), "", Instant.EPOCH, c.dueEpochMs(), "", 0, null)) > 0).orElse(true)) {
                     listed.add(job);
                 }
             }

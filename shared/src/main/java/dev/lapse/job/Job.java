@@ -56,6 +56,19 @@ public record Job(
         return series.map(Series::jobId).orElse(jobId);
     }
 
+    /**
+     * An active recurring job's next {@code n} fire times, from the occurrence armed now, with its zone's offset; empty
+     * for any other job. (A caught-up missed occurrence, due now, is not listed: it is running.)
+     */
+    public List<String> nextRuns(int n) {
+        if (!isSeries() || isDormant()) {
+            return List.of();
+        }
+        Series s = series.get();
+        Instant from = s.scheduledFor().isBefore(dueAt) ? dueAt : s.scheduledFor().minusNanos(1);
+        return s.recurrence().nextRuns(from, n);
+    }
+
     /** The occurrence as a copy that can wait on its own (a retry, a deferral), leaving the series item to the next one. */
     public Job waitingCopy() {
         if (!isSeries()) {

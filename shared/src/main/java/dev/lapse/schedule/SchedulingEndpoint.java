@@ -12,8 +12,6 @@ import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.JobConflictException;
 import dev.lapse.job.Job;
 import dev.lapse.job.JobJson;
-import dev.lapse.job.Series;
-import java.time.Instant;
 import java.util.List;
 import dev.lapse.job.RequestError;
 import dev.lapse.json.Json;
@@ -67,14 +65,9 @@ public final class SchedulingEndpoint {
                     result.job().flatMap(Answer::nextRuns).orElse(null), null);
         }
 
-        /** An active recurring job's next five fire times, from the occurrence armed now, with the zone's offset. */
+        /** An active recurring job's next five fire times. */
         private static Optional<List<String>> nextRuns(Job job) {
-            if (!job.isSeries() || job.isDormant()) {
-                return Optional.empty();
-            }
-            Series series = job.series().get();
-            Instant from = series.scheduledFor().isBefore(job.dueAt()) ? job.dueAt() : series.scheduledFor().minusNanos(1);
-            return Optional.of(series.recurrence().nextRuns(from, 5));
+            return job.isSeries() && !job.isDormant() ? Optional.of(job.nextRuns(5)) : Optional.empty();
         }
     }
 

@@ -47,6 +47,15 @@
     return typeof payload === "string" ? payload : JSON.stringify(payload);
   }
 
+  /** A recurring job's recurrence as text ("every PT30S", "cron(0 9 ? * MON *) Europe/Warsaw"); "" for a one-time job. */
+  function repeatsText(job) {
+    const r = job.series && job.series.recurrence;
+    if (!r) {
+      return "";
+    }
+    return (r.every ? "every " + r.every : r.cron + " " + (r.timezone || "UTC")) + " · #" + job.series.sequence;
+  }
+
   function jobButton(row, jobId) {
     const td = cell(row, "Job", "");
     const button = document.createElement("button");
@@ -94,6 +103,7 @@
         cell(row, "Due", job.dueAt);
         const td = cell(row, "Due in", countdown(job.dueAt), "num countdown");
         state.countdowns.push({ td: td, dueAt: job.dueAt });
+        cell(row, "Repeats", repeatsText(job), "repeats");
         cell(row, "Payload", payloadText(job), "payload");
         const actions = cell(row, "Actions", "");
         const cancel = document.createElement("button");
@@ -189,6 +199,7 @@
       summary.replaceChildren();
       const list = document.createElement("dl");
       [["Job", job.jobId || jobId], ["State", job.state], ["Type", job.jobType || job.type], ["Due", job.dueAt],
+       ["Repeats", repeatsText(job)], ["Next runs", (job.nextRuns || []).join(", ")],
        ["Payload", payloadText(job)]].forEach(([name, value]) => {
         if (value === undefined || value === null || value === "") {
           return;
@@ -197,7 +208,7 @@
         dt.textContent = name;
         const dd = document.createElement("dd");
         dd.textContent = String(value);
-        dd.dataset.field = name.toLowerCase();
+        dd.dataset.field = name.toLowerCase().replace(" ", "-");
         list.append(dt, dd);
       });
       summary.appendChild(list);
