@@ -49,6 +49,12 @@ final class BenchTable {
                 + RunThroughput.WARMUP + " runs), raw and handler writes in " + WriteThroughput.ROUNDS + " alternating rounds; logs at WARN.");
     }
 
+    /** The {@code q} quantile of ascending {@code sorted} values (nearest rank). */
+    static long percentile(List<Long> sorted, double q) {
+        int rank = (int) Math.ceil(q * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size(), rank) - 1));
+    }
+
     static String num(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }

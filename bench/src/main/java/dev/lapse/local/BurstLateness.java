@@ -118,8 +118,8 @@ final class BurstLateness {
         late.sort(Comparator.naturalOrder());
         delivered.sort(Comparator.naturalOrder());
         String result = late.isEmpty() ? "no job ran within 60 s"
-                : "min " + BenchTable.num(late.get(0)) + " ms · p50 " + BenchTable.num(percentile(late, 0.50)) + " ms · p99 "
-                + BenchTable.num(percentile(late, 0.99)) + " ms · max " + BenchTable.num(late.get(late.size() - 1)) + " ms (firedAt − dueAt); "
+                : "min " + BenchTable.num(late.get(0)) + " ms · p50 " + BenchTable.num(BenchTable.percentile(late, 0.50)) + " ms · p99 "
+                + BenchTable.num(BenchTable.percentile(late, 0.99)) + " ms · max " + BenchTable.num(late.get(late.size() - 1)) + " ms (firedAt − dueAt); "
                 + fired.size() + "/" + jobs + " ran, " + duplicates + " twice, " + early + " early; via " + describe(triggers)
                 + "; Job Due on the bus max " + BenchTable.num(delivered.get(delivered.size() - 1)) + " ms after due";
         boolean clean = fired.size() == jobs && duplicates == 0 && early == 0;
@@ -137,10 +137,6 @@ final class BurstLateness {
                 (clean ? "once, none early: yes" : "**no**") + (drainTarget ? "; drain: " + BenchTable.met(ratio <= DRAIN_TARGET) : ""));
     }
 
-    private static long percentile(List<Long> sorted, double q) {
-        int rank = (int) Math.ceil(q * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size(), rank) - 1));
-    }
 
     private static String describe(Map<String, Integer> triggers) {
         List<String> parts = new ArrayList<>();

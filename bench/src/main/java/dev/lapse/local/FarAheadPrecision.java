@@ -76,8 +76,8 @@ final class FarAheadPrecision {
         }
         late.sort(Comparator.naturalOrder());
         int lost = JOBS - fired.size();
-        long p50 = late.isEmpty() ? -1 : percentile(late, 0.50);
-        long p99 = late.isEmpty() ? -1 : percentile(late, 0.99);
+        long p50 = late.isEmpty() ? -1 : BenchTable.percentile(late, 0.50);
+        long p99 = late.isEmpty() ? -1 : BenchTable.percentile(late, 0.99);
         long max = late.isEmpty() ? -1 : late.get(late.size() - 1);
         boolean viaQueue = triggers.keySet().equals(java.util.Set.of("due-jobs-queue"));
         String result = late.isEmpty() ? "no job ran" : "p50 " + BenchTable.num(p50) + " ms · p99 " + BenchTable.num(p99) + " ms · max "
@@ -88,8 +88,4 @@ final class FarAheadPrecision {
                 "p50 ≤ 300 ms, p99 ≤ 1 s, max ≤ 2 s; 0 early, 0 twice, 0 lost; all via due-jobs-queue", met ? "yes" : "no");
     }
 
-    private static long percentile(List<Long> sorted, double q) {
-        int rank = (int) Math.ceil(q * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size(), rank) - 1));
-    }
 }

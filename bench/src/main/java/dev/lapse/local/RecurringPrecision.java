@@ -73,8 +73,8 @@ final class RecurringPrecision {
             triggers.merge(d.path("trigger").asText(), 1, Integer::sum);
         }
         late.sort(Comparator.naturalOrder());
-        long p50 = late.isEmpty() ? -1 : percentile(late, 0.50);
-        long p99 = late.isEmpty() ? -1 : percentile(late, 0.99);
+        long p50 = late.isEmpty() ? -1 : BenchTable.percentile(late, 0.50);
+        long p99 = late.isEmpty() ? -1 : BenchTable.percentile(late, 0.99);
         long max = late.isEmpty() ? -1 : late.get(late.size() - 1);
         int missing = Math.max(0, expected - fired.size());
         String result = late.isEmpty() ? "no occurrence ran" : fired.size() + " occurrences: p50 " + BenchTable.num(p50) + " ms · p99 "
@@ -85,8 +85,4 @@ final class RecurringPrecision {
                 + " s (default parameters, DynamoDB Local's own TTL)", result, "p99 ≤ 1 s; 0 early, 0 twice, 0 missing", met ? "yes" : "no");
     }
 
-    private static long percentile(List<Long> sorted, double q) {
-        int rank = (int) Math.ceil(q * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size(), rank) - 1));
-    }
 }
