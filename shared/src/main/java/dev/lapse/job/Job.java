@@ -51,6 +51,11 @@ public record Job(
         return isSeries() && series.get().state() != Series.State.ACTIVE;
     }
 
+    /** Whether this is a cancelled recurring job, kept only so that its waiting occurrences know. */
+    public boolean isCancelledSeries() {
+        return isDormant() && series.get().state() == Series.State.CANCELLED;
+    }
+
     /** The id its owner knows it by: a recurring job's own id for any of its occurrences. */
     public String ownerJobId() {
         return series.map(Series::jobId).orElse(jobId);

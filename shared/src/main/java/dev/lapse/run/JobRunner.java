@@ -109,9 +109,7 @@ public final class JobRunner {
             return false;
         }
         Optional<Job> series = jobs.get(copy.series().get().jobId());
-        return series.isPresent() && series.get().isDormant()
-                && series.get().series().get().state() == dev.lapse.job.Series.State.CANCELLED
-                && series.get().scheduledAt().equals(copy.scheduledAt());
+        return series.isPresent() && series.get().isCancelledSeries() && series.get().scheduledAt().equals(copy.scheduledAt());
     }
 
     /** Runs a job whose claim has been attempted already (the precise path claims as it takes the job). */

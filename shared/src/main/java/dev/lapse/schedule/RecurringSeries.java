@@ -56,7 +56,7 @@ final class RecurringSeries {
         Series series = new Series(s.jobId(), s.recurrence(), 1, first, Series.State.ACTIVE);
         Job job = new Job(s.jobId(), s.type(), s.payload(), first, dueSpec(s.recurrence()), Occurrences.ofSeries(s.jobId(), first), 1,
                 s.retry(), List.of(), now, s.requestedBy(), Optional.of(series));
-        ScheduledJobs.Created created = jobs.create(job, ranForGood.or(JobStore::cancelledSeries));
+        ScheduledJobs.Created created = jobs.create(job, ranForGood.or(Job::isCancelledSeries));
         if (!created.written()) {
             LOG.info("recurring job {} already scheduled with the same content; unchanged", job.jobId());
             return new JobScheduler.Result(JobScheduler.Outcome.UNCHANGED, Optional.of(created.job()));
@@ -108,7 +108,7 @@ final class RecurringSeries {
     JobScheduler.Result cancel(Job stored) {
         Job current = stored;
         for (int round = 1; round <= ROUNDS; round++) {
-            if (current.isDormant() && current.series().get().state() == Series.State.CANCELLED) {
+            if (current.isCancelledSeries()) {
                 return new JobScheduler.Result(JobScheduler.Outcome.NOT_FOUND, Optional.empty());
             }
             if (jobs.replace(current, ended(current, clock.instant()))) {
@@ -137,7 +137,7 @@ final class RecurringSeries {
 
     private JobScheduler.Result update(String jobId, JobScheduler.Outcome done, Change change) {
         for (int round = 1; round <= ROUNDS; round++) {
-            Optional<Job> stored = jobs.get(jobId).filter(j -> !JobStore.cancelledSeries(j));
+            Optional<Job> stored = jobs.get(jobId).filter(j -> !j.isCancelledSeries());
             if (stored.isEmpty() || !stored.get().isSeries() && ranForGood.test(stored.get())) {
                 LOG.info("{} of job {}: no recurring job with that id", done, jobId);
                 return new JobScheduler.Result(JobScheduler.Outcome.NOT_FOUND, Optional.empty());
@@ -156,7 +156,7 @@ final class RecurringSeries {
                 if (!written.isDormant()) {
                     toDueJobsQueue.accept(written);
                 }
-                boolean ended = JobStore.cancelledSeries(written);
+                boolean ended = written.isCancelledSeries();
                 LOG.info("recurring job {} {}; next occurrence {}", jobId, ended ? "has no occurrence left" : done, written.dueAt());
                 return new JobScheduler.Result(ended ? JobScheduler.Outcome.ENDED : done, Optional.of(written));
             }

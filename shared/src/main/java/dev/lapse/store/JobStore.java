@@ -191,7 +191,7 @@ public final class JobStore {
     /** Moves a pending job to a new due time as a new occurrence (attempts and errors reset). */
     public Job reschedule(String jobId, Instant dueAt, String dueSpec, java.util.function.UnaryOperator<String> nextOccurrence,
             java.util.function.Predicate<Job> ranForGood) {
-        Job current = get(jobId).filter(j -> !ranForGood.test(j) && !cancelledSeries(j)).orElseThrow(() -> notPending(jobId));
+        Job current = get(jobId).filter(j -> !ranForGood.test(j) && !j.isCancelledSeries()).orElseThrow(() -> notPending(jobId));
         if (current.isSeries()) {
             throw recurring(jobId);
         }
@@ -283,11 +283,6 @@ public final class JobStore {
     static JobConflictException notPending(String jobId) {
         return new JobConflictException("JOB_NOT_PENDING", jobId, "job " + jobId
                 + " is not pending: it was never scheduled, was cancelled, or has already run");
-    }
-
-    /** Whether the item is a cancelled recurring job, kept only so that its waiting occurrences know. */
-    public static boolean cancelledSeries(Job job) {
-        return job.isSeries() && job.series().get().state() == dev.lapse.job.Series.State.CANCELLED;
     }
 
     /** A one-time request (a due time) for a recurring job. */

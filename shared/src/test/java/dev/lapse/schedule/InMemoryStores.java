@@ -53,7 +53,7 @@ final class InMemoryStores implements ScheduledJobs, LicenceStore {
     public Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence,
             java.util.function.Predicate<Job> ranForGood) {
         Job current = jobs.get(jobId);
-        if (current == null || ranForGood.test(current) || dev.lapse.store.JobStore.cancelledSeries(current)) {
+        if (current == null || ranForGood.test(current) || current.isCancelledSeries()) {
             throw new JobConflictException("JOB_NOT_PENDING", jobId, "no pending job " + jobId);
         }
         if (current.isSeries()) {
