@@ -104,14 +104,11 @@ public final class Lapse {
     private final JobStore store;
     private final ExecutionLedger ledger;
     private final PaidLicenses licences;
-    private final EventPublisher publisher;
     private final DeadLetters deadLetters;
     private final Optional<SqsDueJobsQueue> dueJobsQueue;
-    private final JobScheduler scheduler;
     private final JobRunner runner;
     private final DueJobMessages dueJobMessages;
     private final ExpiredJobs expiredJobs;
-    private final RequestParser parser;
     private final Replayer replayer;
     private final SchedulingEndpoint endpoint;
     private final RecurringJobs recurring;
@@ -133,9 +130,9 @@ public final class Lapse {
                 ? job -> job.dueAt().isAfter(clock.instant().plus(settings.preciseHorizon())) : job -> false);
         this.ledger = new ExecutionLedger(dynamo, settings.executionsTable(), clock, settings.lease(), settings.ledgerRetention());
         this.licences = new PaidLicenses(dynamo, settings.licencesTable(), clock);
-        this.publisher = new EventPublisher(events, settings.eventBus());
+        EventPublisher publisher = new EventPublisher(events, settings.eventBus());
         this.deadLetters = new DeadLetters(sqs, settings.deadLetterQueueUrl());
-        this.scheduler = new JobScheduler(store, ledger, licences, dueJobsQueue, clock);
+        JobScheduler scheduler = new JobScheduler(store, ledger, licences, dueJobsQueue, clock);
         JobDueAction jobDue = new JobDueAction(publisher);
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
         StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue, clock);
@@ -147,7 +144,7 @@ public final class Lapse {
                 () -> ThreadLocalRandom.current().nextDouble(), AttemptObserver.all(observers));
         this.dueJobMessages = new DueJobMessages(jobs, ledger, runner, dueJobsQueue, clock);
         this.expiredJobs = new ExpiredJobs(runner, deadLetters, clock);
-        this.parser = new RequestParser(clock);
+        RequestParser parser = new RequestParser(clock);
         this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueJobsQueue, clock, settings.deadLetterQueueUrl(),
                 settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
         history.ifPresent(h -> replayer.onReplayed(job -> h.replayed(job.jobId(), job.occurrenceId())));
@@ -259,9 +256,6 @@ public final class Lapse {
         return licences;
     }
 
-    public EventPublisher publisher() {
-        return publisher;
-    }
 
     public DeadLetters deadLetters() {
         return deadLetters;
@@ -272,9 +266,6 @@ public final class Lapse {
         return metrics;
     }
 
-    public JobScheduler scheduler() {
-        return scheduler;
-    }
 
     public JobRunner runner() {
         return runner;
@@ -288,9 +279,6 @@ public final class Lapse {
         return expiredJobs;
     }
 
-    public RequestParser parser() {
-        return parser;
-    }
 
     public SchedulingEndpoint endpoint() {
         return endpoint;
@@ -309,7 +297,4 @@ public final class Lapse {
         return sweep;
     }
 
-    public Optional<SqsDueJobsQueue> dueJobsQueue() {
-        return dueJobsQueue;
-    }
 }
