@@ -202,7 +202,7 @@ class DeploymentPlanTest {
             assertThat(r.rule().name()).isEqualTo("lapse-ScheduleJobFunction-SchedulingRequests");
             assertThat(r.rule().eventBusName()).isEqualTo("default");
             assertThat(Json.read(r.rule().eventPattern())).isEqualTo(Json.read("{\"source\": [{\"anything-but\": \"lapse\"}],"
-                    + " \"detail-type\": [\"Schedule Job\", \"Cancel Job\", \"Reschedule Job\", \"Subscription Cancelled\", \"Subscription Reactivated\"]}"));
+                    + " \"detail-type\": [\"Schedule Job\", \"Cancel Job\", \"Reschedule Job\", \"Pause Job\", \"Resume Job\", \"Subscription Cancelled\", \"Subscription Reactivated\"]}"));
             assertThat(r.targets().rule()).isEqualTo(r.rule().name());
             assertThat(r.targets().targets()).singleElement().satisfies(t -> {
                 assertThat(t.arn()).isEqualTo("arn:aws:lambda:us-east-1:000000000000:function:lapse-ScheduleJobFunction");
