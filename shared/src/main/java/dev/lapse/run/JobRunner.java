@@ -6,6 +6,7 @@ import dev.lapse.action.JobAction;
 import dev.lapse.action.TransientFailureException;
 import dev.lapse.job.Job;
 import dev.lapse.job.RetryPolicy;
+import dev.lapse.observe.LogFields;
 import dev.lapse.store.ExecutionLedger;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,6 +70,12 @@ public final class JobRunner {
 
     /** Which path handed the job over: "ttl", "due-jobs-queue" or "schedule" (reported in Job Due). */
     public Result run(Job job, String trigger) {
+        try (LogFields.Scope fields = LogFields.forJob(job, trigger)) {
+            return runDue(job, trigger);
+        }
+    }
+
+    private Result runDue(Job job, String trigger) {
         Instant now = clock.instant();
         if (now.isBefore(job.dueAt())) {
             // TTL and SQS never deliver early on AWS; a skewed clock could. Put it back, never run early.
@@ -77,11 +84,17 @@ public final class JobRunner {
                     Duration.between(now, job.dueAt()).toMillis(), job.dueAt());
             return told(job, trigger, now, new Result(Outcome.NOT_YET_DUE, "re-armed until " + job.dueAt()));
         }
-        return runClaimed(job, trigger, ledger.claim(job));
+        return runWith(job, trigger, ledger.claim(job));
     }
 
     /** Runs a job whose claim has been attempted already (the precise path claims as it takes the job). */
     public Result runClaimed(Job job, String trigger, ExecutionLedger.ClaimResult claim) {
+        try (LogFields.Scope fields = LogFields.forJob(job, trigger)) {
+            return runWith(job, trigger, claim);
+        }
+    }
+
+    private Result runWith(Job job, String trigger, ExecutionLedger.ClaimResult claim) {
         Instant now = clock.instant();
         if (claim.claim() == ExecutionLedger.Claim.ALREADY_HANDLED) {
             LOG.info("job {} occurrence {} attempt {} already handled; duplicate delivery skipped",
