@@ -85,6 +85,11 @@ public final class LapseLogging implements SLF4JServiceProvider {
         format = chosen;
     }
 
+    /** The level of every logger from now on, but those {@value #LEVELS_RESOURCE} sets (the bench quiets the runs). */
+    public static void useLevel(Level chosen) {
+        level = chosen;
+    }
+
     /** "json" or "text", any case; anything else is refused with the accepted values named. */
     public static Format format(String name) {
         try {
