@@ -53,7 +53,8 @@ public final class ColdStartProbe {
      */
     static String notJson(String output) {
         for (String line : output.split("\n")) {
-            if (line.isBlank() || line.startsWith(MARKER) || line.startsWith(RESPONSE_MARKER)) {
+            // the JVM's own notice of JAVA_TOOL_OPTIONS (the template sets it) comes before any code runs, in Lambda too
+            if (line.isBlank() || line.startsWith(MARKER) || line.startsWith(RESPONSE_MARKER) || line.startsWith("Picked up JAVA_TOOL_OPTIONS")) {
                 continue;
             }
             try {
