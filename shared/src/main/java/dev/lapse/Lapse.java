@@ -137,7 +137,13 @@ public final class Lapse {
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
         StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue, clock);
         Optional<JobHistory> history = settings.jobHistoryTable().map(t -> new JobHistory(dynamo, t, settings.ledgerRetention(), clock));
-        this.metrics = new EmfMetrics(clock);
+        // to standard output, read as each line is written (where Lambda's runtime has pointed it); none while
+        // priming, whose sample runs are not real ones
+        this.metrics = new EmfMetrics(clock, line -> {
+            if (!Priming.active()) {
+                System.out.println(line);
+            }
+        });
         List<AttemptObserver> observers = new java.util.ArrayList<>(List.of(metrics)); // told of every attempt the runner ends
         history.ifPresent(observers::add);
         this.runner = new JobRunner(jobs, ledger, actions, settings.retryPolicies(), deadLetters, publisher, clock,

@@ -50,6 +50,11 @@ public final class Priming {
     /** CRaC holds its resources weakly: the hook lives as long as this object. */
     private Resource checkpointHook;
 
+    /** True on the thread that is priming, while it primes: what it does is not real (no metrics come of it). */
+    static boolean active() {
+        return ACTIVE.get();
+    }
+
     /** @param initializationType the Lambda environment's {@code AWS_LAMBDA_INITIALIZATION_TYPE} (null outside Lambda) */
     Priming(String initializationType) {
         this.snapStart = "snap-start".equals(initializationType);

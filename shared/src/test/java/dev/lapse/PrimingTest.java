@@ -86,4 +86,24 @@ class PrimingTest {
         assertThat(ran).isEmpty();
         assertThat(lapse.priming()).isEmpty();
     }
+
+    @Test
+    void metricsGoToStandardOutputButNoneComeOfPriming() {
+        // Given a function's Lapse, its metrics at their default sink (standard output, which Lambda sends to CloudWatch)
+        Lapse lapse = Lapse.fromEnvironment(ENV, new RecordingHttp());
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            // When priming runs a sample job (its calls answered in-process), then a real request is counted
+            lapse.primeOnInit(() -> lapse.runner().run(Priming.sampleJob(Clock.systemUTC().instant()), "ttl"));
+            lapse.metrics().request(true);
+        } finally {
+            System.setOut(stdout);
+        }
+        // Then the only metric line on standard output is the real one
+        List<String> metricLines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("\"_aws\"")).toList();
+        assertThat(metricLines).singleElement().asString().contains("\"JobsScheduled\":1").doesNotContain("JobsRun");
+    }
 }

@@ -1,5 +1,8 @@
 package dev.lapse.local;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.json.Json;
+import dev.lapse.observe.LapseLogging;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -7,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.event.Level;
 
 /**
  * {@code ./lapse bench}: measures, in one run on this machine, what the local runtime and the
@@ -30,8 +34,7 @@ final class Bench {
 
     static int run(Path root) {
         // The handlers log every job at INFO; at thousands of jobs that would measure the terminal.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("lapse.bench.log-level", "warn"));
-        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        LapseLogging.useLevel(Level.valueOf(System.getProperty("lapse.bench.log-level", "warn").toUpperCase(java.util.Locale.ROOT)));
         System.setProperty("DDB_LOCAL_TELEMETRY", "0");
         PrintStream stdout = System.out;
         System.setOut(System.err); // DynamoDB Local and ElasticMQ print banners: keep stdout for the table
@@ -39,8 +42,9 @@ final class Bench {
         Instant at = Instant.now();
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         BenchTable table = new BenchTable();
+        ObjectNode[] metrics = new ObjectNode[1];
         try {
-            measure(root, table);
+            metrics[0] = measure(root, table);
         } catch (Exception e) {
             System.err.println("bench failed: " + e);
             e.printStackTrace();
@@ -49,11 +53,18 @@ final class Bench {
             System.setOut(stdout);
         }
         table.print(stdout, at, Duration.ofNanos(System.nanoTime() - started), load);
+        if (metrics[0] != null) {
+            stdout.println();
+            stdout.println("Metrics of the first runtime (throughput and cold starts), as its GET /metrics answered at the end:");
+            stdout.println(Json.write(metrics[0]));
+        }
         return 0;
     }
 
-    private static void measure(Path root, BenchTable table) throws Exception {
+    /** Measures into {@code table}; returns the metrics of the first runtime ({@code GET /metrics}) as it closed. */
+    private static ObjectNode measure(Path root, BenchTable table) throws Exception {
         List<FunctionJar> functions;
+        ObjectNode metrics;
         step("starting the local runtime (template.yaml, free ports, DynamoDB Local TTL)");
         long t0 = System.nanoTime();
         try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false))) {
@@ -72,6 +83,7 @@ final class Bench {
             if (ONLY.contains("cold-starts")) {
                 table.addAll(ColdStarts.measure(root, runtime, seen, functions));
             }
+            metrics = runtime.metrics();
         }
         if (ONLY.contains("lateness")) {
             table.add(BurstLateness.measure(root, "precise path on + fast TTL (default parameters)", Map.of()));
@@ -94,6 +106,7 @@ final class Bench {
         if (ONLY.contains("jars")) {
             table.addAll(JarSizes.measure(root, functions));
         }
+        return metrics;
     }
 
     /** A progress line on stderr. */

@@ -22,6 +22,9 @@ public final class BenchMain {
             LocalMain.main(args);
             return;
         }
+        if (command.logFormat() != null) {
+            dev.lapse.observe.LapseLogging.useFormat(command.logFormat());
+        }
         List<String> ignored = command.runtimeOptions();
         if (!ignored.isEmpty()) {
             System.err.println("lapse: bench ignores " + String.join(", ", ignored)

@@ -47,6 +47,27 @@ public final class ColdStartProbe {
         return timings;
     }
 
+    /**
+     * The first line a child printed that is neither the probe's own nor a JSON object (a log line of Lapse's logger in
+     * Lambda, or a metric line), or null: in Lambda every line of a function's output is JSON (README "Logs").
+     */
+    static String notJson(String output) {
+        for (String line : output.split("\n")) {
+            // the JVM's own notice of JAVA_TOOL_OPTIONS (the template sets it) comes before any code runs, in Lambda too
+            if (line.isBlank() || line.startsWith(MARKER) || line.startsWith(RESPONSE_MARKER) || line.startsWith("Picked up JAVA_TOOL_OPTIONS")) {
+                continue;
+            }
+            try {
+                if (!dev.lapse.json.Json.MAPPER.readTree(line).isObject()) {
+                    return line;
+                }
+            } catch (java.io.IOException e) {
+                return line;
+            }
+        }
+        return null;
+    }
+
     /** The handler's answer a child printed, or null. */
     static String response(String output) {
         String response = null;

@@ -180,6 +180,11 @@ final class ColdStarts {
         if (process.exitValue() != 0 || response == null || !timings.containsKey("handledEpochMs")) {
             return new ColdStart(wall, 0, 0, 0, 0, 0, false, "exit code " + process.exitValue() + "; output: " + tail(text));
         }
+        String notJson = ColdStartProbe.notJson(text);
+        if (notJson != null) {
+            return new ColdStart(wall, 0, 0, 0, 0, 0, false, "a line of its output is not JSON (Lambda's JSON log format expects one"
+                    + " object per line): " + tail(notJson));
+        }
         long handled = timings.get("handledEpochMs");
         return new ColdStart(wall, handled - launchedAt, handled - timings.get("jvmStartEpochMs"), handled - timings.get("mainEpochMs"),
                 timings.get("initMs"), timings.get("handleMs"), verify.test(response), null);

@@ -1,6 +1,7 @@
 package dev.lapse.local;
 
 import dev.lapse.local.console.ConsoleCommand;
+import dev.lapse.observe.LapseLogging;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -15,14 +16,15 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./lapse [run|demo|bench] [--fast-ttl] [--host ADDRESS] [--dynamodb-port N] [--sqs-port N] [--api-port N] [--param Name=Value]}.
+ * {@code ./lapse [run|demo|bench] [--fast-ttl] [--host ADDRESS] [--dynamodb-port N] [--sqs-port N] [--api-port N] [--param Name=Value]
+ * [--log-format text|json]}.
  * A wrong command line, or a runtime that cannot start, is one line on stderr and a non-zero exit.
  */
 public final class LocalMain {
     static final int USAGE = 2;
     static final int FAILED = 1;
     private static final String USAGE_LINE = "usage: ./lapse [run|demo|bench] [--fast-ttl] [--host ADDRESS] [--dynamodb-port N]"
-            + " [--sqs-port N] [--api-port N] [--param Name=Value]";
+            + " [--sqs-port N] [--api-port N] [--param Name=Value] [--log-format text|json]";
 
     private LocalMain() {
     }
@@ -34,9 +36,9 @@ public final class LocalMain {
         }
     }
 
-    /** The command line, read. Ports are null when not given. */
+    /** The command line, read. Ports and the log format are null when not given. */
     record Command(String name, boolean fastTtl, String host, Integer dynamoPort, Integer sqsPort, Integer apiPort,
-                   Map<String, String> parameters, boolean help, List<String> runtimeOptions) {
+                   Map<String, String> parameters, boolean help, List<String> runtimeOptions, LapseLogging.Format logFormat) {
     }
 
     public static void main(String[] args) {
@@ -55,6 +57,9 @@ public final class LocalMain {
         } catch (UsageError e) {
             err.println("lapse: " + e.getMessage() + " (./lapse --help)");
             return USAGE;
+        }
+        if (command.logFormat() != null) {
+            LapseLogging.useFormat(command.logFormat()); // the functions' log lines too: they run in this JVM
         }
         if (command.help()) {
             out.println(USAGE_LINE);
@@ -94,6 +99,7 @@ public final class LocalMain {
         Integer apiPort = null;
         Map<String, String> params = new LinkedHashMap<>();
         List<String> runtimeOptions = new ArrayList<>();
+        LapseLogging.Format logFormat = null;
         boolean commandSeen = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -134,17 +140,25 @@ public final class LocalMain {
                     params.put(kv.substring(0, eq), kv.substring(eq + 1));
                     runtimeOptions.add(arg);
                 }
+                case "--log-format" -> {
+                    String format = value(args, i++);
+                    try {
+                        logFormat = LapseLogging.format(format);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageError("--log-format \"" + format + "\" is not one of: text (readable, the default), json (one object per line, as in Lambda)");
+                    }
+                }
                 case "-h", "--help" -> {
-                    return new Command(name, fastTtl, host, dynamoPort, sqsPort, apiPort, params, true, runtimeOptions);
+                    return new Command(name, fastTtl, host, dynamoPort, sqsPort, apiPort, params, true, runtimeOptions, logFormat);
                 }
                 default -> throw new UsageError("unknown " + (arg.startsWith("-") ? "option " : "command ") + "\"" + arg
-                        + "\"; commands: run, demo, bench; options: --fast-ttl, --host, --dynamodb-port, --sqs-port, --api-port, --param");
+                        + "\"; commands: run, demo, bench; options: --fast-ttl, --host, --dynamodb-port, --sqs-port, --api-port, --param, --log-format");
             }
         }
         distinct("--dynamodb-port", dynamoPort, "--sqs-port", sqsPort);
         distinct("--dynamodb-port", dynamoPort, "--api-port", apiPort);
         distinct("--sqs-port", sqsPort, "--api-port", apiPort);
-        return new Command(name, fastTtl, host, dynamoPort, sqsPort, apiPort, params, false, List.copyOf(runtimeOptions));
+        return new Command(name, fastTtl, host, dynamoPort, sqsPort, apiPort, params, false, List.copyOf(runtimeOptions), logFormat);
     }
 
     private static String value(String[] args, int i) {
@@ -152,6 +166,7 @@ public final class LocalMain {
             throw new UsageError(args[i] + " needs a value" + switch (args[i]) {
                 case "--host" -> ": --host ADDRESS (127.0.0.1 by default; 0.0.0.0 listens on every interface)";
                 case "--param" -> ": --param Name=Value";
+                case "--log-format" -> ": --log-format text|json";
                 default -> ": " + args[i] + " N, a port from 1 to 65535";
             });
         }

@@ -179,6 +179,12 @@ public final class LocalRuntime implements AutoCloseable {
                 options.clock());
 
         resources.lapses().forEach(lapse -> lapse.metrics().sendTo(metrics::record));
+        Map<String, Long> ignored = new java.util.TreeMap<>();
+        template.resources().values().stream().map(r -> String.valueOf(r.get("Type"))).filter(TemplateModel.ignoredLocally()::contains)
+                .forEach(type -> ignored.merge(type, 1L, Long::sum));
+        if (!ignored.isEmpty()) {
+            LOG.info("not created locally: {} (CloudWatch; the local metrics are at GET /metrics on the API port)", ignored);
+        }
         api.serveMetrics(metrics);
         api.serveConsole(new ConsoleRoutes(new StackBackend(
                 LambdaClient.builder().httpClient(http).endpointOverride(apiEndpoint).region(region).credentialsProvider(credentials).build(),

@@ -54,6 +54,11 @@ public final class Template {
             if (allowed instanceof List<?> list && !list.stream().map(String::valueOf).toList().contains(String.valueOf(value))) {
                 throw new TemplateException("Parameters." + name + ": value " + value + " is not one of " + list);
             }
+            Object pattern = s.get("AllowedPattern");
+            if (pattern != null && !String.valueOf(value).matches(String.valueOf(pattern))) {
+                throw new TemplateException("Parameters." + name + ": value " + value + " does not match AllowedPattern " + pattern
+                        + (s.get("ConstraintDescription") == null ? "" : " (" + s.get("ConstraintDescription") + ")"));
+            }
             checkNumber(name, s, String.valueOf(value));
             parameters.put(name, String.valueOf(value));
         });

@@ -12,6 +12,14 @@ import java.util.Set;
  * job can observe on one machine.
  */
 public final class TemplateModel {
+    static final String ALARM = "AWS::CloudWatch::Alarm";
+    static final String DASHBOARD = "AWS::CloudWatch::Dashboard";
+    /**
+     * Allowed, and not created locally (nor by the LocalStack deployer): CloudWatch watches what AWS measures, and
+     * on one machine the metrics are the runtime's own ({@code GET /metrics}). Their properties are checked all the same.
+     */
+    private static final Set<String> IGNORED_LOCALLY = Set.of(ALARM, DASHBOARD);
+
     private static final Map<String, Set<String>> RESOURCE_PROPERTIES = Map.of(
             "AWS::DynamoDB::Table", Set.of("TableName", "BillingMode", "AttributeDefinitions", "KeySchema", "TimeToLiveSpecification",
                     "StreamSpecification", "PointInTimeRecoverySpecification", "SSESpecification", "Tags", "DeletionProtectionEnabled",
@@ -22,7 +30,11 @@ public final class TemplateModel {
             "AWS::SQS::QueuePolicy", Set.of("Queues", "PolicyDocument"),
             "AWS::Serverless::Function", Set.of("CodeUri", "Handler", "Runtime", "Architectures", "MemorySize", "Timeout",
                     "AutoPublishAlias", "AutoPublishAliasAllProperties", "SnapStart", "Environment", "Policies", "Description", "EventInvokeConfig", "Events",
-                    "FunctionName", "Tracing", "Tags", "LoggingConfig"));
+                    "FunctionName", "Tracing", "Tags", "LoggingConfig"),
+            ALARM, Set.of("AlarmName", "AlarmDescription", "Namespace", "MetricName", "Dimensions", "Statistic", "ExtendedStatistic",
+                    "Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData", "Unit",
+                    "AlarmActions", "OKActions", "InsufficientDataActions", "ActionsEnabled", "Metrics"),
+            DASHBOARD, Set.of("DashboardName", "DashboardBody"));
 
     private static final Map<String, Set<String>> EVENT_PROPERTIES = Map.of(
             "DynamoDB", Set.of("Stream", "StartingPosition", "BatchSize", "MaximumBatchingWindowInSeconds", "BisectBatchOnFunctionError",
@@ -43,6 +55,11 @@ public final class TemplateModel {
      */
     public static Set<String> resourceTypes() {
         return RESOURCE_PROPERTIES.keySet();
+    }
+
+    /** The allowed resource types that nothing creates locally (see {@link #IGNORED_LOCALLY}). */
+    public static Set<String> ignoredLocally() {
+        return IGNORED_LOCALLY;
     }
 
     /** The properties a resource of {@code type} may set; none for a type that is not allowed. */

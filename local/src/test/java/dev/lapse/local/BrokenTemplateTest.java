@@ -50,6 +50,24 @@ class BrokenTemplateTest {
     }
 
     @Test
+    void anAlarmTopicThatIsNotAnSnsArnIsRefusedAsCloudFormationDoes() throws Exception {
+        String yaml = Files.readString(ROOT.resolve("template.yaml"));
+        assertThatThrownBy(() -> Template.parse(new StringReader(yaml), Map.of("AlarmTopicArn", "ops@example.com")))
+                .isInstanceOf(TemplateException.class)
+                .hasMessageContaining("Parameters.AlarmTopicArn: value ops@example.com does not match AllowedPattern")
+                .hasMessageContaining("the ARN of an SNS topic");
+        for (String value : new String[] {"", "arn:aws:sns:eu-west-1:123456789012:lapse-ops"}) {
+            assertThatCode(() -> Template.parse(new StringReader(yaml), Map.of("AlarmTopicArn", value))).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void anAlarmPropertyOutsideTheModelIsNamed() throws Exception {
+        assertThatThrownBy(() -> check(broken("      TreatMissingData: notBreaching\n", "      TreatMissingData: notBreaching\n      Bogus: 1\n")))
+                .isInstanceOf(TemplateException.class).hasMessageContaining("property Bogus of AWS::CloudWatch::Alarm");
+    }
+
+    @Test
     void anUnknownFilterMatcherIsAClearError() throws Exception {
         String yaml = broken("'{\"eventName\": [\"REMOVE\"], \"userIdentity\"", "'{\"eventName\": [{\"sounds-like\": \"REMOVE\"}], \"userIdentity\"");
 

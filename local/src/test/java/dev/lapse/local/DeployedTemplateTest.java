@@ -32,17 +32,20 @@ class DeployedTemplateTest {
     private static final Path TEMPLATE = ROOT.resolve("template.yaml");
 
     /** A value other than the default for every parameter of the template. */
-    private static final Map<String, String> OTHER_VALUES = Map.of(
-            "EventBusName", "lapse-other",
-            "PaidLicensesTableName", "ExistingPaidLicenses",
-            "TtlDeletionFilter", "any-remove",
-            "RetryPolicies", "{\"invoice.remind\": {\"maxAttempts\": 3}}",
-            "ReconcileGraceMinutes", "30",
-            "PreciseDelivery", "disabled",
-            "PreciseHorizonSeconds", "120",
-            "ScheduleTimezone", "Europe/Paris");
-    /** Parameters that change no function's configuration (only the schedules'), so need no new version. */
-    private static final Set<String> READ_BY_NO_FUNCTION = Set.of("ScheduleTimezone");
+    private static final Map<String, String> OTHER_VALUES = Map.ofEntries(
+            Map.entry("EventBusName", "lapse-other"),
+            Map.entry("PaidLicensesTableName", "ExistingPaidLicenses"),
+            Map.entry("TtlDeletionFilter", "any-remove"),
+            Map.entry("RetryPolicies", "{\"invoice.remind\": {\"maxAttempts\": 3}}"),
+            Map.entry("ReconcileGraceMinutes", "30"),
+            Map.entry("PreciseDelivery", "disabled"),
+            Map.entry("PreciseHorizonSeconds", "120"),
+            Map.entry("ScheduleTimezone", "Europe/Paris"),
+            Map.entry("LogLevel", "DEBUG"),
+            Map.entry("LatenessAlarmMs", "2500"),
+            Map.entry("AlarmTopicArn", "arn:aws:sns:us-east-1:123456789012:lapse-ops"));
+    /** Parameters that change no function's configuration (only the schedules', or the alarms'), so need no new version. */
+    private static final Set<String> READ_BY_NO_FUNCTION = Set.of("ScheduleTimezone", "LatenessAlarmMs", "AlarmTopicArn");
 
     private static JsonNode defaults;
     private static JsonNode defaultsAgain;

@@ -37,6 +37,8 @@ class LocalMainIT {
             "--dynamodb-port                  | --dynamodb-port needs a value",
             "--frobnicate                     | unknown option \"--frobnicate\"",
             "run --param NoEquals             | --param takes Name=Value",
+            "run --log-format xml             | --log-format \"xml\" is not one of: text (readable, the default), json",
+            "run --log-format                 | --log-format needs a value: --log-format text|json",
             "run --host 203.0.113.9           | --host 203.0.113.9 is not an address of this machine",
             "run --api-port 4000 --sqs-port 4000 | --sqs-port and --api-port are both 4000"})
     void aBadCommandLineIsOneLineAndExitsNonZero(String args, String expected) throws Exception {

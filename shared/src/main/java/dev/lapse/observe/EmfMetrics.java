@@ -35,7 +35,7 @@ public final class EmfMetrics implements AttemptObserver {
 
     /** Lines go to standard output, where Lambda sends them to CloudWatch Logs. */
     public EmfMetrics(Clock clock) {
-        this(clock, System.out::println);
+        this(clock, line -> System.out.println(line));
     }
 
     public EmfMetrics(Clock clock, Consumer<String> sink) {

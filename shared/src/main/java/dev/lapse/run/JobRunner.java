@@ -6,6 +6,7 @@ import dev.lapse.action.JobAction;
 import dev.lapse.action.TransientFailureException;
 import dev.lapse.job.Job;
 import dev.lapse.job.RetryPolicy;
+import dev.lapse.observe.LogFields;
 import dev.lapse.store.ExecutionLedger;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,6 +71,12 @@ public final class JobRunner {
 
     /** Which path handed the job over: "ttl", "due-jobs-queue" or "schedule" (reported in Job Due). */
     public Result run(Job job, String trigger) {
+        try (LogFields.Scope fields = LogFields.forJob(job, trigger)) {
+            return runDue(job, trigger);
+        }
+    }
+
+    private Result runDue(Job job, String trigger) {
         Instant now = clock.instant();
         if (now.isBefore(job.dueAt())) {
             // TTL and SQS never deliver early on AWS; a skewed clock could. Put it back, never run early.
@@ -82,7 +89,7 @@ public final class JobRunner {
         if (claim.claim() == ExecutionLedger.Claim.CLAIMED && job.isSeries()) {
             armNextOccurrence(job, now);
         }
-        return runClaimed(job, trigger, claim);
+        return runWith(job, trigger, claim);
     }
 
     /**
@@ -114,6 +121,12 @@ public final class JobRunner {
 
     /** Runs a job whose claim has been attempted already (the precise path claims as it takes the job). */
     public Result runClaimed(Job job, String trigger, ExecutionLedger.ClaimResult claim) {
+        try (LogFields.Scope fields = LogFields.forJob(job, trigger)) {
+            return runWith(job, trigger, claim);
+        }
+    }
+
+    private Result runWith(Job job, String trigger, ExecutionLedger.ClaimResult claim) {
         Instant now = clock.instant();
         if (claim.claim() == ExecutionLedger.Claim.ALREADY_HANDLED) {
             LOG.info("job {} occurrence {} attempt {} already handled; duplicate delivery skipped",

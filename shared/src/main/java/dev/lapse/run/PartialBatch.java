@@ -1,5 +1,6 @@
 package dev.lapse.run;
 
+import dev.lapse.observe.LogFields;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,17 +60,28 @@ public final class PartialBatch {
         int workers = Math.min(CONCURRENCY, groups.size());
         RecordBatch batch = new RecordBatch(workers);
         AtomicInteger next = new AtomicInteger();
+        // every record starts with the invocation's log fields (its request id), whichever worker runs it; the
+        // runner adds those of the job, and takes them off when it ends
+        Map<String, String> invocation = LogFields.current();
         Runnable work = () -> {
             int g;
             while ((g = next.getAndIncrement()) < groups.size()) {
                 for (int i : groups.get(g)) {
+                    LogFields.adopt(invocation);
                     failed[i] = !handled(() -> handle.accept(records.get(i)), () -> id.apply(records.get(i)));
                 }
             }
+            LogFields.adopt(invocation);
         };
         List<Future<?>> running = new ArrayList<>();
         for (int w = 1; w < workers; w++) {
-            running.add(WORKERS.submit(() -> batch.work(work)));
+            running.add(WORKERS.submit(() -> {
+                try {
+                    batch.work(work);
+                } finally {
+                    LogFields.adopt(Map.of()); // a pooled worker keeps nothing of this invocation
+                }
+            }));
         }
         if (workers > 0) {
             batch.work(work); // the invoking thread is a worker too

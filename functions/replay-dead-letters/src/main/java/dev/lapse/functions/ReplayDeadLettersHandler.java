@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.lapse.Lapse;
 import dev.lapse.PrimingSample;
 import dev.lapse.json.Json;
+import dev.lapse.observe.LogFields;
 import dev.lapse.run.Replayer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,8 @@ public final class ReplayDeadLettersHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        output.write(Json.write(replayer.answer(input.readAllBytes())).getBytes(StandardCharsets.UTF_8));
+        try (LogFields.Scope request = LogFields.forRequest(context.getAwsRequestId())) {
+            output.write(Json.write(replayer.answer(input.readAllBytes())).getBytes(StandardCharsets.UTF_8));
+        }
     }
 }

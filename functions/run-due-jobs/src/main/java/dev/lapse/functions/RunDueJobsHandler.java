@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.lapse.Lapse;
 import dev.lapse.PrimingSample;
+import dev.lapse.observe.LogFields;
 import dev.lapse.run.DueJobMessages;
 import dev.lapse.run.PartialBatch;
 
@@ -24,7 +25,9 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return new SQSBatchResponse(PartialBatch.failedIds(event.getRecords(), SQSEvent.SQSMessage::getMessageId,
-                m -> DueJobMessages.jobOf(m.getBody()), m -> dueJobs.handle(m.getMessageId(), m.getBody())).stream().map(SQSBatchResponse.BatchItemFailure::new).toList());
+        try (LogFields.Scope request = LogFields.forRequest(context.getAwsRequestId())) {
+            return new SQSBatchResponse(PartialBatch.failedIds(event.getRecords(), SQSEvent.SQSMessage::getMessageId,
+                    m -> DueJobMessages.jobOf(m.getBody()), m -> dueJobs.handle(m.getMessageId(), m.getBody())).stream().map(SQSBatchResponse.BatchItemFailure::new).toList());
+        }
     }
 }

@@ -6,13 +6,13 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.lapse.Lapse;
 import dev.lapse.PrimingSample;
+import dev.lapse.observe.LogFields;
 import dev.lapse.run.ExpiredJobs;
 import dev.lapse.run.PartialBatch;
 
 /**
- * Runs jobs whose Jobs-table item DynamoDB TTL has deleted (see {@link ExpiredJobs}). The
- * event source's FilterCriteria (template.yaml) passes only TTL deletions; the handler checks again, so a
- * misconfigured filter cannot make an operator's delete run a job.
+ * Runs jobs whose Jobs-table item DynamoDB TTL has deleted (see {@link ExpiredJobs}). The event source's FilterCriteria
+ * (template.yaml) passes only TTL deletions; the handler checks again, so a misconfigured filter cannot make an operator's delete run a job.
  */
 public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     private final ExpiredJobs expired;
@@ -30,9 +30,10 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        return new StreamsEventResponse(PartialBatch.failedIds(event.getRecords(),
-                r -> r.getDynamodb() == null ? null : r.getDynamodb().getSequenceNumber(), StreamImages::jobOf,
-                r -> expired.handle(r.getEventID(), r.getEventName(), StreamImages.isTtlDeletion(r, requireTtlIdentity),
-                        () -> StreamImages.toSdk(r.getDynamodb().getOldImage()), r)).stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
+        try (LogFields.Scope request = LogFields.forRequest(context.getAwsRequestId())) {
+            return new StreamsEventResponse(PartialBatch.failedIds(event.getRecords(), StreamImages::sequenceNumber, StreamImages::jobOf,
+                    r -> expired.handle(r.getEventID(), r.getEventName(), StreamImages.isTtlDeletion(r, requireTtlIdentity),
+                            () -> StreamImages.toSdk(r.getDynamodb().getOldImage()), r)).stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
+        }
     }
 }

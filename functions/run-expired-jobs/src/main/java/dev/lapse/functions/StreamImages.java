@@ -65,6 +65,11 @@ final class StreamImages {
     }
 
     /** The job (item key) a record concerns: the records of one job run in stream order. */
+    /** The record's id in a partial-batch response: its sequence number. */
+    static String sequenceNumber(DynamodbEvent.DynamodbStreamRecord record) {
+        return record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+    }
+
     static String jobOf(DynamodbEvent.DynamodbStreamRecord record) {
         var keys = record.getDynamodb() == null ? null : record.getDynamodb().getKeys();
         var jobId = keys == null ? null : keys.get(JobItems.JOB_ID);

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.lapse.Lapse;
 import dev.lapse.PrimingSample;
 import dev.lapse.json.Json;
+import dev.lapse.observe.LogFields;
 import dev.lapse.schedule.RecurringJobs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,9 @@ public final class RunRecurringJobsHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        var answer = recurring.handle(Json.MAPPER.readTree(input));
-        output.write(Json.write(answer).getBytes(StandardCharsets.UTF_8));
+        try (LogFields.Scope request = LogFields.forRequest(context.getAwsRequestId())) {
+            var answer = recurring.handle(Json.MAPPER.readTree(input));
+            output.write(Json.write(answer).getBytes(StandardCharsets.UTF_8));
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.lapse.Lapse;
 import dev.lapse.json.Json;
+import dev.lapse.observe.LogFields;
 import dev.lapse.sweep.DueJobsSweep;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,8 +27,10 @@ public final class SweepDueJobsHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        // With PreciseDelivery disabled there is no due-jobs queue: DynamoDB TTL runs every job, and there is nothing to sweep.
-        Object report = sweep.<Object>map(DueJobsSweep::sweep).orElse("no due-jobs queue (PreciseDelivery disabled)");
-        output.write(Json.write(Json.MAPPER.valueToTree(report)).getBytes(StandardCharsets.UTF_8));
+        try (LogFields.Scope request = LogFields.forRequest(context.getAwsRequestId())) {
+            // With PreciseDelivery disabled there is no due-jobs queue: DynamoDB TTL runs every job, and there is nothing to sweep.
+            Object report = sweep.<Object>map(DueJobsSweep::sweep).orElse("no due-jobs queue (PreciseDelivery disabled)");
+            output.write(Json.write(Json.MAPPER.valueToTree(report)).getBytes(StandardCharsets.UTF_8));
+        }
     }
 }

@@ -140,6 +140,15 @@ public final class DeploymentPlan {
                 }
             }
         });
+        Set<String> notDeployed = new java.util.TreeSet<>();
+        resources.forEach((id, resource) -> {
+            if (TemplateModel.ignoredLocally().contains(String.valueOf(resource.get("Type")))) {
+                notDeployed.add(id);
+            }
+        });
+        if (!notDeployed.isEmpty()) {
+            notes.add("not deployed to LocalStack (CloudWatch alarms and dashboard): " + String.join(", ", notDeployed));
+        }
         if (!noEffect.isEmpty()) {
             notes.add("accepted without effect on LocalStack: " + String.join(", ", noEffect)
                     + " (event sources and rules target $LATEST, not the AutoPublishAlias alias; IAM is not enforced)");

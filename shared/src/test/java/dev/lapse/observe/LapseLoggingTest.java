@@ -1,0 +1,88 @@
+package dev.lapse.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lapse.json.Json;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+class LapseLoggingTest {
+    final Logger log = LoggerFactory.getLogger("dev.lapse.test.Example");
+    final List<String> lines = new ArrayList<>();
+
+    @AfterEach
+    void settingsOfThisMachine() {
+        LapseLogging.configure(System.getenv(), System::getProperty);
+    }
+
+    @Test
+    void slf4jIsBoundToLapsesLogger() {
+        assertThat(LoggerFactory.getILoggerFactory().getLogger("x")).isInstanceOf(LapseLogger.class);
+    }
+
+    @Test
+    void theLevelComesFromLapseLogLevelThenFromLambdasApplicationLogLevel() {
+        LapseLogging.configure(Map.of("LAPSE_LOG_LEVEL", "warn", "AWS_LAMBDA_LOG_LEVEL", "DEBUG"), name -> null);
+        LapseLogging.sendTo(lines::add);
+        log.info("not written");
+        log.warn("written");
+        assertThat(lines).singleElement().asString().contains("written");
+
+        LapseLogging.configure(Map.of("AWS_LAMBDA_LOG_LEVEL", "DEBUG"), name -> null);
+        assertThat(log.isDebugEnabled()).isTrue();
+        assertThat(log.isTraceEnabled()).isFalse();
+
+        LapseLogging.configure(Map.of(), name -> null);
+        assertThat(log.isInfoEnabled()).isTrue();
+        assertThat(log.isDebugEnabled()).as("INFO by default").isFalse();
+    }
+
+    @Test
+    void inLambdaTheFormatIsJsonElsewhereTextAndAnExplicitSettingWins() {
+        LapseLogging.configure(Map.of("AWS_LAMBDA_FUNCTION_NAME", "f"), name -> null);
+        assertThat(LapseLogging.currentFormat()).isEqualTo(LapseLogging.Format.JSON);
+        LapseLogging.configure(Map.of(), name -> null);
+        assertThat(LapseLogging.currentFormat()).isEqualTo(LapseLogging.Format.TEXT);
+        LapseLogging.configure(Map.of("AWS_LAMBDA_FUNCTION_NAME", "f", "LAPSE_LOG_FORMAT", "text"), name -> null);
+        assertThat(LapseLogging.currentFormat()).isEqualTo(LapseLogging.Format.TEXT);
+        LapseLogging.configure(Map.of(), name -> name.equals("lapse.log.format") ? "JSON" : null);
+        assertThat(LapseLogging.currentFormat()).isEqualTo(LapseLogging.Format.JSON);
+    }
+
+    @Test
+    void anUnknownFormatIsRefusedWithTheAcceptedOnesAndAnUnknownLevelFallsBackToInfo() {
+        assertThatThrownBy(() -> LapseLogging.format("xml")).hasMessage("log format \"xml\" is not one of: json, text");
+        LapseLogging.configure(Map.of("LAPSE_LOG_LEVEL", "loud"), name -> null);
+        assertThat(log.isInfoEnabled()).isTrue();
+        assertThat(log.isDebugEnabled()).isFalse();
+    }
+
+    @Test
+    void aJsonLineCarriesTheFieldsInOrderTheAttemptAsANumberAndTheError() throws Exception {
+        String line = LapseLogger.json(Instant.parse("2026-01-01T00:00:00.123456Z"), Level.ERROR, "dev.lapse.run.JobRunner", "boom",
+                Map.of("extra", "x", "attempt", "3", "jobId", "j-1"), new IllegalStateException("bad"));
+        JsonNode json = Json.MAPPER.readTree(line);
+        assertThat(line).startsWith("{\"timestamp\":\"2026-01-01T00:00:00.123Z\",\"level\":\"ERROR\",\"logger\":\"dev.lapse.run.JobRunner\","
+                + "\"message\":\"boom\",\"jobId\":\"j-1\",\"attempt\":3,\"extra\":\"x\",");
+        assertThat(json.path("error").asText()).isEqualTo("java.lang.IllegalStateException: bad");
+        assertThat(json.path("stackTrace").asText()).contains("at dev.lapse.observe.LapseLoggingTest");
+        assertThat(line).doesNotContain("\n");
+    }
+
+    @Test
+    void aTextLineIsReadableWithTheFieldsAfterTheMessage() {
+        String line = LapseLogger.text(LocalTime.of(12, 0, 1, 5_000_000), Level.INFO, "dev.lapse.run.JobRunner", "job j-1 ran",
+                Map.of("trigger", "ttl", "jobId", "j-1"), null);
+        assertThat(line).isEqualTo("12:00:01.005 INFO  JobRunner - job j-1 ran [jobId=j-1 trigger=ttl]");
+    }
+}
