@@ -25,8 +25,6 @@ import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import dev.lapse.store.StoredJobs;
 import dev.lapse.sweep.DueJobsSweep;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -188,36 +185,12 @@ public final class Lapse {
         var http = priming.transport(httpClient);
         Lapse lapse = new Lapse(Settings.fromEnvironment(env),
                 DynamoDbClient.builder().httpClient(http).build(),
-                onFirstCall(EventBridgeClient.class, () -> EventBridgeClient.builder().httpClient(http).build()),
-                onFirstCall(SqsClient.class, () -> SqsClient.builder().httpClient(http).build()),
-                streams.map(build -> onFirstCall(DynamoDbStreamsClient.class, () -> build.apply(http))).orElse(null),
+                OnFirstCall.proxy(EventBridgeClient.class, () -> EventBridgeClient.builder().httpClient(http).build()),
+                OnFirstCall.proxy(SqsClient.class, () -> SqsClient.builder().httpClient(http).build()),
+                streams.map(build -> OnFirstCall.proxy(DynamoDbStreamsClient.class, () -> build.apply(http))).orElse(null),
                 Clock.systemUTC());
         lapse.priming = priming;
         return lapse;
-    }
-
-    /**
-     * A client built on its first call, so that a function builds only the clients it uses (every
-     * function uses DynamoDB; the replay alone reads streams, and not every function sends events or messages).
-     */
-    static <T> T onFirstCall(Class<T> type, Supplier<T> build) {
-        var client = new Object() {
-            private T built;
-
-            synchronized T get() {
-                if (built == null) {
-                    built = build.get();
-                }
-                return built;
-            }
-        };
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-            try {
-                return method.invoke(client.get(), args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        }));
     }
 
     /**

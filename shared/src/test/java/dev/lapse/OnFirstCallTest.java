@@ -16,7 +16,7 @@ class OnFirstCallTest {
     void aClientIsBuiltOnItsFirstCallOnlyAndOnce() {
         AtomicInteger built = new AtomicInteger();
         AtomicInteger sent = new AtomicInteger();
-        SqsClient sqs = Lapse.onFirstCall(SqsClient.class, () -> {
+        SqsClient sqs = OnFirstCall.proxy(SqsClient.class, () -> {
             built.incrementAndGet();
             return new SqsClient() {
                 @Override
