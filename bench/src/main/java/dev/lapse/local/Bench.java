@@ -67,7 +67,7 @@ final class Bench {
         ObjectNode metrics;
         step("starting the local runtime (template.yaml, free ports, DynamoDB Local TTL)");
         long t0 = System.nanoTime();
-        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false))) {
+        try (LocalRuntime runtime = LocalRuntime.start(RuntimeOptions.defaults(root).withSchedules(false))) {
             table.add(ReadyTime.row(runtime, System.nanoTime() - t0));
             BenchJobs seen = new BenchJobs();
             runtime.bus().observe(seen::record);

@@ -44,7 +44,7 @@ final class BurstLateness {
     static Row measure(Path root, String setup, Map<String, String> parameters, int jobs) throws Exception {
         int lead = 6 + jobs / 80; // scheduling runs at 200-450 jobs/s here, slower on a loaded machine
         Bench.step("lateness, " + setup + ": starting a runtime with fast TTL");
-        LocalRuntime.Options options = LocalRuntime.Options.defaults(root).withFastTtl(true).withSchedules(false).withParameters(parameters);
+        RuntimeOptions options = RuntimeOptions.defaults(root).withFastTtl(true).withSchedules(false).withParameters(parameters);
         try (LocalRuntime runtime = LocalRuntime.start(options)) {
             Map<String, JsonNode> fired = new ConcurrentHashMap<>();
             Map<String, Long> seenAt = new ConcurrentHashMap<>();

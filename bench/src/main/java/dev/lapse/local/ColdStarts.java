@@ -58,7 +58,7 @@ final class ColdStarts {
      * failed run, an event whose effect was not seen), and nothing for a function whose runs all worked.
      */
     static Map<String, String> shadedJarProblems(Path root, int runs) throws Exception {
-        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false))) {
+        try (LocalRuntime runtime = LocalRuntime.start(RuntimeOptions.defaults(root).withSchedules(false))) {
             BenchJobs seen = new BenchJobs();
             runtime.bus().observe(seen::record);
             List<FunctionJar> functions = FunctionJar.of(root, runtime.template());

@@ -45,9 +45,9 @@ final class CostModel {
     static List<Row> measure(Path root) throws Exception {
         List<Row> rows = new ArrayList<>();
         AwsCalls calls = new AwsCalls();
-        LocalRuntime.Options options = LocalRuntime.Options.defaults(root).withFastTtl(true).withSchedules(false);
+        RuntimeOptions options = RuntimeOptions.defaults(root).withFastTtl(true).withSchedules(false);
         // no TTL at all on the precise path: on AWS TTL comes minutes after the queue has run the job, here it would race it
-        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root).withoutTtl().withSchedules(false), calls)) {
+        try (LocalRuntime runtime = LocalRuntime.start(RuntimeOptions.defaults(root).withoutTtl().withSchedules(false), calls)) {
             rows.add(path(runtime, calls, "job scheduled within the horizon: due-jobs queue", false));
         }
         AwsCalls ttlCalls = new AwsCalls();

@@ -34,7 +34,7 @@ final class FarAheadPrecision {
     }
 
     static Row measure(Path root) throws Exception {
-        LocalRuntime.Options options = LocalRuntime.Options.defaults(root).withParameters(Map.of("PreciseHorizonSeconds", Integer.toString(HORIZON)));
+        RuntimeOptions options = RuntimeOptions.defaults(root).withParameters(Map.of("PreciseHorizonSeconds", Integer.toString(HORIZON)));
         try (LocalRuntime runtime = LocalRuntime.start(options)) {
             Map<String, JsonNode> fired = new ConcurrentHashMap<>();
             AtomicInteger twice = new AtomicInteger();

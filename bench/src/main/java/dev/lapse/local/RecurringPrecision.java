@@ -35,7 +35,7 @@ final class RecurringPrecision {
     }
 
     static Row measure(Path root) throws Exception {
-        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root))) {
+        try (LocalRuntime runtime = LocalRuntime.start(RuntimeOptions.defaults(root))) {
             Map<String, JsonNode> fired = new ConcurrentHashMap<>();
             AtomicInteger twice = new AtomicInteger();
             runtime.bus().observe(event -> {

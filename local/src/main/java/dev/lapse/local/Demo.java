@@ -34,7 +34,7 @@ final class Demo {
     }
 
     /** Runs on the given ports, address and parameters; always with fast TTL and without the cron schedules. */
-    static int run(LocalRuntime.Options options) throws IOException {
+    static int run(RuntimeOptions options) throws IOException {
         Path root = options.root();
         Instant t0 = Instant.now();
         List<String> timeline = new CopyOnWriteArrayList<>();

@@ -37,7 +37,7 @@ final class ListenAddress {
                 socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
             } catch (IOException e) {
-                throw new LocalRuntime.PortInUseException("port " + port + " (" + option + ") on " + host + " is in use by another process;"
+                throw new PortInUseException("port " + port + " (" + option + ") on " + host + " is in use by another process;"
                         + " stop it or choose another port with " + option + " N");
             }
         });
@@ -46,7 +46,14 @@ final class ListenAddress {
     /** Where clients reach an endpoint: the loopback address when listening on every interface. */
     URI endpoint(int port) {
         boolean any = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
-        String address = any ? LocalRuntime.Options.LOOPBACK : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        String address = any ? RuntimeOptions.LOOPBACK : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return URI.create("http://" + address + ":" + port);
+    }
+
+    /** A port of the command line is already taken. */
+    public static final class PortInUseException extends RuntimeException {
+        PortInUseException(String message) {
+            super(message);
+        }
     }
 }

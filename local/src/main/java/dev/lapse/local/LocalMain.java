@@ -68,7 +68,7 @@ public final class LocalMain {
         }
         try {
             Path root = findRoot();
-            LocalRuntime.Options options = LocalRuntime.Options.defaults(root).withHost(command.host())
+            RuntimeOptions options = RuntimeOptions.defaults(root).withHost(command.host())
                     .withFastTtl(command.fastTtl()).withParameters(command.parameters());
             return switch (command.name()) {
                 case "demo" -> Demo.run(options.withPorts(orZero(command.dynamoPort()), orZero(command.sqsPort()), orZero(command.apiPort())));
@@ -82,7 +82,7 @@ public final class LocalMain {
             };
         } catch (TemplateException e) {
             err.println("lapse: template.yaml cannot run locally: " + e.getMessage());
-        } catch (LocalRuntime.PortInUseException e) {
+        } catch (ListenAddress.PortInUseException e) {
             err.println("lapse: " + e.getMessage());
         } catch (Exception e) {
             err.println("lapse: " + command.name() + " failed: " + e.getMessage());
@@ -93,7 +93,7 @@ public final class LocalMain {
     static Command parse(String[] args) {
         String name = "run";
         boolean fastTtl = false;
-        String host = LocalRuntime.Options.LOOPBACK;
+        String host = RuntimeOptions.LOOPBACK;
         Integer dynamoPort = null;
         Integer sqsPort = null;
         Integer apiPort = null;
@@ -219,7 +219,7 @@ public final class LocalMain {
         return port == null ? fallback : port;
     }
 
-    private static int run(LocalRuntime.Options options, PrintStream out, PrintStream err) throws InterruptedException {
+    private static int run(RuntimeOptions options, PrintStream out, PrintStream err) throws InterruptedException {
         LocalRuntime runtime = LocalRuntime.start(options);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -235,7 +235,7 @@ public final class LocalMain {
         out.println("  Lambda Invoke         " + runtime.apiEndpoint() + "   (functions: ScheduleJobFunction, ...)");
         out.println("  Console               " + runtime.apiEndpoint() + "/console");
         out.println("  Schedules             " + runtime.scheduleDescriptions());
-        if (!options.host().equals(LocalRuntime.Options.LOOPBACK)) {
+        if (!options.host().equals(RuntimeOptions.LOOPBACK)) {
             out.println("  Listening on " + options.host() + ": reachable from the network, with any credentials");
         }
         out.println("Try, from another terminal:  aws events put-events --endpoint-url " + runtime.apiEndpoint()

@@ -40,57 +40,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 public final class LocalRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("lapse-local");
 
-    /**
-     * How to start. {@code clock} is the time the functions, fast TTL and schedules read (the system
-     * clock unless {@link #withClock} sets another).
-     */
-    public record Options(Path root, boolean fastTtl, int dynamoPort, int sqsPort, int apiPort, Map<String, String> parameters,
-                          boolean schedules, Duration pollInterval, boolean ttlOff, String host, Clock clock) {
-        /** Every endpoint listens on the loopback interface only, unless {@link #withHost} widens it. */
-        public static final String LOOPBACK = "127.0.0.1";
 
-        public Options(Path root, boolean fastTtl, int dynamoPort, int sqsPort, int apiPort,
-                       Map<String, String> parameters, boolean schedules, Duration pollInterval, boolean ttlOff) {
-            this(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff, LOOPBACK, Clock.systemUTC());
-        }
-
-        public static Options defaults(Path root) {
-            return new Options(root, false, 0, 0, 0, Map.of(), true, Duration.ofMillis(100), false);
-        }
-
-        /** The address the endpoints listen on (default 127.0.0.1; 0.0.0.0 for every interface). */
-        public Options withHost(String address) {
-            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff, address, clock);
-        }
-
-        /** Tests only: no TTL deletion at all, so only the precise path (due-jobs queue) can run a job. */
-        public Options withoutTtl() {
-            return new Options(root, false, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, true, host, clock);
-        }
-
-        public Options withFastTtl(boolean fast) {
-            return new Options(root, fast, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff, host, clock);
-        }
-
-        public Options withPorts(int dynamo, int sqs, int api) {
-            return new Options(root, fastTtl, dynamo, sqs, api, parameters, schedules, pollInterval, ttlOff, host, clock);
-        }
-
-        public Options withParameters(Map<String, String> params) {
-            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, params, schedules, pollInterval, ttlOff, host, clock);
-        }
-
-        public Options withSchedules(boolean on) {
-            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, on, pollInterval, ttlOff, host, clock);
-        }
-
-        /** The clock the functions, fast TTL and schedules read. */
-        public Options withClock(Clock time) {
-            return new Options(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff, host, time);
-        }
-    }
-
-    private final Options options;
+    private final RuntimeOptions options;
     private final Template template;
     private final LocalResources resources;
     private final ExecutorService deliveries = Executors.newFixedThreadPool(4, daemon("lapse-deliveries"));
@@ -111,7 +62,7 @@ public final class LocalRuntime implements AutoCloseable {
     private Duration startup;
     private ExecutionInterceptor functionCalls;
 
-    private LocalRuntime(Options options) {
+    private LocalRuntime(RuntimeOptions options) {
         this.options = options;
         this.template = Template.load(options.root().resolve("template.yaml"), options.parameters());
         this.resources = new LocalResources(template);
@@ -119,12 +70,12 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /** Starts everything; a template construct that cannot be honoured is a {@link TemplateException}, thrown before any server boots. */
-    public static LocalRuntime start(Options options) {
+    public static LocalRuntime start(RuntimeOptions options) {
         return start(options, null);
     }
 
-    /** The bench's: {@link #start(Options)}, with {@code functionCalls} on the functions' SDK clients (not the runtime's own). */
-    static LocalRuntime start(Options options, ExecutionInterceptor functionCalls) {
+    /** The bench's: {@link #start(RuntimeOptions)}, with {@code functionCalls} on the functions' SDK clients (not the runtime's own). */
+    static LocalRuntime start(RuntimeOptions options, ExecutionInterceptor functionCalls) {
         LocalRuntime runtime = new LocalRuntime(options);
         runtime.functionCalls = functionCalls;
         try {
@@ -179,12 +130,8 @@ public final class LocalRuntime implements AutoCloseable {
                 options.clock());
 
         resources.lapses().forEach(lapse -> lapse.metrics().sendTo(metrics::record));
-        Map<String, Long> ignored = new java.util.TreeMap<>();
-        template.resources().values().stream().map(r -> String.valueOf(r.get("Type"))).filter(TemplateModel.ignoredLocally()::contains)
-                .forEach(type -> ignored.merge(type, 1L, Long::sum));
-        if (!ignored.isEmpty()) {
-            LOG.info("not created locally: {} (CloudWatch; the local metrics are at GET /metrics on the API port)", ignored);
-        }
+        TemplateModel.ignoredIn(template).ifPresent(ignored ->
+                LOG.info("not created locally: {} (CloudWatch; the local metrics are at GET /metrics on the API port)", ignored));
         api.serveMetrics(metrics);
         api.serveConsole(new ConsoleRoutes(new StackBackend(
                 LambdaClient.builder().httpClient(http).endpointOverride(apiEndpoint).region(region).credentialsProvider(credentials).build(),
@@ -207,12 +154,6 @@ public final class LocalRuntime implements AutoCloseable {
         };
     }
 
-    /** A port of the command line is already taken. */
-    public static final class PortInUseException extends RuntimeException {
-        PortInUseException(String message) {
-            super(message);
-        }
-    }
 
     /** Finds a function by logical id or physical name. */
     public LocalFunction function(String name) {

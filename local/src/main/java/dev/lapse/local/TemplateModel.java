@@ -62,6 +62,14 @@ public final class TemplateModel {
         return IGNORED_LOCALLY;
     }
 
+    /** How many resources of each type the local runtime does not create, in {@code template}; empty if none. */
+    static java.util.Optional<Map<String, Long>> ignoredIn(Template template) {
+        Map<String, Long> ignored = new java.util.TreeMap<>();
+        template.resources().values().stream().map(r -> String.valueOf(r.get("Type"))).filter(IGNORED_LOCALLY::contains)
+                .forEach(type -> ignored.merge(type, 1L, Long::sum));
+        return ignored.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(ignored);
+    }
+
     /** The properties a resource of {@code type} may set; none for a type that is not allowed. */
     public static Set<String> propertiesOf(String type) {
         return RESOURCE_PROPERTIES.getOrDefault(type, Set.of());

@@ -138,7 +138,7 @@ class BrokenTemplateTest {
         Files.writeString(dir.resolve("template.yaml"), broken("Resources:\n", "Resources:\n  JobsTopic:\n    Type: AWS::SNS::Topic\n"));
         try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             // a port held by another process would be refused once the servers start; the template is refused first
-            var options = LocalRuntime.Options.defaults(dir).withSchedules(false).withPorts(taken.getLocalPort(), 0, 0);
+            var options = RuntimeOptions.defaults(dir).withSchedules(false).withPorts(taken.getLocalPort(), 0, 0);
 
             assertThatThrownBy(() -> LocalRuntime.start(options).close()).isInstanceOf(TemplateException.class)
                     .hasMessageContaining("JobsTopic");

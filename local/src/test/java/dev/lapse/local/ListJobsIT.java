@@ -39,7 +39,7 @@ class ListJobsIT {
                 CALLS.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
             }
         };
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults(Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize())
+        runtime = LocalRuntime.start(RuntimeOptions.defaults(Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize())
                 .withoutTtl().withSchedules(false), counter);
     }
 

@@ -76,7 +76,7 @@ class LocalEndpointsIT {
     @BeforeAll
     static void start() {
         Path root = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root).withFastTtl(true).withSchedules(false));
+        runtime = LocalRuntime.start(RuntimeOptions.defaults(root).withFastTtl(true).withSchedules(false));
         runtime.bus().observe(seen::add);
         SdkHttpClient http = UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(20)).build();
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
@@ -388,7 +388,7 @@ class LocalEndpointsIT {
         List<InetAddress> external = externalAddresses();
         Assumptions.assumeFalse(external.isEmpty(), "this machine has no non-loopback IPv4 address to try");
         Path root = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
-        try (LocalRuntime wide = LocalRuntime.start(LocalRuntime.Options.defaults(root).withSchedules(false).withHost("0.0.0.0"))) {
+        try (LocalRuntime wide = LocalRuntime.start(RuntimeOptions.defaults(root).withSchedules(false).withHost("0.0.0.0"))) {
             for (URI endpoint : List.of(wide.dynamoEndpoint(), wide.sqsEndpoint(), wide.apiEndpoint())) {
                 assertThat(endpoint.getHost()).as("where clients on this machine reach it").isEqualTo("127.0.0.1");
                 assertThat(connects(new InetSocketAddress(external.get(0), endpoint.getPort()))).as(endpoint + " on " + external.get(0)).isTrue();

@@ -54,7 +54,7 @@ class ReadmeExamplesIT {
     @BeforeAll
     static void start() {
         root = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
-        runtime = LocalRuntime.start(LocalRuntime.Options.defaults(root).withFastTtl(true).withSchedules(false));
+        runtime = LocalRuntime.start(RuntimeOptions.defaults(root).withFastTtl(true).withSchedules(false));
         endpoints = Map.of("http://127.0.0.1:3001", runtime.apiEndpoint().toString(),
                 "http://127.0.0.1:9324", runtime.sqsEndpoint().toString(),
                 "http://127.0.0.1:8000", runtime.dynamoEndpoint().toString());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
 import dev.lapse.local.LocalFunction;
 import dev.lapse.local.LocalRuntime;
+import dev.lapse.local.RuntimeOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputCorpusIT extends ScenarioSuite {
     @Override
     protected LapseEnvironment createEnvironment() {
-        return new LocalRuntimeEnvironment(LocalRuntime.Options.defaults(LocalRuntimeEnvironment.root()).withoutTtl().withSchedules(false));
+        return new LocalRuntimeEnvironment(RuntimeOptions.defaults(LocalRuntimeEnvironment.root()).withoutTtl().withSchedules(false));
     }
 
     private LocalRuntimeEnvironment local() {

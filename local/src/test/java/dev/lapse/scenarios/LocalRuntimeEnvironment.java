@@ -2,6 +2,7 @@ package dev.lapse.scenarios;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.local.LocalRuntime;
+import dev.lapse.local.RuntimeOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,10 +29,10 @@ public final class LocalRuntimeEnvironment implements LapseEnvironment {
     private final SqsClient sqs;
 
     public LocalRuntimeEnvironment(boolean fastTtl, Map<String, String> parameters) {
-        this(LocalRuntime.Options.defaults(root()).withFastTtl(fastTtl).withParameters(parameters).withSchedules(false));
+        this(RuntimeOptions.defaults(root()).withFastTtl(fastTtl).withParameters(parameters).withSchedules(false));
     }
 
-    public LocalRuntimeEnvironment(LocalRuntime.Options options) {
+    public LocalRuntimeEnvironment(RuntimeOptions options) {
         this.fastTtl = options.fastTtl() || options.ttlOff();
         this.runtime = LocalRuntime.start(options);
         runtime.bus().observe(event -> {

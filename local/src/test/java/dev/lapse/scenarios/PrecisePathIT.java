@@ -11,6 +11,7 @@ import dev.lapse.Lapse;
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
 import dev.lapse.local.LocalRuntime;
+import dev.lapse.local.RuntimeOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class PrecisePathIT extends ScenarioSuite {
     @Override
     protected LapseEnvironment createEnvironment() {
-        return new LocalRuntimeEnvironment(LocalRuntime.Options.defaults(LocalRuntimeEnvironment.root()).withoutTtl().withSchedules(false));
+        return new LocalRuntimeEnvironment(RuntimeOptions.defaults(LocalRuntimeEnvironment.root()).withoutTtl().withSchedules(false));
     }
 
     @Test

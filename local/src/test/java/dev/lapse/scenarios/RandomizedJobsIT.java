@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
 import dev.lapse.local.LocalFunction;
 import dev.lapse.local.LocalRuntime;
+import dev.lapse.local.RuntimeOptions;
 import dev.lapse.run.DueJobsQueue;
 import dev.lapse.run.SqsDueJobsQueue;
 import java.time.Instant;
@@ -57,7 +58,7 @@ class RandomizedJobsIT extends ScenarioSuite {
     @Override
     protected LapseEnvironment createEnvironment() {
         // The template's schedules run too, so the every-minute sweep hands the jobs beyond the horizon to the queue.
-        return new LocalRuntimeEnvironment(LocalRuntime.Options.defaults(LocalRuntimeEnvironment.root()).withFastTtl(true)
+        return new LocalRuntimeEnvironment(RuntimeOptions.defaults(LocalRuntimeEnvironment.root()).withFastTtl(true)
                 .withParameters(Map.of("PreciseHorizonSeconds", Integer.toString(HORIZON_SECONDS))));
     }
 

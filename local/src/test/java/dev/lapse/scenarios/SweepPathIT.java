@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.json.Json;
 import dev.lapse.local.LocalRuntime;
+import dev.lapse.local.RuntimeOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ class SweepPathIT extends ScenarioSuite {
 
     @Override
     protected LapseEnvironment createEnvironment() {
-        return new LocalRuntimeEnvironment(LocalRuntime.Options.defaults(LocalRuntimeEnvironment.root()).withoutTtl()
+        return new LocalRuntimeEnvironment(RuntimeOptions.defaults(LocalRuntimeEnvironment.root()).withoutTtl()
                 .withParameters(Map.of("PreciseHorizonSeconds", Integer.toString(HORIZON))));
     }
 
