@@ -79,8 +79,8 @@ public record Job(
         if (!isSeries()) {
             return this;
         }
-        return new Job(series.get().copyId(series.get().sequence()), type, payload, dueAt, dueSpec, occurrenceId, attempt,
-                retryPolicy, errors, scheduledAt, requestedBy, series);
+        return new Job(series.get().copyId(scheduledAt, series.get().sequence()), type, payload, dueAt, dueSpec, occurrenceId,
+                attempt, retryPolicy, errors, scheduledAt, requestedBy, series);
     }
 
     /** The recurring job with its next occurrence (a new occurrence id, attempts reset). */

@@ -35,10 +35,18 @@ public record Recurrence(Optional<Duration> every, Optional<String> cron, ZoneId
     private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
     private static final DateTimeFormatter OFFSET_TIME = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
+    /** Instants are kept to the millisecond, as every fire time is computed (and stored) in milliseconds. */
     public Recurrence {
         if (every.isPresent() == cron.isPresent()) {
             throw new IllegalArgumentException("exactly one of every or cron");
         }
+        startAt = startAt.map(Recurrence::millis);
+        endAt = endAt.map(Recurrence::millis);
+        anchor = millis(anchor);
+    }
+
+    private static Instant millis(Instant t) {
+        return t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     /** An EventBridge Scheduler cron expression, {@code cron(minutes hours day-of-month month day-of-week year)}, as cron-utils reads it. */

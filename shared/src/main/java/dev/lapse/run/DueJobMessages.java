@@ -94,7 +94,7 @@ public final class DueJobMessages {
             LOG.warn("job {} arrived before its due time {}; sent again for the remaining delay", pointer.jobId(), pointer.dueAt());
             return Outcome.SENT_AGAIN;
         }
-        Jobs.Taken taken = jobs.takeAndClaim(pointer.jobId(), pointer.occurrenceId());
+        Jobs.Taken taken = jobs.takeAndClaim(pointer.jobId(), pointer.occurrenceId(), clock.instant());
         if (taken.job().isPresent()) {
             Job job = taken.job().get();
             return runOrPutBack(job, () -> runner.runClaimed(job, TRIGGER, taken.claim()), Outcome.RUN);

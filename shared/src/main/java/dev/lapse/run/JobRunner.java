@@ -110,13 +110,17 @@ public final class JobRunner {
         }
     }
 
-    /** Whether a waiting occurrence's recurring job has been cancelled since (its kept item says so). */
+    /**
+     * Whether a waiting occurrence's recurring job has been cancelled since: its item is the kept cancelled one, or another
+     * job (a different scheduledAt) has taken its id since. A series that simply ended has no item, and its copies run.
+     */
     private boolean seriesCancelled(Job copy) {
         if (copy.series().isEmpty() || copy.isSeries()) {
             return false;
         }
         Optional<Job> series = jobs.get(copy.series().get().jobId());
-        return series.isPresent() && series.get().isCancelledSeries() && series.get().scheduledAt().equals(copy.scheduledAt());
+        return series.isPresent() && (series.get().isCancelledSeries() || !series.get().isSeries()
+                || !series.get().scheduledAt().equals(copy.scheduledAt()));
     }
 
     /** Runs a job whose claim has been attempted already (the precise path claims as it takes the job). */

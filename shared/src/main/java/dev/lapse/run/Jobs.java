@@ -2,6 +2,7 @@ package dev.lapse.run;
 
 import dev.lapse.job.Job;
 import dev.lapse.store.ExecutionLedger;
+import java.time.Instant;
 import java.util.Optional;
 
 /** The runner's view of the Jobs table: pending jobs it puts back and takes out. */
@@ -16,11 +17,12 @@ public interface Jobs {
     Optional<Job> get(String jobId);
 
     /**
-     * Takes a due job out of the table and claims it in the ledger at once, so it is never out of both.
+     * Takes a due job out of the table and claims it in the ledger at once, so it is never out of both; only if it is due
+     * by {@code dueBy} (a message left from an earlier attempt must not take a later one before its time).
      * Empty job if the item is gone or holds another occurrence; a job with a refused claim if this
      * attempt is claimed elsewhere.
      */
-    Taken takeAndClaim(String jobId, String occurrenceId);
+    Taken takeAndClaim(String jobId, String occurrenceId, Instant dueBy);
 
     /**
      * Arms a recurring job's next occurrence where TTL took the item, and offers it to the due-jobs queue; false if an item

@@ -173,8 +173,12 @@ public final class Replayer {
                     for (Job job : wanted) {
                         // The same message replayed twice is the same occurrence, which the ledger runs once.
                         String occurrence = Occurrences.replay(m.messageId(), job.jobId(), job.occurrenceId());
-                        Job fresh1 = new Job(job.jobId(), job.type(), job.payload(), due, "replay:" + due, occurrence, 1,
-                                job.retryPolicy(), List.of(), clock.instant(), "replay");
+                        // an occurrence of a recurring job comes back as a waiting copy of its series (never over the
+                        // series' own item), keeping the series' scheduledAt, by which the copy knows its series
+                        Job copy = job.waitingCopy();
+                        Job fresh1 = new Job(copy.jobId(), job.type(), job.payload(), due, "replay:" + due, occurrence, 1,
+                                job.retryPolicy(), List.of(), job.series().isPresent() ? job.scheduledAt() : clock.instant(), "replay",
+                                job.series());
                         if (store.rearm(fresh1)) {
                             dueJobs.ifPresent(q -> q.offer(fresh1));
                             replayed.add(job.jobId());

@@ -85,7 +85,8 @@ public final class JobScheduler {
         Job job = new Job(s.jobId(), s.type(), s.payload(), s.due().at(), s.due().spec(),
                 occurrenceOf(s.jobId(), s.type(), s.payload(), s.due().occurrence(), String.valueOf(s.retry())), 1, s.retry(),
                 List.of(), clock.instant(), s.requestedBy());
-        ScheduledJobs.Created created = jobs.create(job, ranForGood);
+        // a cancelled recurring job's kept item is not pending: a one-time job may take its id
+        ScheduledJobs.Created created = jobs.create(job, ranForGood.or(Job::isCancelledSeries));
         if (!created.written()) {
             LOG.info("job {} already scheduled with the same content; unchanged", job.jobId());
             return new Result(Outcome.UNCHANGED, Optional.of(created.job()));

@@ -96,6 +96,10 @@ final class RecurrenceField {
         } catch (DateTimeParseException e) {
             throw new InvalidRequestException(FIELD + ".every", "is \"" + printable(text) + "\", not an ISO-8601 duration", EVERY_ACCEPTED);
         }
+        if (d.getNano() % 1_000_000 != 0) {
+            throw new InvalidRequestException(FIELD + ".every", "is " + text + ", finer than a millisecond", EVERY_ACCEPTED
+                    + ", in whole milliseconds");
+        }
         if (d.compareTo(Recurrence.MIN_EVERY) < 0 || d.compareTo(Recurrence.MAX_EVERY) > 0) {
             throw new InvalidRequestException(FIELD + ".every", "is " + text + ", out of bounds", EVERY_ACCEPTED);
         }

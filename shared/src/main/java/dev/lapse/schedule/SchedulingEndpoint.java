@@ -62,7 +62,7 @@ public final class SchedulingEndpoint {
     record Answer(boolean ok, String outcome, JobJson.Shown job, List<String> nextRuns, RequestError error) {
         static Answer of(JobScheduler.Result result) {
             return new Answer(true, result.outcome().name(), result.job().map(JobJson::shown).orElse(null),
-                    result.job().flatMap(Answer::nextRuns).orElse(null), null);
+                    result.outcome() == JobScheduler.Outcome.CANCELLED ? null : result.job().flatMap(Answer::nextRuns).orElse(null), null);
         }
 
         /** An active recurring job's next five fire times. */

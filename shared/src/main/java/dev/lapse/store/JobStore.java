@@ -129,16 +129,16 @@ public final class JobStore {
      * claim). Empty if the item is gone or holds another occurrence (cancelled, rescheduled, run by TTL).
      */
     public Jobs.Taken takeAndClaim(String jobId, String occurrenceId, ExecutionLedger ledger) {
-        return takeAndClaim(jobId, occurrenceId, ledger, job -> Optional.empty());
+        return takeAndClaim(jobId, occurrenceId, Instant.MAX, ledger, job -> Optional.empty());
     }
 
     /**
-     * As above; a recurring job's item is not deleted but replaced, in the same transaction, by its next occurrence
+     * As above, only a job due by {@code dueBy}; a recurring job's item is not deleted but replaced, in the same transaction, by its next occurrence
      * ({@code successor}), so the series is never out of the table and a cancellation meanwhile is never lost.
      */
-    public Jobs.Taken takeAndClaim(String jobId, String occurrenceId, ExecutionLedger ledger,
+    public Jobs.Taken takeAndClaim(String jobId, String occurrenceId, Instant dueBy, ExecutionLedger ledger,
                                    java.util.function.Function<Job, Optional<Job>> successor) {
-        Optional<Job> current = get(jobId).filter(j -> j.occurrenceId().equals(occurrenceId) && !j.isDormant());
+        Optional<Job> current = get(jobId).filter(j -> j.occurrenceId().equals(occurrenceId) && !j.isDormant() && !j.dueAt().isAfter(dueBy));
         if (current.isEmpty()) {
             return new Jobs.Taken(Optional.empty(), null);
         }

@@ -48,8 +48,8 @@ public final class StoredJobs implements Jobs {
     }
 
     @Override
-    public Taken takeAndClaim(String jobId, String occurrenceId) {
-        Taken taken = store.takeAndClaim(jobId, occurrenceId, ledger, job -> Occurrences.next(job, clock.instant()));
+    public Taken takeAndClaim(String jobId, String occurrenceId, java.time.Instant dueBy) {
+        Taken taken = store.takeAndClaim(jobId, occurrenceId, dueBy, ledger, job -> Occurrences.next(job, clock.instant()));
         taken.next().ifPresent(this::offer);
         return taken;
     }

@@ -94,4 +94,18 @@ class JobJsonTest {
         assertThat(job.field()).isEqualTo("detail.jobId");
         assertThat(job.fields()).containsExactly("detail.jobId");
     }
+
+    @Test
+    void aDeadLetteredOccurrenceOfARecurringJobKeepsItsSeries() {
+        Recurrence every = new Recurrence(Optional.of(java.time.Duration.ofSeconds(30)), Optional.empty(), java.time.ZoneId.of("Europe/Warsaw"),
+                Optional.empty(), Optional.empty(), Recurrence.CatchUp.LATEST, Instant.parse("2027-01-04T08:00:00Z"));
+        Series series = new Series("r1", every, 7, Instant.parse("2027-01-04T08:03:00Z"), Series.State.ACTIVE);
+        Job occurrence = new Job("r1", "provider.poll", "{\"n\":1}", Instant.parse("2027-01-04T08:03:00Z"), "recurrence:{}", "occ-7", 3,
+                Optional.empty(), List.of(), Instant.parse("2027-01-04T07:59:00Z"), "crm", Optional.of(series)).waitingCopy();
+        Job back = JobJson.fromDeadLetter(dev.lapse.json.Json.MAPPER.valueToTree(JobJson.deadLettered(occurrence)));
+        assertThat(back.series()).contains(series);
+        assertThat(back.jobId()).isEqualTo(occurrence.jobId()).startsWith("series:r1:");
+        assertThat(back.ownerJobId()).isEqualTo("r1");
+        assertThat(back.scheduledAt()).isEqualTo(occurrence.scheduledAt());
+    }
 }

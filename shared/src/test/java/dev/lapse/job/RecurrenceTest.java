@@ -51,6 +51,16 @@ class RecurrenceTest {
     }
 
     @Test
+    void anAnchorFinerThanAMillisecondCountsFromItsMillisecond() {
+        Recurrence r = every("PT1S", Instant.parse("2027-01-04T10:00:00.000700Z"));
+        Instant first = Instant.parse("2027-01-04T10:00:00Z");
+        assertThat(r.anchor()).isEqualTo(first);
+        assertThat(r.firstAfter(first.plusSeconds(2))).contains(first.plusSeconds(3));
+        assertThat(r.latestBetween(first, first.plusMillis(3_500))).contains(first.plusSeconds(3));
+        assertThat(r.nextRuns(first.plusSeconds(3).minusNanos(1), 1)).containsExactly("2027-01-04T10:00:03Z");
+    }
+
+    @Test
     void cronFollowsEventBridgeSchedulerSyntaxInItsZone() {
         Recurrence mondays = cron("cron(0 9 ? * MON *)", "Europe/Warsaw");
         // 2027-01-04 is a Monday; 09:00 in Warsaw (CET, +01:00) is 08:00Z

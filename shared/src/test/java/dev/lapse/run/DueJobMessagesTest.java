@@ -83,6 +83,15 @@ class DueJobMessagesTest {
     }
 
     @Test
+    void aMessageLeftFromAnEarlierAttemptDoesNotTakeTheRetryBeforeItsTime() {
+        Job retry = JobRunnerTest.job(2, T0.plusSeconds(60)); // attempt 1 failed; attempt 2 waits in the table
+        table.items.put("job-1", retry);
+        assertThat(messages.handle(DueJobsQueue.Message.of(JobRunnerTest.job(1, T0.minusSeconds(1))))).isEqualTo(DueJobMessages.Outcome.GONE);
+        assertThat(table.items).containsValue(retry);
+        assertThat(triggers).isEmpty();
+    }
+
+    @Test
     void aJobGivenBackByAnotherInvocationIsRecoveredFromItsClaim() {
         ledger.claim(job);
         ledger.release(job.occurrenceId(), 1);

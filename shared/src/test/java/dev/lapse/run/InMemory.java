@@ -152,9 +152,9 @@ final class InMemory {
 
 
         @Override
-        public synchronized Taken takeAndClaim(String jobId, String occurrenceId) {
+        public synchronized Taken takeAndClaim(String jobId, String occurrenceId, Instant dueBy) {
             Job job = items.get(jobId);
-            if (job == null || !job.occurrenceId().equals(occurrenceId) || job.isDormant()) {
+            if (job == null || !job.occurrenceId().equals(occurrenceId) || job.isDormant() || job.dueAt().isAfter(dueBy)) {
                 return new Taken(Optional.empty(), null);
             }
             ClaimResult claim = ledger.claim(job);

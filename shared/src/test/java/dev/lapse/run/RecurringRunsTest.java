@@ -24,6 +24,9 @@ class RecurringRunsTest {
     static final Recurrence EVERY_2S = new Recurrence(Optional.of(Duration.ofSeconds(2)), Optional.empty(), ZoneId.of("UTC"),
             Optional.empty(), Optional.empty(), Recurrence.CatchUp.NONE, T0);
 
+    /** Where occurrence 1 of {@link #series()} waits: the series' id, its scheduledAt and the sequence. */
+    static final String COPY = "series:r1:" + T0.minusSeconds(2).toEpochMilli() + ":1";
+
     final SettableClock clock = new SettableClock(T0);
     final InMemory.Ledger ledger = new InMemory.Ledger(clock, Duration.ofSeconds(60));
     final InMemory.Table table = new InMemory.Table(ledger);
@@ -93,7 +96,7 @@ class RecurringRunsTest {
         clock.set(T0.plusMillis(50));
         failure = new IllegalStateException("provider down");
         deliver(series());
-        Job copy = table.items.get("series:r1:1");
+        Job copy = table.items.get(COPY);
         assertThat(copy).as("the retry waits under its own id").isNotNull();
         assertThat(copy.attempt()).isEqualTo(2);
         assertThat(copy.occurrenceId()).isEqualTo(series().occurrenceId());
@@ -116,7 +119,7 @@ class RecurringRunsTest {
         failure = new IllegalStateException("provider down");
         deliver(series());
         failure = null;
-        Job copy = table.items.get("series:r1:1");
+        Job copy = table.items.get(COPY);
         Job armed = table.items.get("r1");
         Series s = armed.series().get();
         table.items.put("r1", armed.nextOccurrence(s.with(s.sequence(), s.scheduledFor(), Series.State.CANCELLED),
@@ -131,18 +134,50 @@ class RecurringRunsTest {
     }
 
     @Test
+    void aWaitingCopyDoesNotRunOnceANewJobHasTakenItsSeriesId() {
+        table.items.put("r1", series());
+        failure = new IllegalStateException("provider down");
+        deliver(series());
+        failure = null;
+        Job copy = table.items.get(COPY);
+        // the series was cancelled and a new recurring job (scheduled later) took the id
+        Job replacement = new Job("r1", "provider.poll", "{}", T0.plusSeconds(60), "recurrence:{}", Occurrences.ofSeries("r1", T0.plusSeconds(60)),
+                1, Optional.empty(), List.of(), T0.plusSeconds(30), "tester",
+                Optional.of(new Series("r1", EVERY_2S, 1, T0.plusSeconds(60), Series.State.ACTIVE)));
+        table.items.put("r1", replacement);
+        assertThat(replacement.waitingCopy().jobId()).as("the new job's copies never meet the old ones").isNotEqualTo(COPY);
+        clock.set(copy.dueAt());
+        deliver(copy);
+        assertThat(ran).isEmpty();
+        assertThat(ledger.entries.get(copy.occurrenceId()).outcome()).isEqualTo("recurring job cancelled");
+    }
+
+    @Test
+    void aWaitingCopyOfASeriesThatEndedStillRuns() {
+        table.items.put("r1", series());
+        failure = new IllegalStateException("provider down");
+        deliver(series());
+        failure = null;
+        Job copy = table.items.get(COPY);
+        table.items.remove("r1"); // ended: no item
+        clock.set(copy.dueAt());
+        assertThat(deliver(copy)).isEqualTo(DueJobMessages.Outcome.RUN);
+        assertThat(ran).extracting(Job::ownerJobId).containsExactly("r1");
+    }
+
+    @Test
     void anOccurrenceThatExhaustsItsRetriesIsDeadLetteredAsItsCopyAndTheSeriesGoesOn() {
         failure = new IllegalStateException("always");
         Job occurrence = series();
         table.items.put("r1", occurrence);
         deliver(occurrence);
         for (int i = 0; i < 10 && deadLetters.letters.isEmpty(); i++) {
-            Job copy = table.items.get("series:r1:1");
+            Job copy = table.items.get(COPY);
             clock.set(copy.dueAt());
             deliver(copy);
         }
         assertThat(deadLetters.letters).singleElement().satisfies(l -> {
-            assertThat(l.job().jobId()).isEqualTo("series:r1:1");
+            assertThat(l.job().jobId()).isEqualTo(COPY);
             assertThat(l.job().ownerJobId()).isEqualTo("r1");
         });
         assertThat(table.items.get("r1").isDormant()).isFalse();

@@ -123,7 +123,9 @@ class RecurringJobRequestsTest {
     @Test
     void cancelEndsTheSeriesAndKeepsItsItemAWhileAsCancelled() {
         send("Schedule Job", recurring("{\"every\": \"PT30S\"}"));
-        assertThat(send("Cancel Job", "{\"jobId\": \"r1\"}").path("outcome").asText()).isEqualTo("CANCELLED");
+        JsonNode cancelled = send("Cancel Job", "{\"jobId\": \"r1\"}");
+        assertThat(cancelled.path("outcome").asText()).isEqualTo("CANCELLED");
+        assertThat(cancelled.has("nextRuns")).as("a cancelled job has no next runs").isFalse();
         Job kept = stores.jobs.get("r1");
         assertThat(kept.isDormant()).isTrue();
         assertThat(kept.series().get().state()).isEqualTo(Series.State.CANCELLED);
@@ -132,6 +134,9 @@ class RecurringJobRequestsTest {
         assertThat(send("Resume Job", "{\"jobId\": \"r1\"}").path("outcome").asText()).isEqualTo("NOT_FOUND");
         assertThat(send("Schedule Job", recurring("{\"every\": \"PT1M\"}")).path("outcome").asText()).as("the id is free again")
                 .isEqualTo("SCHEDULED");
+        send("Cancel Job", "{\"jobId\": \"r1\"}");
+        assertThat(send("Schedule Job", "{\"jobId\": \"r1\", \"jobType\": \"a.b\", \"delay\": \"PT1M\"}").path("outcome").asText())
+                .as("also for a one-time job").isEqualTo("SCHEDULED");
     }
 
     @Test
@@ -156,6 +161,7 @@ class RecurringJobRequestsTest {
     void badRecurrencesAreRefusedNamingTheFieldAndNothingIsWritten() {
         String[][] cases = {
                 {"{\"every\": \"PT0.5S\"}", "detail.recurrence.every"},
+                {"{\"every\": \"PT1.0005S\"}", "detail.recurrence.every"},
                 {"{\"every\": \"P367D\"}", "detail.recurrence.every"},
                 {"{\"every\": \"soon\"}", "detail.recurrence.every"},
                 {"{\"every\": 30}", "detail.recurrence.every"},
