@@ -68,6 +68,39 @@ class RecurringJobsIT extends ScenarioSuite {
     }
 
     @Test
+    void aDeadLetteredOccurrenceIsReplayedByTheJobsOwnIdAndRunsAsThatOccurrence() {
+        String jobId = unique("every-2s-failing");
+        env.faults().orElseThrow().failEntries(e -> "Job Due".equals(e.path("detail-type").asText())
+                && jobId.equals(e.path("detail").path("jobId").asText()), 1, "AccessDeniedException");
+        JsonNode answer = invoke("Schedule Job", "{\"jobId\": \"" + jobId + "\", \"jobType\": \"provider.poll\","
+                + " \"recurrence\": {\"every\": \"PT2S\"}, \"retry\": {\"maxAttempts\": 1, \"baseDelaySeconds\": 1, \"maxDelaySeconds\": 1}}");
+        assertThat(answer.path("outcome").asText()).as(answer.toString()).isEqualTo("SCHEDULED");
+        await("the first occurrence dead-lettered, the series going on", Duration.ofSeconds(15),
+                () -> !failed(jobId).isEmpty() && steps.jobDue(jobId).size() >= 2);
+        JsonNode letter = failed(jobId).get(0).path("detail").path("job");
+        assertThat(letter.path("jobId").asText()).as("dead-lettered as its waiting copy").startsWith("series:" + jobId + ":");
+        assertThat(letter.at("/series/sequence").asLong()).isEqualTo(1);
+        String scheduledFor = letter.at("/series/scheduledFor").asText();
+        invoke("Pause Job", "{\"jobId\": \"" + jobId + "\"}");
+
+        JsonNode replay = steps.invoke("ReplayDeadLettersFunction", Json.write(Json.object().put("source", "dead-letters").put("jobId", jobId)));
+        assertThat(replay.path("replayed")).as(replay.toString()).hasSize(1);
+        await("the replayed occurrence ran", Duration.ofSeconds(20), () -> steps.jobDue(jobId).stream()
+                .anyMatch(e -> e.path("detail").path("sequence").asLong() == 1));
+        JsonNode ran = steps.jobDue(jobId).stream().filter(e -> e.path("detail").path("sequence").asLong() == 1).findFirst().orElseThrow()
+                .path("detail");
+        assertThat(ran.path("jobId").asText()).isEqualTo(jobId);
+        assertThat(ran.path("scheduledFor").asText()).isEqualTo(scheduledFor);
+        invoke("Cancel Job", "{\"jobId\": \"" + jobId + "\"}");
+    }
+
+    /** The "Job Failed" events of a recurring job's occurrences (they name the job in the dead-lettered job's series). */
+    private List<JsonNode> failed(String jobId) {
+        return env.lapseEvents().stream().filter(e -> "Job Failed".equals(e.path("detail-type").asText()))
+                .filter(e -> jobId.equals(e.path("detail").path("job").at("/series/jobId").asText())).toList();
+    }
+
+    @Test
     void aCronJobAnswersItsNextRunsAcrossTheDaylightSavingChangeOfItsZone() {
         JsonNode answer = invoke("Schedule Job", "{\"jobId\": \"" + unique("cron-dst") + "\", \"jobType\": \"report.nightly\","
                 + " \"recurrence\": {\"cron\": \"cron(30 2 * * ? *)\", \"timezone\": \"Europe/Warsaw\","

@@ -164,7 +164,7 @@ public final class Replayer {
                         sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
                         continue;
                     }
-                    List<Job> wanted = jobs.stream().filter(j -> jobId.map(id -> id.equals(j.jobId())).orElse(true)).toList();
+                    List<Job> wanted = jobs.stream().filter(j -> jobId.map(id -> id.equals(j.jobId()) || id.equals(j.ownerJobId())).orElse(true)).toList();
                     if (wanted.isEmpty() || replayed.size() + wanted.size() > max) {
                         release(queueUrl, m);
                         continue;
