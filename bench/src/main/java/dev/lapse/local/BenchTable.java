@@ -1,5 +1,6 @@
 package dev.lapse.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** The bench's output on stdout: one Markdown table of figures, then the machine and how the run was made. */
@@ -47,6 +49,45 @@ final class BenchTable {
                 + " (cold starts: child JVMs of the same java with the template's environment, JAVA_TOOL_OPTIONS included)."
                 + " Throughput after warm-up calls (" + WriteThroughput.WARMUP + " raw + " + WriteThroughput.WARMUP + " handler writes, "
                 + RunThroughput.WARMUP + " runs), raw and handler writes in " + WriteThroughput.ROUNDS + " alternating rounds; logs at WARN.");
+    }
+
+    /** Lateness in ms of the runs seen (firedAt − {@code from}), with how many were early and by which trigger they ran. */
+    record Lateness(List<Long> sorted, int early, Map<String, Integer> triggers) {
+        static Lateness of(java.util.Collection<JsonNode> details, String from) {
+            List<Long> late = new java.util.ArrayList<>();
+            Map<String, Integer> triggers = new java.util.TreeMap<>();
+            int early = 0;
+            for (JsonNode d : details) {
+                long ms = java.time.Duration.between(java.time.Instant.parse(d.path(from).asText()),
+                        java.time.Instant.parse(d.path("firedAt").asText())).toMillis();
+                early += ms < 0 ? 1 : 0;
+                late.add(ms);
+                triggers.merge(d.path("trigger").asText(), 1, Integer::sum);
+            }
+            late.sort(java.util.Comparator.naturalOrder());
+            return new Lateness(late, early, triggers);
+        }
+
+        boolean none() {
+            return sorted.isEmpty();
+        }
+
+        long p50() {
+            return none() ? -1 : percentile(sorted, 0.50);
+        }
+
+        long p99() {
+            return none() ? -1 : percentile(sorted, 0.99);
+        }
+
+        long max() {
+            return none() ? -1 : sorted.get(sorted.size() - 1);
+        }
+
+        /** "p50 … ms · p99 … ms · max … ms". */
+        String percentiles() {
+            return "p50 " + num(p50()) + " ms · p99 " + num(p99()) + " ms · max " + num(max()) + " ms";
+        }
     }
 
     /** The {@code q} quantile of ascending {@code sorted} values (nearest rank). */

@@ -8,11 +8,7 @@ import dev.lapse.local.BenchTable.Row;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,24 +59,13 @@ final class RecurringPrecision {
     }
 
     private static Row row(Map<String, JsonNode> fired, int twice, int expected) {
-        List<Long> late = new ArrayList<>();
-        Map<String, Integer> triggers = new TreeMap<>();
-        int early = 0;
-        for (JsonNode d : fired.values()) {
-            long ms = Duration.between(Instant.parse(d.path("scheduledFor").asText()), Instant.parse(d.path("firedAt").asText())).toMillis();
-            early += ms < 0 ? 1 : 0;
-            late.add(ms);
-            triggers.merge(d.path("trigger").asText(), 1, Integer::sum);
-        }
-        late.sort(Comparator.naturalOrder());
-        long p50 = late.isEmpty() ? -1 : BenchTable.percentile(late, 0.50);
-        long p99 = late.isEmpty() ? -1 : BenchTable.percentile(late, 0.99);
-        long max = late.isEmpty() ? -1 : late.get(late.size() - 1);
+        BenchTable.Lateness late = BenchTable.Lateness.of(fired.values(), "scheduledFor");
+        int early = late.early();
         int missing = Math.max(0, expected - fired.size());
-        String result = late.isEmpty() ? "no occurrence ran" : fired.size() + " occurrences: p50 " + BenchTable.num(p50) + " ms · p99 "
-                + BenchTable.num(p99) + " ms · max " + BenchTable.num(max) + " ms (firedAt − scheduledFor); " + early + " early, " + twice
-                + " twice, " + missing + " of " + expected + " missing; via " + triggers;
-        boolean met = !late.isEmpty() && p99 <= 1_000 && early == 0 && twice == 0 && missing == 0;
+        String result = late.none() ? "no occurrence ran" : fired.size() + " occurrences: " + late.percentiles()
+                + " (firedAt − scheduledFor); " + early + " early, " + twice + " twice, " + missing + " of " + expected + " missing; via "
+                + late.triggers();
+        boolean met = !late.none() && late.p99() <= 1_000 && early == 0 && twice == 0 && missing == 0;
         return new Row("Recurring precision: " + JOBS + " recurring jobs every " + EVERY_SECONDS + " s for " + FOR_SECONDS
                 + " s (default parameters, DynamoDB Local's own TTL)", result, "p99 ≤ 1 s; 0 early, 0 twice, 0 missing", met ? "yes" : "no");
     }

@@ -77,8 +77,9 @@ public final class JobQueries {
                     .put("occurrenceId", j.occurrenceId()).put("attempt", j.attempt());
             shown.set("payload", Json.read(j.payload()));
             j.series().ifPresent(series -> shown.set("series", Json.MAPPER.valueToTree(dev.lapse.job.JobJson.SeriesJson.of(series))));
-            if (!j.nextRuns(1).isEmpty()) {
-                shown.set("nextRuns", Json.MAPPER.valueToTree(j.nextRuns(5)));
+            List<String> nextRuns = j.nextRuns(5);
+            if (!nextRuns.isEmpty()) {
+                shown.set("nextRuns", Json.MAPPER.valueToTree(nextRuns));
             }
         } else {
             JobHistory.Entry last = story.get(0);

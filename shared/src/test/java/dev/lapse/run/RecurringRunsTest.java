@@ -50,6 +50,15 @@ class RecurringRunsTest {
                 T0.minusSeconds(2), "tester", Optional.of(s));
     }
 
+    /** The series' first occurrence failed once: it waits for its retry as a copy; the series holds the next one. */
+    Job firstOccurrenceFailed() {
+        table.items.put("r1", series());
+        failure = new IllegalStateException("provider down");
+        deliver(series());
+        failure = null;
+        return table.items.get(COPY);
+    }
+
     DueJobMessages.Outcome deliver(Job job) {
         return messages.handle(new DueJobsQueue.Message(job.jobId(), job.occurrenceId(), job.dueAt()));
     }
@@ -115,11 +124,7 @@ class RecurringRunsTest {
 
     @Test
     void aWaitingCopyOfACancelledSeriesDoesNotRun() {
-        table.items.put("r1", series());
-        failure = new IllegalStateException("provider down");
-        deliver(series());
-        failure = null;
-        Job copy = table.items.get(COPY);
+        Job copy = firstOccurrenceFailed();
         Job armed = table.items.get("r1");
         Series s = armed.series().get();
         table.items.put("r1", armed.nextOccurrence(s.with(s.sequence(), s.scheduledFor(), Series.State.CANCELLED),
@@ -135,11 +140,7 @@ class RecurringRunsTest {
 
     @Test
     void aWaitingCopyDoesNotRunOnceANewJobHasTakenItsSeriesId() {
-        table.items.put("r1", series());
-        failure = new IllegalStateException("provider down");
-        deliver(series());
-        failure = null;
-        Job copy = table.items.get(COPY);
+        Job copy = firstOccurrenceFailed();
         // the series was cancelled and a new recurring job (scheduled later) took the id
         Job replacement = new Job("r1", "provider.poll", "{}", T0.plusSeconds(60), "recurrence:{}", Occurrences.ofSeries("r1", T0.plusSeconds(60)),
                 1, Optional.empty(), List.of(), T0.plusSeconds(30), "tester",
@@ -154,11 +155,7 @@ class RecurringRunsTest {
 
     @Test
     void aWaitingCopyOfASeriesThatEndedStillRuns() {
-        table.items.put("r1", series());
-        failure = new IllegalStateException("provider down");
-        deliver(series());
-        failure = null;
-        Job copy = table.items.get(COPY);
+        Job copy = firstOccurrenceFailed();
         table.items.remove("r1"); // ended: no item
         clock.set(copy.dueAt());
         assertThat(deliver(copy)).isEqualTo(DueJobMessages.Outcome.RUN);
