@@ -6,6 +6,7 @@ import dev.lapse.action.JobDueAction;
 import dev.lapse.inspect.JobHistory;
 import dev.lapse.inspect.JobQueries;
 import dev.lapse.inspect.PendingListing;
+import dev.lapse.licence.LicenceDeactivation;
 import dev.lapse.licence.PaidLicenses;
 import dev.lapse.observe.EmfMetrics;
 import dev.lapse.run.AttemptObserver;
@@ -131,7 +132,8 @@ public final class Lapse {
         this.deadLetters = new DeadLetters(sqs, settings.deadLetterQueueUrl());
         JobScheduler scheduler = new JobScheduler(store, ledger, licences, dueJobsQueue, clock);
         JobDueAction jobDue = new JobDueAction(publisher);
-        Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? licences : jobDue;
+        LicenceDeactivation deactivation = new LicenceDeactivation(licences, ledger);
+        Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? deactivation : jobDue;
         StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue, clock);
         Optional<JobHistory> history = settings.jobHistoryTable().map(t -> new JobHistory(dynamo, t, settings.ledgerRetention(), clock));
         // to standard output, read as each line is written (where Lambda's runtime has pointed it); none while

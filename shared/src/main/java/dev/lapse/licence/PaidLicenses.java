@@ -1,8 +1,5 @@
 package dev.lapse.licence;
 
-import dev.lapse.action.JobAction;
-import dev.lapse.job.Job;
-import dev.lapse.json.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,14 +13,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The PaidLicenses table: one item per licence key with {@code status} ACTIVE, CANCELLED (paid
  * until {@code paidUntil}, waiting for deactivation) or DEACTIVATED.
  */
-public final class PaidLicenses implements JobAction {
+public final class PaidLicenses {
     public static final String JOB_TYPE = "licence.deactivate";
     public static final String KEY = "licenceId";
     /** The id of a licence's deactivation job is this prefix and the licence id. */
@@ -123,30 +119,6 @@ public final class PaidLicenses implements JobAction {
         return value == null || value.n() == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(value.n()));
     }
 
-    /** Deactivates a licence due for it; the ledger record is finished in the same transaction. */
-    @Override
-    public Result run(Job job, Run run) {
-        String licenceId = Json.read(job.payload()).path(KEY).asText("");
-        if (licenceId.isEmpty()) {
-            throw new IllegalArgumentException("payload.licenceId is missing: a " + JOB_TYPE + " job needs the licence to deactivate");
-        }
-        Instant now = run.firedAt();
-        Update deactivate = deactivation(licenceId, now);
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(
-                    TransactWriteItem.builder().update(deactivate).build(),
-                    run.finishWrite(job, "deactivated licence " + licenceId)));
-            return new Result("deactivated licence " + licenceId, true);
-        } catch (TransactionCanceledException e) {
-            boolean licenceCondition = e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
-                    && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code());
-            if (licenceCondition) {
-                return new Result("licence " + licenceId + " left alone: not waiting for deactivation (" + describe(licenceId) + ")", false);
-            }
-            throw e;
-        }
-    }
-
     /** Deactivates licences whose paid period ended more than {@code grace} ago and are still not deactivated. */
     public List<String> reconcile(Duration grace) {
         Instant now = clock.instant();
@@ -179,7 +151,8 @@ public final class PaidLicenses implements JobAction {
         return item == null || !item.containsKey("status") ? Optional.empty() : Optional.of(Status.valueOf(item.get("status").s()));
     }
 
-    private Update deactivation(String licenceId, Instant now) {
+    /** The conditional write that deactivates a licence still CANCELLED whose paid period ended by {@code now}. */
+    Update deactivation(String licenceId, Instant now) {
         return Update.builder().tableName(table).key(key(licenceId))
                 .updateExpression("SET #s = :deactivated, deactivatedAt = :now")
                 .conditionExpression("#s = :cancelled AND paidUntilEpoch <= :nowEpoch")
@@ -192,7 +165,7 @@ public final class PaidLicenses implements JobAction {
                 .build();
     }
 
-    private String describe(String licenceId) {
+    String describe(String licenceId) {
         return status(licenceId).map(Enum::name).orElse("no such licence");
     }
 

@@ -1,9 +1,7 @@
 package dev.lapse.run;
 
-import dev.lapse.action.JobAction;
 import dev.lapse.job.Job;
 import dev.lapse.store.ExecutionLedger;
-import java.time.Instant;
 import java.util.Optional;
 
 /** The runner's view of the execution ledger: one claim per occurrence attempt (see {@link ExecutionLedger}). */
@@ -28,7 +26,4 @@ public interface Claims {
 
     /** The state of an occurrence, or null if it was never claimed. */
     ExecutionLedger.State state(String occurrenceId);
-
-    /** The context an action runs in, able to finish this ledger's record with its effect. */
-    JobAction.Run context(Instant firedAt, String trigger);
 }

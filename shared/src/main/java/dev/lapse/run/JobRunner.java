@@ -154,7 +154,7 @@ public final class JobRunner {
         }
         JobAction.Result result;
         try {
-            result = actions.apply(job.type()).run(job, ledger.context(now, trigger));
+            result = actions.apply(job.type()).run(job, new JobAction.Run(now, trigger));
         } catch (RuntimeException e) {
             if (TransientFailureException.isTransient(e)) {
                 ledger.release(job.occurrenceId(), job.attempt());

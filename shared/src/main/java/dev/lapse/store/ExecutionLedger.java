@@ -1,9 +1,7 @@
 package dev.lapse.store;
 
-import dev.lapse.action.JobAction;
 import dev.lapse.job.Job;
 import dev.lapse.run.Claims;
-import java.time.Instant;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -145,14 +143,26 @@ public final class ExecutionLedger implements Claims {
         }
     }
 
-    /** Ends a claim in {@code state}; the write checks the claim is still ours (same attempt, in flight). */
+    /**
+     * Ends a claim in {@code state}; the write checks the claim is still ours (same attempt, in flight). One conditional
+     * {@code UpdateItem}: a transaction of this one item would be billed twice the write units for nothing more.
+     *
+     * @throws ConditionalCheckFailedException the claim is no longer ours in flight
+     */
     public void finish(String occurrenceId, int attempt, State state, String outcome) {
-        dynamo.transactWriteItems(r -> r.transactItems(finishWrite(occurrenceId, attempt, state, outcome)));
+        Update u = finishUpdate(occurrenceId, attempt, state, outcome);
+        dynamo.updateItem(r -> r.tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
+                .conditionExpression(u.conditionExpression()).expressionAttributeNames(u.expressionAttributeNames())
+                .expressionAttributeValues(u.expressionAttributeValues()));
     }
 
     /** The same write as {@link #finish}, for an action that commits its effect and the ledger in one transaction. */
     public TransactWriteItem finishWrite(String occurrenceId, int attempt, State state, String outcome) {
-        return TransactWriteItem.builder().update(Update.builder()
+        return TransactWriteItem.builder().update(finishUpdate(occurrenceId, attempt, state, outcome)).build();
+    }
+
+    private Update finishUpdate(String occurrenceId, int attempt, State state, String outcome) {
+        return Update.builder()
                 .tableName(table)
                 .key(Map.of(KEY, AttributeValue.fromS(occurrenceId)))
                 .updateExpression("SET #s = :state, outcome = :outcome, finishedAt = :now")
@@ -164,7 +174,7 @@ public final class ExecutionLedger implements Claims {
                         ":now", n(clock.millis()),
                         ":inflight", AttributeValue.fromS(State.IN_FLIGHT.name()),
                         ":attempt", n(attempt)))
-                .build()).build();
+                .build();
     }
 
     /** Gives the claim back after a transient failure, so the retried delivery can claim it at once. */
@@ -184,7 +194,7 @@ public final class ExecutionLedger implements Claims {
             try {
                 finish(occurrenceId, attempt, state, outcome);
                 return true;
-            } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
+            } catch (ConditionalCheckFailedException e) {
                 return false; // the claim is no longer ours in flight: nothing to finish
             } catch (RuntimeException e) {
                 try {
@@ -204,11 +214,6 @@ public final class ExecutionLedger implements Claims {
         var response = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(Map.of(KEY, AttributeValue.fromS(occurrenceId))));
         return response.hasItem() && response.item().containsKey("state") ? State.valueOf(response.item().get("state").s()) : null;
-    }
-
-    @Override
-    public JobAction.Run context(Instant firedAt, String trigger) {
-        return new JobAction.Run(firedAt, this, trigger);
     }
 
     private static AttributeValue n(long value) {

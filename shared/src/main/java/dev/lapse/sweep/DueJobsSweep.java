@@ -1,12 +1,16 @@
 package dev.lapse.sweep;
 
 import dev.lapse.run.DueJobsQueue;
+import dev.lapse.run.PartialBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,34 +44,61 @@ public final class DueJobsSweep {
     public Report sweep() {
         Instant now = clock.instant();
         Instant until = now.plus(horizon);
-        List<PendingJobs.Pending> found = new ArrayList<>();
+        List<String> buckets = new ArrayList<>();
         Instant last = until.truncatedTo(ChronoUnit.MINUTES);
         for (Instant minute = now.minus(LOOKBACK).truncatedTo(ChronoUnit.MINUTES); !minute.isAfter(last); minute = minute.plus(Duration.ofMinutes(1))) {
             for (int shard = 0; shard < DueBuckets.SHARDS; shard++) {
-                found.addAll(index.dueBy(DueBuckets.bucket(DueBuckets.minute(minute), shard), until));
+                buckets.add(DueBuckets.bucket(DueBuckets.minute(minute), shard));
             }
         }
-        int handed = 0;
-        int notSent = 0;
-        int notMarked = 0;
-        for (int from = 0; from < found.size(); from += HandOver.MAX_BATCH) {
-            List<PendingJobs.Pending> batch = found.subList(from, Math.min(found.size(), from + HandOver.MAX_BATCH));
+        // Each query and each hand-over waits on the network, so they run concurrently (PartialBatch's bounded
+        // workers): 31 minutes x 8 shards is 248 queries a sweep at the default horizon, milliseconds each.
+        List<PendingJobs.Pending> found = Collections.synchronizedList(new ArrayList<>());
+        List<String> unread = PartialBatch.failedIds(buckets, b -> b, b -> found.addAll(index.dueBy(b, until)));
+        List<PendingJobs.Pending> due = new ArrayList<>(found);
+        due.sort(Comparator.comparing(PendingJobs.Pending::dueAt)); // the earliest first
+        List<List<PendingJobs.Pending>> batches = new ArrayList<>();
+        for (int from = 0; from < due.size(); from += HandOver.MAX_BATCH) {
+            batches.add(due.subList(from, Math.min(due.size(), from + HandOver.MAX_BATCH)));
+        }
+        AtomicInteger handed = new AtomicInteger();
+        AtomicInteger notSent = new AtomicInteger();
+        AtomicInteger notMarked = new AtomicInteger();
+        PartialBatch.failedIds(batches, b -> b.get(0).jobId(), batch -> {
             List<DueJobsQueue.Message> sent = send(batch);
             for (PendingJobs.Pending job : batch) {
                 if (!sent.contains(new DueJobsQueue.Message(job.jobId(), job.occurrenceId(), job.dueAt()))) {
-                    notSent++;
-                } else if (index.markHanded(job, clock.instant())) {
-                    handed++;
+                    notSent.incrementAndGet();
+                } else if (marked(job)) {
+                    handed.incrementAndGet();
                 } else {
-                    notMarked++; // cancelled or rescheduled since the query: its message will find nothing to take
+                    notMarked.incrementAndGet(); // cancelled or rescheduled since the query: its message will find nothing to take
                 }
             }
+        });
+        if (notSent.get() > 0) {
+            LOG.warn("{} of {} due jobs not accepted by the due-jobs queue; the next sweep sends them again", notSent.get(), due.size());
         }
-        if (notSent > 0) {
-            LOG.warn("{} of {} due jobs not accepted by the due-jobs queue; the next sweep sends them again", notSent, found.size());
+        LOG.info("sweep up to {}: {} found, {} handed to the due-jobs queue", until, due.size(), handed.get());
+        if (!unread.isEmpty()) {
+            // what was found is handed over; failing the invocation makes the schedule retry it and the errors alarm see it
+            throw new IllegalStateException(unread.size() + " of " + buckets.size() + " buckets of the due-time index could not be read (the first: "
+                    + unread.get(0) + "); the jobs found in the others were handed over, the next sweep reads these again");
         }
-        LOG.info("sweep up to {}: {} found, {} handed to the due-jobs queue", until, found.size(), handed);
-        return new Report(found.size(), handed, notSent, notMarked);
+        return new Report(due.size(), handed.get(), notSent.get(), notMarked.get());
+    }
+
+    /**
+     * Marks a job handed over. A failed call leaves it in the index, so the next sweep sends it again (harmless:
+     * its message takes the occurrence once); it counts as not marked.
+     */
+    private boolean marked(PendingJobs.Pending job) {
+        try {
+            return index.markHanded(job, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("job {} was handed to the due-jobs queue but not marked ({}); the next sweep sends it again", job.jobId(), e.toString());
+            return false;
+        }
     }
 
     private List<DueJobsQueue.Message> send(List<PendingJobs.Pending> batch) {

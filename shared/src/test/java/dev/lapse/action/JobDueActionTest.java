@@ -20,7 +20,7 @@ class JobDueActionTest {
 
     @Test
     void theDetailHasEveryFieldInItsOrderWithThePayloadAsJson() {
-        var run = new JobAction.Run(Instant.parse("2026-12-01T09:00:01.250Z"), null, "ttl");
+        var run = new JobAction.Run(Instant.parse("2026-12-01T09:00:01.250Z"), "ttl");
 
         assertThat(Json.write(JobDueAction.detail(job("{\"customer\":\"c-7\",\"amount\":12.50,\"lines\":[1,2],\"note\":null}", 2), run)))
                 .isEqualTo("{\"jobId\":\"invoice-42\",\"jobType\":\"invoice.send\","
@@ -31,7 +31,7 @@ class JobDueActionTest {
 
     @Test
     void aRunBeforeItsDueTimeIsNeverLateAndAScalarPayloadStaysAScalar() {
-        var early = new JobAction.Run(DUE.minusMillis(5), null, "due-jobs-queue");
+        var early = new JobAction.Run(DUE.minusMillis(5), "due-jobs-queue");
 
         assertThat(Json.write(JobDueAction.detail(job("\"plain\"", 1), early)))
                 .isEqualTo("{\"jobId\":\"invoice-42\",\"jobType\":\"invoice.send\",\"payload\":\"plain\","

@@ -1,7 +1,6 @@
 package dev.lapse.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lapse.action.JobAction;
 import dev.lapse.job.Job;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.ExecutionLedger.Claim;
@@ -94,11 +93,6 @@ final class InMemory {
         public synchronized State state(String occurrenceId) {
             Entry e = entries.get(occurrenceId);
             return e == null ? null : e.state();
-        }
-
-        @Override
-        public synchronized JobAction.Run context(Instant firedAt, String trigger) {
-            return new JobAction.Run(firedAt, null, trigger);
         }
 
         State stateOf(Job job) {

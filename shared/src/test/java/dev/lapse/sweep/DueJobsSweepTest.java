@@ -1,6 +1,7 @@
 package dev.lapse.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lapse.run.DueJobsQueue;
 import dev.lapse.testing.SettableClock;
@@ -27,19 +28,27 @@ class DueJobsSweepTest {
         final Map<String, PendingJobs.Pending> byJobId = new LinkedHashMap<>();
         final List<String> queried = new ArrayList<>();
         final List<String> marked = new ArrayList<>();
+        Predicate<String> unreadable = bucket -> false;
+        Predicate<String> unmarkable = jobId -> false;
 
-        void add(String jobId, String occurrenceId, Instant due) {
+        synchronized void add(String jobId, String occurrenceId, Instant due) {
             byJobId.put(jobId, new Pending(jobId, occurrenceId, due));
         }
 
         @Override
-        public List<Pending> dueBy(String bucket, Instant until) {
+        public synchronized List<Pending> dueBy(String bucket, Instant until) {
             queried.add(bucket);
+            if (unreadable.test(bucket)) {
+                throw new IllegalStateException("ProvisionedThroughputExceeded");
+            }
             return byJobId.values().stream().filter(p -> DueBuckets.of(p.jobId(), p.dueAt()).equals(bucket) && !p.dueAt().isAfter(until)).toList();
         }
 
         @Override
-        public boolean markHanded(Pending job, Instant at) {
+        public synchronized boolean markHanded(Pending job, Instant at) {
+            if (unmarkable.test(job.jobId())) {
+                throw new IllegalStateException("DynamoDB unavailable");
+            }
             if (!job.equals(byJobId.get(job.jobId()))) {
                 return false;
             }
@@ -55,7 +64,7 @@ class DueJobsSweepTest {
         RuntimeException failure;
 
         @Override
-        public List<DueJobsQueue.Message> send(List<DueJobsQueue.Message> batch) {
+        public synchronized List<DueJobsQueue.Message> send(List<DueJobsQueue.Message> batch) {
             calls.add(List.copyOf(batch));
             if (failure != null) {
                 throw failure;
@@ -113,6 +122,40 @@ class DueJobsSweepTest {
         assertThat(sweep.sweep().handed()).isEqualTo(25);
 
         assertThat(queue.calls).extracting(List::size).containsExactlyInAnyOrder(10, 10, 5);
+        // the earliest due go together, whatever bucket they were found in
+        assertThat(queue.calls).anySatisfy(call -> assertThat(call).extracting(DueJobsQueue.Message::jobId)
+                .containsExactlyInAnyOrder("job-0", "job-1", "job-2", "job-3", "job-4", "job-5", "job-6", "job-7", "job-8", "job-9"));
+    }
+
+    @Test
+    void aBucketThatCannotBeReadFailsTheSweepAfterTheOthersAreHandedOver() {
+        index.add("readable", "o1", T0.plusSeconds(10));
+        index.add("unreadable", "o2", T0.plusSeconds(10));
+        String lost = DueBuckets.of("unreadable", T0.plusSeconds(10));
+        assertThat(DueBuckets.of("readable", T0.plusSeconds(10))).as("the two jobs are in different buckets").isNotEqualTo(lost);
+        index.unreadable = lost::equals;
+
+        assertThatThrownBy(sweep::sweep).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("1 of " + 17 * DueBuckets.SHARDS + " buckets").hasMessageContaining(lost);
+        assertThat(index.queried).hasSize(17 * DueBuckets.SHARDS);
+        assertThat(queue.sentIds()).containsExactly("readable");
+        assertThat(index.byJobId).containsOnlyKeys("unreadable");
+
+        index.unreadable = bucket -> false;
+        assertThat(sweep.sweep().handed()).isEqualTo(1);
+        assertThat(index.byJobId).isEmpty();
+    }
+
+    @Test
+    void aJobSentButNotMarkedStaysForTheNextSweepAndTheRestOfItsBatchIsMarked() {
+        for (int i = 0; i < 3; i++) {
+            index.add("job-" + i, "o" + i, T0.plusSeconds(10 + i));
+        }
+        index.unmarkable = "job-1"::equals;
+
+        assertThat(sweep.sweep()).isEqualTo(new DueJobsSweep.Report(3, 2, 0, 1));
+        assertThat(index.byJobId).containsOnlyKeys("job-1");
+        assertThat(queue.calls).hasSize(1);
     }
 
     @Test
