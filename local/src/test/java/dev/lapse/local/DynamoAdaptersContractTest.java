@@ -1,0 +1,102 @@
+package dev.lapse.local;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import dev.lapse.job.Job;
+import dev.lapse.run.Claims;
+import dev.lapse.run.ClaimsContract;
+import dev.lapse.run.DueJobsQueue;
+import dev.lapse.run.JobsContract;
+import dev.lapse.store.ExecutionLedger;
+import dev.lapse.store.JobStore;
+import dev.lapse.store.StoredJobs;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The DynamoDB adapters of the run path's ports ({@link ExecutionLedger}, {@link StoredJobs} over {@link JobStore}) pass
+ * the same contracts as the in-memory fakes the unit tests of {@code shared} use: on DynamoDB Local in-process, on the
+ * tables {@code template.yaml} declares (keys, indexes) as the local runtime creates them, a fresh pair per test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DynamoAdaptersContractTest {
+    private static final Path ROOT = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
+    private static final Duration RETENTION = Duration.ofDays(7);
+    private AmazonDynamoDBLocal local;
+    private DynamoDbClient dynamo;
+
+    @BeforeAll
+    void start() {
+        local = DynamoDBEmbedded.create(true);
+        dynamo = local.dynamoDbClient();
+    }
+
+    @AfterAll
+    void stop() {
+        local.shutdownNow();
+    }
+
+    /** The template's tables, new and empty (those of the test before are dropped), TTL off: a contract test moves its own clock. */
+    Map<String, String> freshTables() {
+        dynamo.listTables().tableNames().forEach(name -> dynamo.deleteTable(r -> r.tableName(name)));
+        new LocalResources(Template.load(ROOT.resolve("template.yaml"), Map.of())).createTables(dynamo, true);
+        Map<String, String> byId = new java.util.HashMap<>();
+        for (String name : dynamo.listTables().tableNames()) {
+            byId.put(name.substring(name.lastIndexOf('-') + 1), name); // <stack>-<logical id>
+        }
+        return byId;
+    }
+
+    ExecutionLedger ledger(Map<String, String> tables, Clock clock) {
+        return new ExecutionLedger(dynamo, tables.get("JobExecutionsTable"), clock, ClaimsContract.LEASE, RETENTION);
+    }
+
+    @Nested
+    class Ledger extends ClaimsContract {
+        @Override
+        protected Claims newClaims() {
+            return ledger(freshTables(), clock);
+        }
+    }
+
+    @Nested
+    class Table extends JobsContract {
+        private final List<Job> offers = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        protected void newTable() {
+            Map<String, String> tables = freshTables();
+            ExecutionLedger ledger = ledger(tables, clock);
+            claims = ledger;
+            DueJobsQueue queue = new DueJobsQueue() {
+                @Override
+                public boolean offer(Job job) {
+                    offers.add(job);
+                    return true;
+                }
+
+                @Override
+                public boolean resend(Message message) {
+                    throw new UnsupportedOperationException("not part of the Jobs contract");
+                }
+            };
+            jobs = new StoredJobs(new JobStore(dynamo, tables.get("JobsTable"), job -> false), ledger, Optional.of(queue), clock);
+        }
+
+        @Override
+        protected List<Job> offered() {
+            return offers;
+        }
+    }
+}
