@@ -1,5 +1,6 @@
 package dev.lapse.licence;
 
+import dev.lapse.store.Writes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,12 +133,8 @@ public final class PaidLicenses {
                                 ":cutoff", AttributeValue.fromN(Long.toString(cutoff)))))
                 .items().forEach(item -> {
                     String licenceId = item.get(KEY).s();
-                    Update u = deactivation(licenceId, now);
                     try {
-                        dynamo.updateItem(r -> r.tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
-                                .conditionExpression(u.conditionExpression())
-                                .expressionAttributeNames(u.expressionAttributeNames())
-                                .expressionAttributeValues(u.expressionAttributeValues()));
+                        dynamo.updateItem(Writes.alone(deactivation(licenceId, now)));
                         deactivated.add(licenceId);
                     } catch (ConditionalCheckFailedException e) {
                         // reactivated or deactivated between the scan and the update

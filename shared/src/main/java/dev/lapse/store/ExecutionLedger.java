@@ -150,10 +150,7 @@ public final class ExecutionLedger implements Claims {
      * @throws ConditionalCheckFailedException the claim is no longer ours in flight
      */
     public void finish(String occurrenceId, int attempt, State state, String outcome) {
-        Update u = finishUpdate(occurrenceId, attempt, state, outcome);
-        dynamo.updateItem(r -> r.tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
-                .conditionExpression(u.conditionExpression()).expressionAttributeNames(u.expressionAttributeNames())
-                .expressionAttributeValues(u.expressionAttributeValues()));
+        dynamo.updateItem(Writes.alone(finishUpdate(occurrenceId, attempt, state, outcome)));
     }
 
     /** The same write as {@link #finish}, for an action that commits its effect and the ledger in one transaction. */
