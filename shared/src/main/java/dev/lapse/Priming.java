@@ -2,6 +2,7 @@ package dev.lapse;
 
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
+import dev.lapse.run.PrimingThreads;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -43,7 +44,6 @@ public final class Priming {
     /** The answer of every AWS call made while priming: an empty JSON object, which every JSON-protocol operation accepts. */
     private static final byte[] EMPTY_ANSWER = "{}".getBytes(StandardCharsets.UTF_8);
     private static final String SQS_SEND_MESSAGE = "AmazonSQS.SendMessage";
-    private static final ThreadLocal<Boolean> ACTIVE = ThreadLocal.withInitial(() -> false);
 
     private final List<String> answered = new CopyOnWriteArrayList<>();
     private final boolean snapStart;
@@ -52,7 +52,7 @@ public final class Priming {
 
     /** True on the thread that is priming, while it primes: what it does is not real (no metrics come of it). */
     static boolean active() {
-        return ACTIVE.get();
+        return PrimingThreads.active();
     }
 
     /** @param initializationType the Lambda environment's {@code AWS_LAMBDA_INITIALIZATION_TYPE} (null outside Lambda) */
@@ -61,14 +61,15 @@ public final class Priming {
     }
 
     /**
-     * Wraps the HTTP client every SDK client of this {@link Lapse} uses: on the thread that is priming,
-     * calls are answered here; on every other thread, and after priming, they go to {@code real}.
+     * Wraps the HTTP client every SDK client of this {@link Lapse} uses: on a thread that is priming ({@link PrimingThreads},
+     * the sample's thread and the batch workers it starts), calls are answered here; on every other thread, and after
+     * priming, they go to {@code real}.
      */
     SdkHttpClient transport(SdkHttpClient real) {
         return new SdkHttpClient() {
             @Override
             public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-                if (!ACTIVE.get()) {
+                if (!PrimingThreads.active()) {
                     return real.prepareRequest(request);
                 }
                 String operation = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse(request.httpRequest().encodedPath());
@@ -167,13 +168,13 @@ public final class Priming {
     public Duration run(Runnable sample) {
         long t0 = System.nanoTime();
         int before = answered.size();
-        ACTIVE.set(true);
+        PrimingThreads.set(true);
         try {
             sample.run();
         } catch (RuntimeException e) {
             LOG.debug("priming stopped early (the in-process answers are empty): {}", e.toString());
         } finally {
-            ACTIVE.set(false);
+            PrimingThreads.set(false);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         LOG.info("primed in {} ms: the function ran on a sample event, its {} AWS calls answered in-process (nothing sent)",

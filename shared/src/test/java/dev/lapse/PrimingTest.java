@@ -49,7 +49,7 @@ class PrimingTest {
 
         assertThat(real.requests).isEmpty();
         assertThat(lapse.priming().orElseThrow().answered())
-                .contains("DynamoDB_20120810.GetItem", "DynamoDB_20120810.PutItem", "AWSEvents.PutEvents", "DynamoDB_20120810.TransactWriteItems");
+                .contains("DynamoDB_20120810.GetItem", "DynamoDB_20120810.PutItem", "AWSEvents.PutEvents", "DynamoDB_20120810.UpdateItem");
 
         Throwable after = org.assertj.core.api.Assertions.catchThrowable(() -> lapse.store().get("some-job"));
         assertThat(after).isNotNull();

@@ -63,6 +63,7 @@ public final class PartialBatch {
         // every record starts with the invocation's log fields (its request id), whichever worker runs it; the
         // runner adds those of the job, and takes them off when it ends
         Map<String, String> invocation = LogFields.current();
+        boolean priming = PrimingThreads.active(); // a worker of a priming thread primes too: none of its calls leaves the process
         Runnable work = () -> {
             int g;
             while ((g = next.getAndIncrement()) < groups.size()) {
@@ -76,10 +77,12 @@ public final class PartialBatch {
         List<Future<?>> running = new ArrayList<>();
         for (int w = 1; w < workers; w++) {
             running.add(WORKERS.submit(() -> {
+                PrimingThreads.set(priming);
                 try {
                     batch.work(work);
                 } finally {
                     LogFields.adopt(Map.of()); // a pooled worker keeps nothing of this invocation
+                    PrimingThreads.set(false);
                 }
             }));
         }

@@ -14,6 +14,32 @@ import org.junit.jupiter.api.Test;
 
 class PartialBatchTest {
     @Test
+    void theWorkersOfAPrimingThreadPrimeTooAndForgetItAfterwards() {
+        List<String> records = java.util.stream.IntStream.range(0, 3 * PartialBatch.CONCURRENCY).mapToObj(i -> "r" + i).toList();
+        java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Boolean> priming = Collections.synchronizedList(new ArrayList<>());
+        PrimingThreads.set(true);
+        try {
+            PartialBatch.failedIds(records, r -> r, r -> {
+                threads.add(Thread.currentThread());
+                priming.add(PrimingThreads.active());
+                sleep(5);
+            });
+        } finally {
+            PrimingThreads.set(false);
+        }
+        assertThat(threads).as("the batch ran on several threads").hasSizeGreaterThan(1);
+        assertThat(priming).hasSize(records.size()).containsOnly(true);
+
+        List<Boolean> later = Collections.synchronizedList(new ArrayList<>());
+        PartialBatch.failedIds(records, r -> r, r -> {
+            later.add(PrimingThreads.active());
+            sleep(5);
+        });
+        assertThat(later).as("the pooled workers, used again outside priming").hasSize(records.size()).containsOnly(false);
+    }
+
+    @Test
     void everyRecordIsHandledAndOnlyThoseThatThrewAreReturned() {
         List<String> handled = Collections.synchronizedList(new ArrayList<>());
         List<String> failed = PartialBatch.failedIds(List.of("a", "b", "c"), r -> "id-" + r, r -> {
