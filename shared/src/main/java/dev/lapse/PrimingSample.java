@@ -37,7 +37,9 @@ public enum PrimingSample {
     /** Handles a sample due-jobs message (its job is not found), then runs the sample jobs as the queue's. */
     RUN_DUE_JOBS(lapse -> {
         List<Job> jobs = sampleJobs(lapse);
-        attempt(() -> lapse.dueJobMessages().handle(Priming.SAMPLE_JOB_ID, DueJobsQueue.Message.of(jobs.get(0)).body()));
+        // a batch of one, as the handler hands it over: the batch's read of its jobs, then the message
+        attempt(() -> lapse.dueJobMessages().handleAll(List.of(DueJobsQueue.Message.of(jobs.get(0)).body()), body -> Priming.SAMPLE_JOB_ID,
+                body -> body));
         jobs.forEach(job -> attempt(() -> lapse.dueJobMessages().run(job)));
     }),
     /** Runs two sample firings: a generic job, then the licence reconciliation. */

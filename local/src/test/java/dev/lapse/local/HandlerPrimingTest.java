@@ -57,7 +57,7 @@ class HandlerPrimingTest {
                 Arguments.of("RunExpiredJobsHandler", (Consumer<Lapse>) RunExpiredJobsHandler::new,
                         List.of("DynamoDB_20120810.PutItem", "AWSEvents.PutEvents", "DynamoDB_20120810.TransactWriteItems")),
                 Arguments.of("RunDueJobsHandler", (Consumer<Lapse>) RunDueJobsHandler::new,
-                        List.of("DynamoDB_20120810.GetItem", "AWSEvents.PutEvents")),
+                        List.of("DynamoDB_20120810.BatchGetItem", "DynamoDB_20120810.GetItem", "AWSEvents.PutEvents")),
                 Arguments.of("RunRecurringJobsHandler", (Consumer<Lapse>) RunRecurringJobsHandler::new,
                         List.of("AWSEvents.PutEvents", "DynamoDB_20120810.Scan")),
                 Arguments.of("ReplayDeadLettersHandler", (Consumer<Lapse>) ReplayDeadLettersHandler::new,

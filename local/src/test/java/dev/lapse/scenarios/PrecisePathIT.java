@@ -76,7 +76,7 @@ class PrecisePathIT extends ScenarioSuite {
         Job job = storedJobDueNow(lapse, jobId);
         Instant due = job.dueAt();
         // An invocation takes and claims the job, then dies: the job is in neither the table nor a finished claim.
-        var taken = lapse.store().takeAndClaim(jobId, job.occurrenceId(), lapse.ledger());
+        var taken = lapse.store().takeAndClaim(job, Instant.MAX, lapse.ledger(), j -> Optional.empty());
         assertThat(taken.job()).isPresent();
         assertThat(steps.job(jobId)).isEmpty();
         env.dynamo().updateItem(r -> r.tableName(env.executionsTable())
@@ -106,7 +106,7 @@ class PrecisePathIT extends ScenarioSuite {
         Job job = storedJobDueNow(lapse, jobId);
         Instant due = job.dueAt();
         // Taken, then given back after a transient failure that also kept it from going back into the table ...
-        lapse.store().takeAndClaim(jobId, job.occurrenceId(), lapse.ledger());
+        lapse.store().takeAndClaim(job, Instant.MAX, lapse.ledger(), j -> Optional.empty());
         lapse.ledger().release(job.occurrenceId(), 1);
         // ... until SQS moved its message to the redrive queue.
         String pointer = Json.write(Json.object().put("jobId", jobId).put("occurrenceId", job.occurrenceId()).put("dueAt", due.toString()));

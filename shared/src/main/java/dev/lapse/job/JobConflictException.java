@@ -33,4 +33,23 @@ public class JobConflictException extends RuntimeException {
     public List<String> fields() {
         return fields;
     }
+
+    /** A JOB_CONFLICT naming the request's fields that differ from the pending job. */
+    public static JobConflictException differs(Job existing, List<String> differences) {
+        return new JobConflictException("JOB_CONFLICT", existing.jobId(), differences, "job " + existing.jobId()
+                + " is already pending with a different " + String.join(", ", differences) + " (pending: type " + existing.type()
+                + ", due " + existing.dueAt() + "); the same id with the same content is the same job. Cancel it first or use another jobId");
+    }
+
+    /** JOB_NOT_PENDING: no pending job under the id. */
+    public static JobConflictException notPending(String jobId) {
+        return new JobConflictException("JOB_NOT_PENDING", jobId, "job " + jobId
+                + " is not pending: it was never scheduled, was cancelled, or has already run");
+    }
+
+    /** JOB_IS_RECURRING: a one-time request (a due time) for a recurring job. */
+    public static JobConflictException recurring(String jobId) {
+        return new JobConflictException("JOB_IS_RECURRING", jobId, "job " + jobId + " is a recurring job: reschedule it with"
+                + " detail.recurrence (from its next occurrence on), or pause, resume or cancel it");
+    }
 }

@@ -5,7 +5,11 @@ import dev.lapse.job.Job;
 import dev.lapse.store.ExecutionLedger;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +63,32 @@ public final class DueJobMessages {
         this.waiter = waiter;
     }
 
+    /**
+     * Handles a batch of messages ({@code id} and {@code body} of each) concurrently, those of one job in order
+     * ({@link PartialBatch}); the jobs they point at are read in one call first. Answers the ids of the messages to
+     * deliver again.
+     */
+    public <R> List<String> handleAll(List<R> records, Function<R, String> id, Function<R, String> body) {
+        Map<String, Job> read = readAll(records.stream().map(r -> jobOf(body.apply(r))).toList());
+        return PartialBatch.failedIds(records, id, r -> jobOf(body.apply(r)), r -> handle(id.apply(r), body.apply(r), read));
+    }
+
+    /** The jobs of a batch, read together; none if that read fails (each message then reads its own). */
+    private Map<String, Job> readAll(List<String> jobIds) {
+        try {
+            return jobs.getAll(jobIds);
+        } catch (RuntimeException e) {
+            LOG.warn("the jobs of a batch of {} messages could not be read together ({}); each is read on its own", jobIds.size(), e.toString());
+            return Map.of();
+        }
+    }
+
     /** Handles one message body; one that is not a due-jobs message is dropped (the TTL path still runs any job). */
     public Outcome handle(String messageId, String body) {
+        return handle(messageId, body, Map.of());
+    }
+
+    private Outcome handle(String messageId, String body, Map<String, Job> read) {
         DueJobsQueue.Message pointer;
         try {
             pointer = DueJobsQueue.Message.parse(body);
@@ -68,7 +96,7 @@ public final class DueJobMessages {
             LOG.error("message {} is not a due-jobs message ({}); dropped, the TTL path still runs any job", messageId, e.getMessage());
             return Outcome.DROPPED;
         }
-        return handle(pointer);
+        return handle(pointer, Optional.ofNullable(read.get(pointer.jobId())));
     }
 
     /** The job a message body points at (the body itself if it points at none): its records run in order. */
@@ -85,6 +113,15 @@ public final class DueJobMessages {
      * invocation, or even putting the job back failed: the claim's copy is then recovered next time).
      */
     public Outcome handle(DueJobsQueue.Message pointer) {
+        return handle(pointer, Optional.empty());
+    }
+
+    /**
+     * As {@link #handle(DueJobsQueue.Message)}, with the job as the batch read it, if it did: taken as read when it is
+     * still that occurrence at that attempt; read again otherwise, and always for a recurring job (a pause changes its
+     * item, not its occurrence).
+     */
+    private Outcome handle(DueJobsQueue.Message pointer, Optional<Job> read) {
         Duration early = Duration.between(clock.instant(), pointer.dueAt());
         if (early.compareTo(Duration.ZERO) > 0 && early.compareTo(EARLY_WAIT) <= 0) {
             waiter.waitFor(early); // sent up to EARLY_WAIT early on purpose (whole-second delays): wait, never run early
@@ -94,7 +131,10 @@ public final class DueJobMessages {
             LOG.warn("job {} arrived before its due time {}; sent again for the remaining delay", pointer.jobId(), pointer.dueAt());
             return Outcome.SENT_AGAIN;
         }
-        Jobs.Taken taken = jobs.takeAndClaim(pointer.jobId(), pointer.occurrenceId(), clock.instant());
+        Instant now = clock.instant();
+        Jobs.Taken taken = read.filter(j -> j.occurrenceId().equals(pointer.occurrenceId()) && !j.isSeries())
+                .map(j -> jobs.takeAndClaim(j, now)).filter(t -> t.job().isPresent())
+                .orElseGet(() -> jobs.takeAndClaim(pointer.jobId(), pointer.occurrenceId(), now));
         if (taken.job().isPresent()) {
             Job job = taken.job().get();
             return runOrPutBack(job, () -> runner.runClaimed(job, TRIGGER, taken.claim()), Outcome.RUN);

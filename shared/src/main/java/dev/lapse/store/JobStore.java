@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -23,6 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /** Pending jobs in the Jobs table. Every write is conditional, so concurrent requests cannot lose one another. */
 public final class JobStore {
+    /** The most keys a {@code BatchGetItem} call takes. */
+    static final int MAX_BATCH_GET = 100;
     private final DynamoDbClient dynamo;
     private final String table;
     private final Predicate<Job> swept;
@@ -85,7 +89,7 @@ public final class JobStore {
                 if (differences.isEmpty()) {
                     return new Created(pending, false);
                 }
-                throw conflict(pending, differences);
+                throw JobConflictException.differs(pending, differences);
             }
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(putOver(existing, job)));
@@ -96,13 +100,6 @@ public final class JobStore {
                 }
             }
         }
-    }
-
-    /** A JOB_CONFLICT naming the request's fields that differ from the pending job. */
-    public static JobConflictException conflict(Job existing, List<String> differences) {
-        return new JobConflictException("JOB_CONFLICT", existing.jobId(), differences, "job " + existing.jobId()
-                + " is already pending with a different " + String.join(", ", differences) + " (pending: type " + existing.type()
-                + ", due " + existing.dueAt() + "); the same id with the same content is the same job. Cancel it first or use another jobId");
     }
 
     /**
@@ -124,25 +121,18 @@ public final class JobStore {
     }
 
     /**
-     * The precise path: takes a due job out of the table and claims it in the ledger in one
-     * transaction, so the job is never out of both (a crash after this leaves it recoverable from the
-     * claim). Empty if the item is gone or holds another occurrence (cancelled, rescheduled, run by TTL).
+     * The precise path: takes a due job, as it was read, out of the table and claims it in the ledger in one transaction, so
+     * it is never out of both (a crash after this leaves it recoverable from the claim). A recurring job's item is replaced
+     * instead, in the same transaction, by its next occurrence ({@code successor}), so a cancellation meanwhile is never lost.
+     * Empty if the item no longer holds its occurrence at its attempt (cancelled, rescheduled, retried, run by TTL), or the
+     * job is a paused or cancelled series, or is not due by {@code dueBy}.
      */
-    public Jobs.Taken takeAndClaim(String jobId, String occurrenceId, ExecutionLedger ledger) {
-        return takeAndClaim(jobId, occurrenceId, Instant.MAX, ledger, job -> Optional.empty());
-    }
-
-    /**
-     * As above, only a job due by {@code dueBy}; a recurring job's item is not deleted but replaced, in the same transaction, by its next occurrence
-     * ({@code successor}), so the series is never out of the table and a cancellation meanwhile is never lost.
-     */
-    public Jobs.Taken takeAndClaim(String jobId, String occurrenceId, Instant dueBy, ExecutionLedger ledger,
-                                   java.util.function.Function<Job, Optional<Job>> successor) {
-        Optional<Job> current = get(jobId).filter(j -> j.occurrenceId().equals(occurrenceId) && !j.isDormant() && !j.dueAt().isAfter(dueBy));
-        if (current.isEmpty()) {
+    public Jobs.Taken takeAndClaim(Job job, Instant dueBy, ExecutionLedger ledger, java.util.function.Function<Job, Optional<Job>> successor) {
+        if (job.isDormant() || job.dueAt().isAfter(dueBy)) {
             return new Jobs.Taken(Optional.empty(), null);
         }
-        Job job = current.get();
+        String jobId = job.jobId();
+        String occurrenceId = job.occurrenceId();
         var claim = ledger.claimPut(job);
         Optional<Job> next = job.isSeries() ? successor.apply(job) : Optional.empty();
         Map<String, String> names = Map.of("#o", JobItems.OCCURRENCE, "#a", JobItems.ATTEMPT);
@@ -191,9 +181,9 @@ public final class JobStore {
     /** Moves a pending job to a new due time as a new occurrence (attempts and errors reset). */
     public Job reschedule(String jobId, Instant dueAt, String dueSpec, java.util.function.UnaryOperator<String> nextOccurrence,
             java.util.function.Predicate<Job> ranForGood) {
-        Job current = get(jobId).filter(j -> !ranForGood.test(j) && !j.isCancelledSeries()).orElseThrow(() -> notPending(jobId));
+        Job current = get(jobId).filter(j -> !ranForGood.test(j) && !j.isCancelledSeries()).orElseThrow(() -> JobConflictException.notPending(jobId));
         if (current.isSeries()) {
-            throw recurring(jobId);
+            throw JobConflictException.recurring(jobId);
         }
         Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()));
         Map<String, AttributeValue> item = item(moved);
@@ -206,7 +196,7 @@ public final class JobStore {
                     .expressionAttributeValues(values));
             return moved;
         } catch (ConditionalCheckFailedException e) {
-            throw notPending(jobId);
+            throw JobConflictException.notPending(jobId);
         }
     }
 
@@ -280,15 +270,27 @@ public final class JobStore {
         return response.hasItem() && !response.item().isEmpty() ? Optional.of(JobItems.fromItem(response.item())) : Optional.empty();
     }
 
-    static JobConflictException notPending(String jobId) {
-        return new JobConflictException("JOB_NOT_PENDING", jobId, "job " + jobId
-                + " is not pending: it was never scheduled, was cancelled, or has already run");
-    }
-
-    /** A one-time request (a due time) for a recurring job. */
-    public static JobConflictException recurring(String jobId) {
-        return new JobConflictException("JOB_IS_RECURRING", jobId, "job " + jobId + " is a recurring job: reschedule it with"
-                + " detail.recurrence (from its next occurrence on), or pause, resume or cancel it");
+    /**
+     * The stored jobs under these ids (strongly consistent, {@code BatchGetItem} of up to 100 keys a call); an id with
+     * no item, or one DynamoDB left unprocessed after a few tries, is not in the answer.
+     */
+    public Map<String, Job> getAll(java.util.Collection<String> jobIds) {
+        Map<String, Job> found = new HashMap<>();
+        List<String> ids = jobIds.stream().distinct().toList();
+        for (int from = 0; from < ids.size(); from += MAX_BATCH_GET) {
+            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + MAX_BATCH_GET)).stream().map(JobStore::key).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            for (int tryNo = 1; tryNo <= 3 && !request.isEmpty(); tryNo++) {
+                Map<String, KeysAndAttributes> asked = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(asked));
+                response.responses().getOrDefault(table, List.of()).forEach(item -> {
+                    Job job = JobItems.fromItem(item);
+                    found.put(job.jobId(), job);
+                });
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return found;
     }
 
     private static Map<String, AttributeValue> key(String jobId) {

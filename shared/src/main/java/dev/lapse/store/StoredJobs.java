@@ -48,8 +48,13 @@ public final class StoredJobs implements Jobs {
     }
 
     @Override
-    public Taken takeAndClaim(String jobId, String occurrenceId, java.time.Instant dueBy) {
-        Taken taken = store.takeAndClaim(jobId, occurrenceId, dueBy, ledger, job -> Occurrences.next(job, clock.instant()));
+    public java.util.Map<String, Job> getAll(java.util.Collection<String> jobIds) {
+        return store.getAll(jobIds);
+    }
+
+    @Override
+    public Taken takeAndClaim(Job read, java.time.Instant dueBy) {
+        Taken taken = store.takeAndClaim(read, dueBy, ledger, job -> Occurrences.next(job, clock.instant()));
         taken.next().ifPresent(this::offer);
         return taken;
     }

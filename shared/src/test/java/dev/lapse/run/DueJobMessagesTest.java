@@ -49,6 +49,77 @@ class DueJobMessagesTest {
         assertThat(ledger.stateOf(job)).isEqualTo(State.DONE);
     }
 
+    record Record(String id, String body) {
+    }
+
+    List<Record> batchOf(Job... jobs) {
+        List<Record> records = new ArrayList<>();
+        for (Job j : jobs) {
+            table.items.put(j.jobId(), j);
+            records.add(new Record("m-" + j.jobId(), DueJobsQueue.Message.of(j).body()));
+        }
+        return records;
+    }
+
+    static Job oneTime(String jobId, int attempt, Instant due) {
+        return new Job(jobId, "report.daily", "{}", due, due.toString(), "occ-" + jobId, attempt, Optional.empty(), List.of(), T0.minusSeconds(60), "t");
+    }
+
+    @Test
+    void aBatchReadsItsJobsInOneCallAndTakesEachAsRead() {
+        List<Record> batch = batchOf(oneTime("a", 1, T0), oneTime("b", 1, T0), oneTime("c", 2, T0.minusSeconds(5)));
+
+        assertThat(messages.handleAll(batch, Record::id, Record::body)).isEmpty();
+
+        assertThat(triggers).hasSize(3);
+        assertThat(table.items).isEmpty();
+        assertThat(table.reads).as("one read for the batch, none per message").containsExactly("getAll 3");
+    }
+
+    @Test
+    void aJobCancelledAfterTheBatchReadItNeverRuns() {
+        Job a = oneTime("a", 1, T0.plusMillis(100)); // arrives 100 ms early: the handler waits, and meanwhile it is cancelled
+        List<Record> batch = batchOf(a);
+        DueJobMessages cancelling = new DueJobMessages(table, ledger, runner, Optional.of(queue), clock, d -> {
+            table.items.remove("a");
+            clock.tick(d);
+        });
+
+        assertThat(cancelling.handleAll(batch, Record::id, Record::body)).isEmpty();
+
+        assertThat(triggers).isEmpty();
+        assertThat(ledger.stateOf(a)).as("never claimed").isNull();
+        assertThat(table.reads).containsExactly("getAll 1", "get a");
+    }
+
+    @Test
+    void aJobPutBackAfterTheBatchReadItIsReadAgainAndRunsAsItIsNow() {
+        Job read = oneTime("a", 1, T0.plusMillis(100));
+        Job now = oneTime("a", 2, T0.plusMillis(100)); // the same occurrence, put back for attempt 2 meanwhile
+        List<Record> batch = batchOf(read);
+        DueJobMessages changing = new DueJobMessages(table, ledger, runner, Optional.of(queue), clock, d -> {
+            table.items.put("a", now);
+            clock.tick(d);
+        });
+
+        assertThat(changing.handleAll(batch, Record::id, Record::body)).isEmpty();
+
+        assertThat(triggers).hasSize(1);
+        assertThat(ledger.entries.get("occ-a").attempt()).isEqualTo(2);
+        assertThat(table.reads).containsExactly("getAll 1", "get a");
+    }
+
+    @Test
+    void whenTheBatchReadFailsEachMessageReadsItsOwnJob() {
+        List<Record> batch = batchOf(oneTime("a", 1, T0), oneTime("b", 1, T0));
+        table.failGetAll = new IllegalStateException("ProvisionedThroughputExceeded");
+
+        assertThat(messages.handleAll(batch, Record::id, Record::body)).isEmpty();
+
+        assertThat(triggers).hasSize(2);
+        assertThat(table.reads).containsExactlyInAnyOrder("getAll 2", "get a", "get b");
+    }
+
     @Test
     void aMessageForAJobNoLongerPendingIsDone() {
         assertThat(messages.handle(pointer)).isEqualTo(DueJobMessages.Outcome.GONE);

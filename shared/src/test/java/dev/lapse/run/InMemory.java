@@ -107,6 +107,9 @@ final class InMemory {
         private final Ledger ledger;
         RuntimeException failRearm;
         RuntimeException failArmNext;
+        RuntimeException failGetAll;
+        /** Every read of the table: {@code get <jobId>} or {@code getAll <count>}. */
+        final List<String> reads = new ArrayList<>();
 
         Table(Ledger ledger) {
             this.ledger = ledger;
@@ -128,6 +131,7 @@ final class InMemory {
 
         @Override
         public synchronized Optional<Job> get(String jobId) {
+            reads.add("get " + jobId);
             return Optional.ofNullable(items.get(jobId));
         }
 
@@ -146,11 +150,26 @@ final class InMemory {
 
 
         @Override
-        public synchronized Taken takeAndClaim(String jobId, String occurrenceId, Instant dueBy) {
+        public synchronized Map<String, Job> getAll(java.util.Collection<String> jobIds) {
+            reads.add("getAll " + jobIds.size());
+            if (failGetAll != null) {
+                throw failGetAll;
+            }
+            Map<String, Job> found = new HashMap<>();
+            jobIds.stream().filter(items::containsKey).forEach(id -> found.put(id, items.get(id)));
+            return found;
+        }
+
+        @Override
+        public synchronized Taken takeAndClaim(Job read, Instant dueBy) {
+            String jobId = read.jobId();
             Job job = items.get(jobId);
-            if (job == null || !job.occurrenceId().equals(occurrenceId) || job.isDormant() || job.dueAt().isAfter(dueBy)) {
+            // the stored job must still be this occurrence at this attempt (the adapter's transaction condition)
+            if (job == null || !job.occurrenceId().equals(read.occurrenceId()) || job.attempt() != read.attempt()
+                    || read.isDormant() || read.dueAt().isAfter(dueBy)) {
                 return new Taken(Optional.empty(), null);
             }
+            job = read;
             ClaimResult claim = ledger.claim(job);
             if (claim.claim() != Claim.CLAIMED) {
                 return new Taken(Optional.of(job), claim);

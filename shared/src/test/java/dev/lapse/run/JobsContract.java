@@ -110,6 +110,39 @@ public abstract class JobsContract {
     }
 
     @Test
+    void getAllAnswersTheStoredJobsOfTheIdsAndLeavesOutTheMissing() {
+        Job a = job("a", "oa", 1, clock.instant());
+        Job b = job("b", "ob", 3, clock.instant().plusSeconds(3));
+        jobs.rearm(a);
+        jobs.rearm(b);
+        List<String> many = new java.util.ArrayList<>(List.of("a", "missing", "b", "a"));
+        for (int i = 0; i < 120; i++) {
+            many.add("none-" + i); // more than one BatchGetItem call takes
+        }
+
+        assertThat(jobs.getAll(many)).isEqualTo(java.util.Map.of("a", a, "b", b));
+        assertThat(jobs.getAll(List.of())).isEmpty();
+    }
+
+    @Test
+    void takeAndClaimOfAJobAsReadTakesItOnlyIfItIsStillThatOccurrenceAtThatAttempt() {
+        Job read = job("j1", "o1", 1, clock.instant());
+        jobs.rearm(read);
+        Job retried = job("j1", "o1", 2, clock.instant());
+        jobs.rearm(retried); // put back for another attempt after it was read
+
+        assertThat(jobs.takeAndClaim(read, clock.instant()).job()).as("a stale read").isEmpty();
+        assertThat(jobs.get("j1")).contains(retried);
+        assertThat(claims.state("o1")).isNull();
+
+        Jobs.Taken taken = jobs.takeAndClaim(retried, clock.instant());
+        assertThat(taken.job()).contains(retried);
+        assertThat(taken.claim().claim()).isEqualTo(Claim.CLAIMED);
+        assertThat(jobs.get("j1")).isEmpty();
+        assertThat(jobs.takeAndClaim(retried, clock.instant()).job()).as("taken already").isEmpty();
+    }
+
+    @Test
     void armNextArmsOnlyWhereNothingIs() {
         Job next = job("r1", "o2", 1, clock.instant().plusSeconds(30));
         Job there = job("r2", "o9", 1, clock.instant().plusSeconds(30));

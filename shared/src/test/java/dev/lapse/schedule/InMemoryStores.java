@@ -57,7 +57,7 @@ final class InMemoryStores implements ScheduledJobs, LicenceStore {
             throw new JobConflictException("JOB_NOT_PENDING", jobId, "no pending job " + jobId);
         }
         if (current.isSeries()) {
-            throw dev.lapse.store.JobStore.recurring(jobId);
+            throw dev.lapse.job.JobConflictException.recurring(jobId);
         }
         Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()));
         jobs.put(jobId, moved);

@@ -8,7 +8,6 @@ import dev.lapse.Lapse;
 import dev.lapse.PrimingSample;
 import dev.lapse.observe.LogFields;
 import dev.lapse.run.DueJobMessages;
-import dev.lapse.run.PartialBatch;
 
 /** Runs the jobs the due-jobs queue (SQS) points at; see {@link DueJobMessages}. */
 public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -26,8 +25,8 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         try (LogFields.Scope request = LogFields.forRequest(context.getAwsRequestId())) {
-            return new SQSBatchResponse(PartialBatch.failedIds(event.getRecords(), SQSEvent.SQSMessage::getMessageId,
-                    m -> DueJobMessages.jobOf(m.getBody()), m -> dueJobs.handle(m.getMessageId(), m.getBody())).stream().map(SQSBatchResponse.BatchItemFailure::new).toList());
+            return new SQSBatchResponse(dueJobs.handleAll(event.getRecords(), SQSEvent.SQSMessage::getMessageId, SQSEvent.SQSMessage::getBody)
+                    .stream().map(SQSBatchResponse.BatchItemFailure::new).toList());
         }
     }
 }
