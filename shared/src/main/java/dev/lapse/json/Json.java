@@ -31,12 +31,20 @@ public final class Json {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /**
+     * As {@link #MAPPER} (same limits), but a duplicated key is read, the last one winning, instead of refused: only to
+     * tell who sent a request that is refused anyway, and to quote it. (Disabling the check on a reader of
+     * {@code MAPPER} does not work: the parser's duplicate detector is set up from the factory's features.)
+     */
+    public static final ObjectMapper ALLOWING_DUPLICATE_KEYS;
+
     static {
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING_DEPTH)
                 .maxStringLength(MAX_STRING_LENGTH)
                 .maxNumberLength(MAX_NUMBER_LENGTH)
                 .build());
+        ALLOWING_DUPLICATE_KEYS = MAPPER.copy().disable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     private Json() {

@@ -2,7 +2,6 @@ package dev.lapse.schedule;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.action.EventPublisher;
@@ -128,7 +127,7 @@ public final class SchedulingEndpoint {
      */
     private static JsonNode readLeniently(String input) {
         try {
-            return Json.MAPPER.reader().without(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(input == null ? "" : input);
+            return Json.ALLOWING_DUPLICATE_KEYS.readTree(input == null ? "" : input);
         } catch (Exception e) {
             return null;
         }
