@@ -69,7 +69,8 @@ public final class DueJobMessages {
      * deliver again.
      */
     public <R> List<String> handleAll(List<R> records, Function<R, String> id, Function<R, String> body) {
-        Map<String, Job> read = readAll(records.stream().map(r -> jobOf(body.apply(r))).toList());
+        // only the ids of due-jobs messages: a body that is none would be a key DynamoDB refuses, failing the whole read
+        Map<String, Job> read = readAll(records.stream().flatMap(r -> pointedAt(body.apply(r)).stream()).toList());
         return PartialBatch.failedIds(records, id, r -> jobOf(body.apply(r)), r -> handle(id.apply(r), body.apply(r), read));
     }
 
@@ -101,10 +102,14 @@ public final class DueJobMessages {
 
     /** The job a message body points at (the body itself if it points at none): its records run in order. */
     public static String jobOf(String body) {
+        return pointedAt(body).orElse(body);
+    }
+
+    private static Optional<String> pointedAt(String body) {
         try {
-            return DueJobsQueue.Message.parse(body).jobId();
+            return Optional.of(DueJobsQueue.Message.parse(body).jobId());
         } catch (RuntimeException e) {
-            return body;
+            return Optional.empty();
         }
     }
 
