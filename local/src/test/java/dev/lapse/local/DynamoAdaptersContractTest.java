@@ -3,10 +3,16 @@ package dev.lapse.local;
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import dev.lapse.job.Job;
+import dev.lapse.licence.DynamoLicenceStore;
+import dev.lapse.licence.LicenceStore;
+import dev.lapse.licence.LicenceStoreContract;
+import dev.lapse.licence.PaidLicenses;
 import dev.lapse.run.Claims;
 import dev.lapse.run.ClaimsContract;
 import dev.lapse.run.DueJobsQueue;
 import dev.lapse.run.JobsContract;
+import dev.lapse.schedule.ScheduledJobs;
+import dev.lapse.schedule.ScheduledJobsContract;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import dev.lapse.store.StoredJobs;
@@ -97,6 +103,24 @@ class DynamoAdaptersContractTest {
         @Override
         protected List<Job> offered() {
             return offers;
+        }
+    }
+
+    @Nested
+    class ScheduledTable extends ScheduledJobsContract {
+        @Override
+        protected ScheduledJobs newJobs() {
+            return ScheduledJobs.in(new JobStore(dynamo, freshTables().get("JobsTable"), job -> false));
+        }
+    }
+
+    @Nested
+    class Licences extends LicenceStoreContract {
+        @Override
+        protected LicenceStore newStore() {
+            Map<String, String> tables = freshTables();
+            return new DynamoLicenceStore(new PaidLicenses(dynamo, tables.get("PaidLicensesTable"), Clock.systemUTC()),
+                    new JobStore(dynamo, tables.get("JobsTable"), job -> false));
         }
     }
 }
