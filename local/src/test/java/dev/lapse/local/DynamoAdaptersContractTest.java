@@ -1,7 +1,5 @@
 package dev.lapse.local;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import dev.lapse.job.Job;
 import dev.lapse.licence.DynamoLicenceStore;
 import dev.lapse.licence.LicenceStore;
@@ -16,7 +14,6 @@ import dev.lapse.schedule.ScheduledJobsContract;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import dev.lapse.store.StoredJobs;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,31 +34,23 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DynamoAdaptersContractTest {
-    private static final Path ROOT = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
     private static final Duration RETENTION = Duration.ofDays(7);
-    private AmazonDynamoDBLocal local;
+    private TemplateTables tables;
     private DynamoDbClient dynamo;
 
     @BeforeAll
     void start() {
-        local = DynamoDBEmbedded.create(true);
-        dynamo = local.dynamoDbClient();
+        tables = new TemplateTables();
+        dynamo = tables.dynamo();
     }
 
     @AfterAll
     void stop() {
-        local.shutdownNow();
+        tables.close();
     }
 
-    /** The template's tables, new and empty (those of the test before are dropped), TTL off: a contract test moves its own clock. */
     Map<String, String> freshTables() {
-        dynamo.listTables().tableNames().forEach(name -> dynamo.deleteTable(r -> r.tableName(name)));
-        new LocalResources(Template.load(ROOT.resolve("template.yaml"), Map.of())).createTables(dynamo, true);
-        Map<String, String> byId = new java.util.HashMap<>();
-        for (String name : dynamo.listTables().tableNames()) {
-            byId.put(name.substring(name.lastIndexOf('-') + 1), name); // <stack>-<logical id>
-        }
-        return byId;
+        return tables.fresh();
     }
 
     ExecutionLedger ledger(Map<String, String> tables, Clock clock) {

@@ -164,8 +164,8 @@ public final class JobQueries {
         JsonNode token;
         try {
             token = Json.read(new String(Base64.getUrlDecoder().decode(text(detail, "nextToken", accepted)), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            token = null;
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            token = null; // not Base64, or Base64 of something that is not JSON
         }
         if (token == null || !token.isObject()) {
             throw new InvalidRequestException("detail.nextToken", "is not a token Lapse gave", accepted);
