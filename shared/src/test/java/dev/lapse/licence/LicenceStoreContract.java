@@ -41,6 +41,15 @@ public abstract class LicenceStoreContract {
         return new Stamp(intent, now.minusMillis(millisAgo), false, version);
     }
 
+    /** Licence {@code licenceId} cancelled half a second ago, paid for another hour, with its deactivation job. */
+    private Job cancelledWithItsJob(String licenceId) {
+        Instant paidUntil = now.plusSeconds(3600);
+        Job job = deactivation(licenceId, "o1", paidUntil);
+        assertThat(store.write(licenceId, stamp(Intent.CANCEL, 500, OptionalLong.empty()), Optional.of(paidUntil), Last.NONE,
+                Optional.empty(), new JobChange.Put(job))).isTrue();
+        return job;
+    }
+
     @Test
     void aLicenceNoEventTouchedHasNoLastEventAndNoJob() {
         assertThat(store.last("L-none")).isEqualTo(Last.NONE);
@@ -63,10 +72,7 @@ public abstract class LicenceStoreContract {
 
     @Test
     void aReactivationIsRecordedAndDeletesTheJob() {
-        Instant paidUntil = now.plusSeconds(3600);
-        Job job = deactivation("L1", "o1", paidUntil);
-        store.write("L1", stamp(Intent.CANCEL, 500, OptionalLong.empty()), Optional.of(paidUntil), Last.NONE, Optional.empty(),
-                new JobChange.Put(job));
+        Job job = cancelledWithItsJob("L1");
         Last cancelled = store.last("L1");
         Stamp reactivate = stamp(Intent.REACTIVATE, 100, OptionalLong.empty());
 
@@ -79,10 +85,7 @@ public abstract class LicenceStoreContract {
 
     @Test
     void aWriteFromAStaleReadOfTheLicenceWritesNothing() {
-        Instant paidUntil = now.plusSeconds(3600);
-        Job job = deactivation("L1", "o1", paidUntil);
-        store.write("L1", stamp(Intent.CANCEL, 500, OptionalLong.empty()), Optional.of(paidUntil), Last.NONE, Optional.empty(),
-                new JobChange.Put(job));
+        Job job = cancelledWithItsJob("L1");
         Last cancelled = store.last("L1");
 
         boolean written = store.write("L1", stamp(Intent.REACTIVATE, 100, OptionalLong.empty()), Optional.empty(), Last.NONE,
@@ -95,10 +98,8 @@ public abstract class LicenceStoreContract {
 
     @Test
     void aWriteFromAStaleReadOfTheJobWritesNothing() {
-        Instant paidUntil = now.plusSeconds(3600);
-        Job job = deactivation("L1", "o1", paidUntil);
-        store.write("L1", stamp(Intent.CANCEL, 500, OptionalLong.empty()), Optional.of(paidUntil), Last.NONE, Optional.empty(),
-                new JobChange.Put(job));
+        Job job = cancelledWithItsJob("L1");
+        Instant paidUntil = job.dueAt();
         Last cancelled = store.last("L1");
 
         boolean noJobSeen = store.write("L1", stamp(Intent.REACTIVATE, 100, OptionalLong.empty()), Optional.empty(), cancelled,
@@ -114,10 +115,8 @@ public abstract class LicenceStoreContract {
 
     @Test
     void aKeptJobIsLeftAsItIsWhileTheLicenceIsRecorded() {
-        Instant paidUntil = now.plusSeconds(3600);
-        Job job = deactivation("L1", "o1", paidUntil);
-        store.write("L1", stamp(Intent.CANCEL, 500, OptionalLong.empty()), Optional.of(paidUntil), Last.NONE, Optional.empty(),
-                new JobChange.Put(job));
+        Job job = cancelledWithItsJob("L1");
+        Instant paidUntil = job.dueAt();
         Stamp again = stamp(Intent.CANCEL, 100, OptionalLong.empty());
 
         assertThat(store.write("L1", again, Optional.of(paidUntil), store.last("L1"), Optional.of(job), new JobChange.Keep())).isTrue();
@@ -128,10 +127,8 @@ public abstract class LicenceStoreContract {
 
     @Test
     void aPutReplacesTheJobItSaw() {
-        Instant paidUntil = now.plusSeconds(3600);
-        Job job = deactivation("L1", "o1", paidUntil);
-        store.write("L1", stamp(Intent.CANCEL, 500, OptionalLong.empty()), Optional.of(paidUntil), Last.NONE, Optional.empty(),
-                new JobChange.Put(job));
+        Job job = cancelledWithItsJob("L1");
+        Instant paidUntil = job.dueAt();
         Instant extended = paidUntil.plusSeconds(86_400);
         Job moved = deactivation("L1", "o2", extended);
 
