@@ -11,11 +11,15 @@ import dev.lapse.run.DueJobsQueue;
 import dev.lapse.run.JobsContract;
 import dev.lapse.schedule.ScheduledJobs;
 import dev.lapse.schedule.ScheduledJobsContract;
+import dev.lapse.store.DueIndex;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import dev.lapse.store.StoredJobs;
+import dev.lapse.sweep.PendingJobs;
+import dev.lapse.sweep.PendingJobsContract;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,9 +32,10 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The DynamoDB adapters of the run path's ports ({@link ExecutionLedger}, {@link StoredJobs} over {@link JobStore}) pass
- * the same contracts as the in-memory fakes the unit tests of {@code shared} use: on DynamoDB Local in-process, on the
- * tables {@code template.yaml} declares (keys, indexes) as the local runtime creates them, a fresh pair per test.
+ * The DynamoDB adapters of the ports ({@link ExecutionLedger}, {@link StoredJobs} over {@link JobStore} for the run path;
+ * {@link JobStore} for scheduling; {@link DynamoLicenceStore} over {@link PaidLicenses}; {@link DueIndex} for the sweep)
+ * pass the same contracts as the in-memory fakes the unit tests of {@code shared} use: on DynamoDB Local in-process, on
+ * the tables {@code template.yaml} declares (keys, indexes) as the local runtime creates them, fresh ones per test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DynamoAdaptersContractTest {
@@ -110,6 +115,25 @@ class DynamoAdaptersContractTest {
             Map<String, String> tables = freshTables();
             return new DynamoLicenceStore(new PaidLicenses(dynamo, tables.get("PaidLicensesTable"), Clock.systemUTC()),
                     new JobStore(dynamo, tables.get("JobsTable"), job -> false));
+        }
+    }
+
+    @Nested
+    class DueTimeIndex extends PendingJobsContract {
+        private JobStore store;
+
+        @Override
+        protected PendingJobs newIndex() {
+            String jobs = freshTables().get("JobsTable");
+            store = new JobStore(dynamo, jobs, job -> true); // every job due beyond the horizon
+            return new DueIndex(dynamo, jobs);
+        }
+
+        @Override
+        protected void schedule(String jobId, String occurrenceId, Instant due) {
+            store.cancel(jobId);
+            store.create(new Job(jobId, "report.daily", "{}", due, due.toString(), occurrenceId, 1, Optional.empty(), List.of(),
+                    due.minusSeconds(3600), "contract"));
         }
     }
 }
