@@ -9,6 +9,7 @@ import dev.lapse.store.JobItems;
 import dev.lapse.store.JobStore;
 import dev.lapse.store.StoredJobs;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,11 +114,11 @@ final class BurstLateness {
      * nothing: no SQS, no handler, no bus.
      */
     private static double rawPathRate(LocalRuntime runtime, int jobs) throws Exception {
-        java.time.Clock clock = java.time.Clock.systemUTC();
+        Clock clock = Clock.systemUTC();
         JobStore store = new JobStore(runtime.dynamo(), runtime.tableName("JobsTable"), job -> false);
         ExecutionLedger ledger = new ExecutionLedger(runtime.dynamo(), runtime.tableName("JobExecutionsTable"), clock,
                 Duration.ofMinutes(2), Duration.ofDays(1));
-        StoredJobs path = new StoredJobs(store, ledger, java.util.Optional.empty(), clock);
+        StoredJobs path = new StoredJobs(store, ledger, Optional.empty(), clock);
         Instant due = Instant.now().plus(Duration.ofDays(1)); // not expired: fast TTL leaves them to the bench
         int warmUp = Math.max(100, jobs / 5); // as for PutItem: the store's code paths warmed up first, then measured
         List<Job> stored = new ArrayList<>();

@@ -25,10 +25,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -37,22 +34,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * pass the same contracts as the in-memory fakes the unit tests of {@code shared} use: on DynamoDB Local in-process, on
  * the tables {@code template.yaml} declares (keys, indexes) as the local runtime creates them, fresh ones per test.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DynamoAdaptersContractTest {
     private static final Duration RETENTION = Duration.ofDays(7);
-    private TemplateTables tables;
-    private DynamoDbClient dynamo;
-
-    @BeforeAll
-    void start() {
-        tables = new TemplateTables();
-        dynamo = tables.dynamo();
-    }
-
-    @AfterAll
-    void stop() {
-        tables.close();
-    }
+    private final TemplateTables tables = TemplateTables.shared();
+    private final DynamoDbClient dynamo = tables.dynamo();
 
     Map<String, String> freshTables() {
         return tables.fresh();

@@ -21,11 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -33,26 +30,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * story, pages of pending jobs in due order by window and type with tokens bound to their query, and bad input refused
  * naming the field. (ListJobsIT pages 1,000 jobs through the deployed function.)
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobQueriesTest {
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    private TemplateTables tables;
-    private DynamoDbClient dynamo;
+    private final TemplateTables tables = TemplateTables.shared();
+    private final DynamoDbClient dynamo = tables.dynamo();
     private JobStore store;
     private JobHistory history;
     private JobQueries queries;
-
-    @BeforeAll
-    void start() {
-        tables = new TemplateTables();
-        dynamo = tables.dynamo();
-    }
-
-    @AfterAll
-    void stop() {
-        tables.close();
-    }
 
     @BeforeEach
     void freshTables() {

@@ -9,12 +9,26 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The tables {@code template.yaml} declares (keys, indexes), as the local runtime creates them, in a DynamoDB Local
- * running in-process: the unit tests of the DynamoDB adapters run on them, a fresh set per test.
+ * running in-process: the unit tests of the DynamoDB adapters run on them, a fresh set per test. One DynamoDB Local per
+ * test JVM ({@link #shared()}), started on first use and stopped when the JVM exits; tests that use it run one at a time.
  */
-final class TemplateTables implements AutoCloseable {
+final class TemplateTables {
     private static final Path ROOT = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
+    private static TemplateTables shared;
     private final AmazonDynamoDBLocal local = DynamoDBEmbedded.create(true);
     private final DynamoDbClient dynamo = local.dynamoDbClient();
+
+    private TemplateTables() {
+        Runtime.getRuntime().addShutdownHook(new Thread(local::shutdownNow, "template-tables-shutdown"));
+    }
+
+    /** The DynamoDB Local of this test JVM. */
+    static synchronized TemplateTables shared() {
+        if (shared == null) {
+            shared = new TemplateTables();
+        }
+        return shared;
+    }
 
     DynamoDbClient dynamo() {
         return dynamo;
@@ -29,10 +43,5 @@ final class TemplateTables implements AutoCloseable {
             byId.put(name.substring(name.lastIndexOf('-') + 1), name); // <stack>-<logical id>
         }
         return byId;
-    }
-
-    @Override
-    public void close() {
-        local.shutdownNow();
     }
 }
