@@ -124,8 +124,10 @@ public final class Lapse {
         this.clock = clock;
         this.dueJobsQueue = settings.dueJobsQueueUrl().map(url -> new SqsDueJobsQueue(sqs, url, settings.preciseHorizon(), clock));
         // With a due-jobs queue, a job due beyond the horizon goes into the due-time index for the sweep; without one, TTL runs every job.
+        // and its TTL waits SqsDueJobsQueue.TTL_GRACE past the due time, so the safety net never races the queue.
+        Duration ttlGrace = dueJobsQueue.isPresent() ? SqsDueJobsQueue.TTL_GRACE : Duration.ZERO;
         this.store = new JobStore(dynamo, settings.jobsTable(), dueJobsQueue.isPresent()
-                ? job -> job.dueAt().isAfter(clock.instant().plus(settings.preciseHorizon())) : job -> false);
+                ? job -> job.dueAt().isAfter(clock.instant().plus(settings.preciseHorizon())) : job -> false, ttlGrace);
         this.ledger = new ExecutionLedger(dynamo, settings.executionsTable(), clock, settings.lease(), settings.ledgerRetention());
         this.licences = new PaidLicenses(dynamo, settings.licencesTable(), clock);
         EventPublisher publisher = new EventPublisher(events, settings.eventBus());
@@ -154,7 +156,8 @@ public final class Lapse {
                 settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
         history.ifPresent(h -> replayer.onReplayed(job -> h.replayed(job.jobId(), job.occurrenceId())));
         this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher,
-                history.map(h -> new JobQueries(store, new PendingListing(dynamo, settings.jobsTable()), h, clock)), history, metrics);
+                history.map(h -> new JobQueries(store, new PendingListing(dynamo, settings.jobsTable()), h, clock)), history, metrics,
+                ttlGrace);
         this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
         this.sweep = dueJobsQueue.map(queue -> new DueJobsSweep(new DueIndex(dynamo, settings.jobsTable()), queue, settings.preciseHorizon(), clock));
     }

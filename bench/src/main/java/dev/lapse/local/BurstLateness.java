@@ -115,7 +115,7 @@ final class BurstLateness {
      */
     private static double rawPathRate(LocalRuntime runtime, int jobs) throws Exception {
         Clock clock = Clock.systemUTC();
-        JobStore store = new JobStore(runtime.dynamo(), runtime.tableName("JobsTable"), job -> false);
+        JobStore store = new JobStore(runtime.dynamo(), runtime.tableName("JobsTable"), job -> false, Duration.ZERO);
         ExecutionLedger ledger = new ExecutionLedger(runtime.dynamo(), runtime.tableName("JobExecutionsTable"), clock,
                 Duration.ofMinutes(2), Duration.ofDays(1));
         StoredJobs path = new StoredJobs(store, ledger, Optional.empty(), clock);

@@ -76,7 +76,7 @@ class DynamoAdaptersContractTest {
                     throw new UnsupportedOperationException("not part of the Jobs contract");
                 }
             };
-            jobs = new StoredJobs(new JobStore(dynamo, tables.get("JobsTable"), job -> false), ledger, Optional.of(queue), clock);
+            jobs = new StoredJobs(new JobStore(dynamo, tables.get("JobsTable"), job -> false, Duration.ZERO), ledger, Optional.of(queue), clock);
         }
 
         @Override
@@ -89,7 +89,7 @@ class DynamoAdaptersContractTest {
     class ScheduledTable extends ScheduledJobsContract {
         @Override
         protected ScheduledJobs newJobs() {
-            return ScheduledJobs.in(new JobStore(dynamo, freshTables().get("JobsTable"), job -> false));
+            return ScheduledJobs.in(new JobStore(dynamo, freshTables().get("JobsTable"), job -> false, Duration.ZERO));
         }
     }
 
@@ -99,7 +99,7 @@ class DynamoAdaptersContractTest {
         protected LicenceStore newStore() {
             Map<String, String> tables = freshTables();
             return new DynamoLicenceStore(new PaidLicenses(dynamo, tables.get("PaidLicensesTable"), Clock.systemUTC()),
-                    new JobStore(dynamo, tables.get("JobsTable"), job -> false));
+                    new JobStore(dynamo, tables.get("JobsTable"), job -> false, Duration.ZERO));
         }
     }
 
@@ -110,7 +110,7 @@ class DynamoAdaptersContractTest {
         @Override
         protected PendingJobs newIndex() {
             String jobs = freshTables().get("JobsTable");
-            store = new JobStore(dynamo, jobs, job -> true); // every job due beyond the horizon
+            store = new JobStore(dynamo, jobs, job -> true, Duration.ZERO); // every job due beyond the horizon
             return new DueIndex(dynamo, jobs);
         }
 

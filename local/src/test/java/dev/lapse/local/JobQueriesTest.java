@@ -43,7 +43,7 @@ class JobQueriesTest {
     void freshTables() {
         Map<String, String> names = tables.fresh();
         String jobs = names.get("JobsTable");
-        store = new JobStore(dynamo, jobs, job -> false);
+        store = new JobStore(dynamo, jobs, job -> false, Duration.ZERO);
         history = new JobHistory(dynamo, names.get("JobHistoryTable"), Duration.ofDays(7), clock);
         queries = new JobQueries(store, new PendingListing(dynamo, jobs), history, clock);
     }

@@ -40,6 +40,9 @@ public interface LapseEnvironment extends AutoCloseable {
     /** Events Lapse itself has put on the bus (source "lapse") so far. */
     List<JsonNode> lapseEvents();
 
+    /** Whether the template was deployed with its due-jobs queue (PreciseDelivery=enabled, the default). */
+    boolean preciseDelivery();
+
     /** Upper bound for a due job to be expired and run in this environment. */
     Duration expiryBound();
 

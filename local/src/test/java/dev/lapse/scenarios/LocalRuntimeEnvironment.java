@@ -52,6 +52,11 @@ public final class LocalRuntimeEnvironment implements LapseEnvironment {
                 .endpointOverride(runtime.sqsEndpoint()).build();
     }
 
+    @Override
+    public boolean preciseDelivery() {
+        return !runtime.environment("ScheduleJobFunction").getOrDefault("DUE_JOBS_QUEUE_URL", "").isEmpty();
+    }
+
     static Path root() {
         return Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
     }

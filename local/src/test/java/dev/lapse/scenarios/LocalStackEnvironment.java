@@ -67,10 +67,12 @@ public final class LocalStackEnvironment implements LapseEnvironment {
     private LambdaClient lambda;
     private EventBridgeClient eventBridge;
     private DeployedResources deployed;
+    private final boolean preciseDelivery;
 
     /** Starts LocalStack and deploys the template with these parameters (TtlDeletionFilter is always any-remove). */
     public LocalStackEnvironment(Map<String, String> parameters) {
         Map<String, String> effective = templateParameters(parameters);
+        preciseDelivery = !"disabled".equals(effective.get("PreciseDelivery"));
         DeploymentPlan plan = DeploymentPlan.of(Template.load(LocalRuntimeEnvironment.root().resolve("template.yaml"), effective),
                 LocalRuntimeEnvironment.root());
         String image = image(System.getenv());
@@ -91,6 +93,11 @@ public final class LocalStackEnvironment implements LapseEnvironment {
             close();
             throw e;
         }
+    }
+
+    @Override
+    public boolean preciseDelivery() {
+        return preciseDelivery;
     }
 
     /** The template's parameters for LocalStack: TtlDeletionFilter=any-remove, since its TTL deletions carry no identity. */

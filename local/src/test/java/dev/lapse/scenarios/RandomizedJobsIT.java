@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * given; every cancelled job never ran.
  *
  * <p>The seed is fixed ({@value #DEFAULT_SEED}), printed, and can be set with {@code -Dlapse.random.seed};
- * the number of jobs with {@code -Dlapse.random.jobs}. Fast TTL races the queue for every job; the horizon is
+ * the number of jobs with {@code -Dlapse.random.jobs}. Fast TTL stands behind the queue for every job (its {@code ttl} is
+ * 2 s after the due time), and takes any job the queue is later than that for; the horizon is
  * {@code PreciseHorizonSeconds} = {@link #HORIZON_SECONDS} and the template's schedules run, so jobs beyond it are
  * handed to the queue by the sweep.
  */

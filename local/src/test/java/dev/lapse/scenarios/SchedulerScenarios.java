@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
+import dev.lapse.run.SqsDueJobsQueue;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -135,7 +136,11 @@ public abstract class SchedulerScenarios extends ScenarioSuite {
         JsonNode answer = steps.invoke("ScheduleJobFunction", request);
         assertThat(answer.path("ok").asBoolean()).isTrue();
         assertThat(answer.path("outcome").asText()).isEqualTo("SCHEDULED");
-        assertThat(answer.path("job").path("ttl").asLong()).isEqualTo(due.getEpochSecond() + (due.getNano() > 0 ? 1 : 0));
+        // ttl: the due time rounded up, plus the grace by which TTL stays behind the due-jobs queue when there is one
+        long ttl = due.getEpochSecond() + (due.getNano() > 0 ? 1 : 0) + (env.preciseDelivery() ? SqsDueJobsQueue.TTL_GRACE.toSeconds() : 0);
+        assertThat(answer.path("job").path("ttl").asLong()).isEqualTo(ttl);
+        assertThat(steps.job(jobId).orElseThrow().get("ttl").n()).as("the answer shows the ttl the item was written with")
+                .isEqualTo(Long.toString(ttl));
 
         JsonNode again = steps.invoke("ScheduleJobFunction", request);
         assertThat(again.path("outcome").asText()).as("same jobId, same content").isEqualTo("UNCHANGED");

@@ -95,6 +95,14 @@ public record Job(
         return dueAt.getNano() > 0 ? seconds + 1 : seconds;
     }
 
+    /**
+     * The DynamoDB TTL value when another path is meant to run the job first: {@link #ttlEpochSeconds()} plus
+     * {@code grace} (whole seconds), so TTL stays the safety net behind that path instead of racing it.
+     */
+    public long ttlEpochSeconds(java.time.Duration grace) {
+        return ttlEpochSeconds() + grace.toSeconds();
+    }
+
     /** Same job request: same type, payload, due spec and retry policy. */
     public boolean sameContentAs(Job other) {
         return differencesFrom(other).isEmpty();

@@ -82,8 +82,9 @@ public final class JobJson {
         }
     }
 
-    public static Shown shown(Job job) {
-        return new Shown(job.jobId(), job.type(), Json.read(job.payload()), job.dueAt().toString(), job.ttlEpochSeconds(),
+    /** The job as the scheduling function answers it, with the {@code ttl} its item was written with ({@code ttlGrace}). */
+    public static Shown shown(Job job, java.time.Duration ttlGrace) {
+        return new Shown(job.jobId(), job.type(), Json.read(job.payload()), job.dueAt().toString(), job.ttlEpochSeconds(ttlGrace),
                 job.occurrenceId(), job.attempt(), job.scheduledAt().toString(), job.requestedBy(),
                 job.series().map(SeriesJson::of).orElse(null));
     }

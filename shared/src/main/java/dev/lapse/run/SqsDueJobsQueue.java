@@ -25,6 +25,12 @@ public final class SqsDueJobsQueue implements DueJobsQueue, HandOver {
      * seconds of its minute) and for its queries and sends.
      */
     public static final Duration MIN_HORIZON = Duration.ofSeconds(90);
+    /**
+     * How long after its due time (rounded up to the second) a job the queue carries may be deleted by DynamoDB's TTL.
+     * A message arrives at most 750 ms after the due time ({@link #delaySeconds}); 2 s more leaves over a second for its
+     * handling, so TTL (minutes late on AWS anyway, prompt on DynamoDB Local) stays the safety net and never races the queue.
+     */
+    public static final Duration TTL_GRACE = Duration.ofSeconds(2);
 
     private final SqsClient sqs;
     private final String queueUrl;

@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,28 +40,33 @@ public final class SchedulingEndpoint {
     private final Optional<JobQueries> queries;
     private final Optional<JobHistory> history;
     private final EmfMetrics metrics; // null: not counted (tests)
+    private final Duration ttlGrace;
 
     public SchedulingEndpoint(RequestParser parser, JobScheduler scheduler, EventPublisher publisher) {
-        this(parser, scheduler, publisher, Optional.empty(), Optional.empty(), null);
+        this(parser, scheduler, publisher, Optional.empty(), Optional.empty(), null, Duration.ZERO);
     }
 
-    /** With "Get Job" / "List Jobs" answered by {@code queries}, and cancellations kept in {@code history}. */
+    /**
+     * With "Get Job" / "List Jobs" answered by {@code queries}, and cancellations kept in {@code history}; {@code ttlGrace}
+     * is the store's (a job's {@code ttl} in the answer is the one its item was written with).
+     */
     public SchedulingEndpoint(RequestParser parser, JobScheduler scheduler, EventPublisher publisher, Optional<JobQueries> queries,
-                              Optional<JobHistory> history, EmfMetrics metrics) {
+                              Optional<JobHistory> history, EmfMetrics metrics, Duration ttlGrace) {
         this.parser = parser;
         this.scheduler = scheduler;
         this.publisher = publisher;
         this.queries = queries;
         this.history = history;
         this.metrics = metrics;
+        this.ttlGrace = ttlGrace;
     }
 
     /** The answer: {@code {"ok": true, "outcome": ..., "job": ...}} or {@code {"ok": false, "error": ...}}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"ok", "outcome", "job", "nextRuns", "error"})
     record Answer(boolean ok, String outcome, JobJson.Shown job, List<String> nextRuns, RequestError error) {
-        static Answer of(JobScheduler.Result result) {
-            return new Answer(true, result.outcome().name(), result.job().map(JobJson::shown).orElse(null),
+        static Answer of(JobScheduler.Result result, Duration ttlGrace) {
+            return new Answer(true, result.outcome().name(), result.job().map(job -> JobJson.shown(job, ttlGrace)).orElse(null),
                     result.outcome() == JobScheduler.Outcome.CANCELLED ? null : result.job().flatMap(Answer::nextRuns).orElse(null), null);
         }
 
@@ -113,7 +119,7 @@ public final class SchedulingEndpoint {
             if (metrics != null && result.outcome() == JobScheduler.Outcome.SCHEDULED) {
                 metrics.request(true);
             }
-            return Json.MAPPER.valueToTree(Answer.of(result));
+            return Json.MAPPER.valueToTree(Answer.of(result, ttlGrace));
         } catch (InvalidRequestException e) {
             return refuse(RequestError.invalid(e), tree, fromEventBridge);
         } catch (JobConflictException e) {

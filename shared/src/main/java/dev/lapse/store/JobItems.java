@@ -10,6 +10,7 @@ import dev.lapse.job.JobJson;
 import dev.lapse.job.Series;
 import dev.lapse.json.Json;
 import dev.lapse.sweep.DueBuckets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,8 +52,16 @@ public final class JobItems {
         return toItem(job, false);
     }
 
-    /** The item of a job, in the due-time index ({@code dueBucket}) if {@code swept}. */
+    /** The item of a job, in the due-time index ({@code dueBucket}) if {@code swept}, with TTL at the due time. */
     public static Map<String, AttributeValue> toItem(Job job, boolean swept) {
+        return toItem(job, swept, Duration.ZERO);
+    }
+
+    /**
+     * The item of a job, in the due-time index ({@code dueBucket}) if {@code swept}, with {@code ttl} {@code ttlGrace}
+     * after the due time (rounded up): the grace by which the TTL safety net stays behind the due-jobs queue.
+     */
+    public static Map<String, AttributeValue> toItem(Job job, boolean swept, Duration ttlGrace) {
         Map<String, AttributeValue> item = new HashMap<>();
         boolean dormant = job.isDormant(); // a paused or cancelled recurring job is never due: not indexed, not listed
         if (swept && !dormant) {
@@ -68,7 +77,7 @@ public final class JobItems {
         item.put(DUE_EPOCH_MS, n(job.dueAt().toEpochMilli()));
         item.put(DUE_MINUTE, s(DueBuckets.minute(job.dueAt())));
         if (!(dormant && job.series().get().state() == Series.State.PAUSED)) {
-            item.put(TTL, n(job.ttlEpochSeconds())); // a paused job waits for Resume Job, never for TTL
+            item.put(TTL, n(job.ttlEpochSeconds(ttlGrace))); // a paused job waits for Resume Job, never for TTL
         }
         job.series().ifPresent(series -> item.put(SERIES, s(Json.write(JobJson.SeriesJson.of(series)))));
         item.put(DUE_SPEC, s(job.dueSpec()));

@@ -3,6 +3,7 @@ package dev.lapse.store;
 import dev.lapse.job.Job;
 import dev.lapse.run.Jobs;
 import dev.lapse.job.JobConflictException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -30,24 +31,28 @@ public final class JobStore {
     private final DynamoDbClient dynamo;
     private final String table;
     private final Predicate<Job> swept;
+    private final Duration ttlGrace;
 
-    /** The store whose every job goes into the due-time index. */
+    /** The store whose every job goes into the due-time index, with TTL at the due time. */
     public JobStore(DynamoDbClient dynamo, String table) {
-        this(dynamo, table, job -> true);
+        this(dynamo, table, job -> true, Duration.ZERO);
     }
 
     /**
-     * @param swept whether a job being written goes into the due-time index ({@code dueBucket}), for the sweep to hand
-     *              over: the jobs due beyond the horizon, which scheduling does not send to the due-jobs queue itself
+     * @param swept    whether a job being written goes into the due-time index ({@code dueBucket}), for the sweep to hand
+     *                 over: the jobs due beyond the horizon, which scheduling does not send to the due-jobs queue itself
+     * @param ttlGrace how long after its due time (rounded up) a job's {@code ttl} lets DynamoDB's TTL delete it: zero when
+     *                 TTL runs every job, longer when the due-jobs queue does and TTL is only its safety net
      */
-    public JobStore(DynamoDbClient dynamo, String table, Predicate<Job> swept) {
+    public JobStore(DynamoDbClient dynamo, String table, Predicate<Job> swept, Duration ttlGrace) {
         this.dynamo = dynamo;
         this.table = table;
         this.swept = swept;
+        this.ttlGrace = ttlGrace;
     }
 
     private Map<String, AttributeValue> item(Job job) {
-        return JobItems.toItem(job, swept.test(job));
+        return JobItems.toItem(job, swept.test(job), ttlGrace);
     }
 
     /** Outcome of {@link #create}: the job now stored, and whether this call wrote it. */
@@ -131,20 +136,9 @@ public final class JobStore {
         if (job.isDormant() || job.dueAt().isAfter(dueBy)) {
             return new Jobs.Taken(Optional.empty(), null);
         }
-        String jobId = job.jobId();
-        String occurrenceId = job.occurrenceId();
         var claim = ledger.claimPut(job);
         Optional<Job> next = job.isSeries() ? successor.apply(job) : Optional.empty();
-        Map<String, String> names = Map.of("#o", JobItems.OCCURRENCE, "#a", JobItems.ATTEMPT);
-        Map<String, AttributeValue> values = Map.of(":o", AttributeValue.fromS(occurrenceId),
-                ":a", AttributeValue.fromN(Integer.toString(job.attempt())));
-        TransactWriteItem take = next.isPresent()
-                ? TransactWriteItem.builder().put(Put.builder().tableName(table).item(item(next.get()))
-                        .conditionExpression("#o = :o AND #a = :a").expressionAttributeNames(names).expressionAttributeValues(values)
-                        .build()).build()
-                : TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(jobId))
-                        .conditionExpression("#o = :o AND #a = :a").expressionAttributeNames(names).expressionAttributeValues(values)
-                        .build()).build();
+        TransactWriteItem take = next.isPresent() ? putOver(Optional.of(job), next.get()) : deleteSeen(job);
         try {
             dynamo.transactWriteItems(r -> r.transactItems(
                     take,

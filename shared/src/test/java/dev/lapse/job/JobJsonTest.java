@@ -17,11 +17,16 @@ class JobJsonTest {
 
     @Test
     void aJobInAnAnswerShowsItsTtlRoundedUpAndItsPayloadDigitForDigit() {
-        String json = Json.write(JobJson.shown(JOB));
+        String json = Json.write(JobJson.shown(JOB, Duration.ZERO));
 
         assertThat(json).isEqualTo("{\"jobId\":\"invoice-42\",\"jobType\":\"invoice.remind\",\"payload\":" + PAYLOAD
                 + ",\"dueAt\":\"2026-12-01T09:00:00.250Z\",\"ttl\":" + (Instant.parse("2026-12-01T09:00:00Z").getEpochSecond() + 1)
                 + ",\"occurrenceId\":\"occ-1\",\"attempt\":3,\"scheduledAt\":\"2026-11-30T08:00:00Z\",\"requestedBy\":\"shop\"}");
+    }
+
+    @Test
+    void aJobInAnAnswerShowsItsTtlWithTheGraceTheStoreWritesItWith() {
+        assertThat(JobJson.shown(JOB, Duration.ofSeconds(2)).ttl()).isEqualTo(Instant.parse("2026-12-01T09:00:03Z").getEpochSecond());
     }
 
     @Test

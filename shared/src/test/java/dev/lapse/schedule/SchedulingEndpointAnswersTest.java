@@ -7,6 +7,7 @@ import dev.lapse.action.EventPublisher;
 import dev.lapse.json.Json;
 import dev.lapse.observe.EmfMetrics;
 import dev.lapse.testing.SettableClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,7 +50,7 @@ class SchedulingEndpointAnswersTest {
     final List<String> metricLines = new ArrayList<>();
     final SchedulingEndpoint endpoint = new SchedulingEndpoint(new RequestParser(clock),
             new JobScheduler(stores, stores, stores::ranForGood, job -> { }, clock), new EventPublisher(bus, "lapse-bus"),
-            Optional.empty(), Optional.empty(), new EmfMetrics(clock, metricLines::add));
+            Optional.empty(), Optional.empty(), new EmfMetrics(clock, metricLines::add), Duration.ofSeconds(2));
 
     static String event(String detailType, String detail) {
         return "{\"version\":\"0\",\"id\":\"e-1\",\"detail-type\":\"" + detailType + "\",\"source\":\"shop\",\"account\":\"1\","
@@ -103,6 +104,19 @@ class SchedulingEndpointAnswersTest {
         assertThat(metricLines).hasSize(2);
         assertThat(Json.read(metricLines.get(0)).has("JobsScheduled")).isTrue();
         assertThat(Json.read(metricLines.get(1)).has("JobsRejected")).isTrue();
+    }
+
+    @Test
+    void theAnswerShowsTheTtlTheItemIsWrittenWithTheDueTimeRoundedUpPlusTheStoresGrace() {
+        JsonNode atTheSecond = endpoint.handle(event("Schedule Job", GOOD));
+        JsonNode withinASecond = endpoint.handle(event("Schedule Job", GOOD.replace("j1", "j2").replace("09:00:00Z", "09:00:00.001Z")));
+        JsonNode noGrace = new SchedulingEndpoint(new RequestParser(clock), new JobScheduler(stores, stores, stores::ranForGood, job -> { }, clock),
+                new EventPublisher(bus, "lapse-bus")).handle(event("Schedule Job", GOOD.replace("j1", "j3")));
+
+        long nine = Instant.parse("2026-12-01T09:00:00Z").getEpochSecond();
+        assertThat(atTheSecond.path("job").path("ttl").asLong()).isEqualTo(nine + 2);
+        assertThat(withinASecond.path("job").path("ttl").asLong()).isEqualTo(nine + 3);
+        assertThat(noGrace.path("job").path("ttl").asLong()).isEqualTo(nine);
     }
 
     @Test

@@ -52,6 +52,16 @@ class JobItemsTest {
     }
 
     @Test
+    void theTtlIsTheDueTimeRoundedUpToTheSecondPlusTheGraceGiven() {
+        long next = DUE.getEpochSecond() + 1; // DUE is 10:00:00.123
+        assertThat(JobItems.toItem(full(), false).get(JobItems.TTL).n()).isEqualTo(Long.toString(next));
+        assertThat(JobItems.toItem(full(), true, Duration.ofSeconds(2)).get(JobItems.TTL).n()).isEqualTo(Long.toString(next + 2));
+        assertThat(JobItems.toItem(series(Series.State.CANCELLED), false, Duration.ofSeconds(5)).get(JobItems.TTL).n())
+                .as("a cancelled series waits for its TTL too").isEqualTo(Long.toString(DUE.getEpochSecond() + 1 + 5));
+        assertThat(JobItems.toItem(series(Series.State.PAUSED), false, Duration.ofSeconds(5))).doesNotContainKey(JobItems.TTL);
+    }
+
+    @Test
     void onlyAJobTheSweepMustHandOverIsInTheDueTimeIndexAndEveryPendingJobIsListed() {
         assertThat(JobItems.toItem(full(), true)).containsEntry(JobItems.DUE_BUCKET, AttributeValue.fromS(DueBuckets.of("j-1", DUE)))
                 .containsKey(PendingListing.LIST_BUCKET);
