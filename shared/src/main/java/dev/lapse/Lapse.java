@@ -22,6 +22,7 @@ import dev.lapse.schedule.RecurringJobs;
 import dev.lapse.schedule.RequestParser;
 import dev.lapse.schedule.SchedulingEndpoint;
 import dev.lapse.store.DueIndex;
+import dev.lapse.store.DynamoSweepMarks;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import dev.lapse.store.StoredJobs;
@@ -159,7 +160,8 @@ public final class Lapse {
                 history.map(h -> new JobQueries(store, new PendingListing(dynamo, settings.jobsTable()), h, clock)), history, metrics,
                 ttlGrace);
         this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
-        this.sweep = dueJobsQueue.map(queue -> new DueJobsSweep(new DueIndex(dynamo, settings.jobsTable()), queue, settings.preciseHorizon(), clock));
+        this.sweep = dueJobsQueue.map(queue -> new DueJobsSweep(new DueIndex(dynamo, settings.jobsTable()), queue, settings.preciseHorizon(), clock,
+                new DynamoSweepMarks(dynamo, settings.executionsTable())));
     }
 
     /**

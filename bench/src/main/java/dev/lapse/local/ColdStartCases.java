@@ -130,9 +130,15 @@ final class ColdStartCases {
             }
             case "SweepDueJobsFunction" -> {
                 // The schedule's firing; the sweep answers its report (the index is empty or holds the other cases' jobs).
+                // On a stack a sweep ran a minute before, in another container, and left its mark: so does the runtime here.
+                runtime.lapse(logicalId).sweep().orElseThrow().sweep();
                 ObjectNode event = Json.object().put("scheduledTime", now.truncatedTo(ChronoUnit.SECONDS).toString());
-                yield new Case(Json.write(event), answer -> Json.read(answer).path("found").isInt()
-                        && Json.read(answer).path("notSent").asInt(-1) == 0 && Json.read(answer).path("notMarked").asInt(-1) == 0);
+                yield new Case(Json.write(event), answer -> {
+                    JsonNode report = Json.read(answer);
+                    Bench.step("  its first event read " + report.path("buckets").asInt() + " buckets of the due-time index"
+                            + " (the whole window at a quarter hour or without a usable mark)");
+                    return report.path("found").isInt() && report.path("notSent").asInt(-1) == 0 && report.path("notMarked").asInt(-1) == 0;
+                });
             }
             default -> null;
         };

@@ -157,19 +157,33 @@ class DeployedTemplateTest {
                 assertThat(schedule.at("/Properties/Target/Arn/Ref").asText()).as(id).isIn(aliases));
     }
 
+    /** Every statement of the inline policies of {@code role} (a logical id) in the transformed template. */
+    private List<JsonNode> statements(String role) {
+        List<JsonNode> statements = new ArrayList<>();
+        defaults.path("Resources").at("/" + role + "/Properties/Policies").forEach(p -> p.at("/PolicyDocument/Statement").forEach(statements::add));
+        return statements;
+    }
+
     /** The scheduling function reads the ledger to tell a job that already ran from a pending one. */
     @Test
     void theSchedulingFunctionMayReadTheLedger() {
-        JsonNode resources = defaults.path("Resources");
-        String role = resources.at("/ScheduleJobFunction/Properties/Role/Fn::GetAtt/0").asText();
-        List<JsonNode> reads = new ArrayList<>();
-        resources.at("/" + role + "/Properties/Policies").forEach(p -> p.at("/PolicyDocument/Statement").forEach(s -> {
-            boolean onLedger = s.path("Resource").toString().contains("JobExecutionsTable");
-            if ("Allow".equals(s.path("Effect").asText()) && onLedger && s.path("Action").toString().contains("\"dynamodb:GetItem\"")) {
-                reads.add(s);
-            }
-        }));
+        String role = defaults.path("Resources").at("/ScheduleJobFunction/Properties/Role/Fn::GetAtt/0").asText();
+        List<JsonNode> reads = statements(role).stream().filter(s -> "Allow".equals(s.path("Effect").asText())
+                && s.path("Resource").toString().contains("JobExecutionsTable") && s.path("Action").toString().contains("\"dynamodb:GetItem\"")).toList();
         assertThat(reads).as("ScheduleJobFunction's role " + role + " may GetItem on JobExecutionsTable").isNotEmpty();
+    }
+
+    /** The sweep reads and writes its mark (DynamoSweepMarks) in the executions table, and no other item of it. */
+    @Test
+    void theSweepMayReadAndWriteItsMarkInTheLedgerAndNothingElseThere() {
+        String role = defaults.path("Resources").at("/SweepDueJobsFunction/Properties/Role/Fn::GetAtt/0").asText();
+        List<JsonNode> onLedger = statements(role).stream().filter(s -> s.path("Resource").toString().contains("JobExecutionsTable")).toList();
+        assertThat(onLedger).as("SweepDueJobsFunction's role " + role + " on JobExecutionsTable").singleElement().satisfies(s -> {
+            assertThat(s.path("Effect").asText()).isEqualTo("Allow");
+            assertThat(s.path("Action").toString()).isEqualTo("[\"dynamodb:GetItem\",\"dynamodb:PutItem\"]");
+            assertThat(s.at("/Condition/ForAllValues:StringEquals/dynamodb:LeadingKeys").toString())
+                    .isEqualTo("[\"" + dev.lapse.store.DynamoSweepMarks.KEY + "\"]");
+        });
     }
 
     // ---- issue 8, item 15: the schedules' dead letters, valid names, what a deletion keeps ----
@@ -186,13 +200,8 @@ class DeployedTemplateTest {
             assertThat(resources.at("/" + queue + "/Type").asText()).as(id + " dead-letter queue").isEqualTo("AWS::SQS::Queue");
             assertThat(resources.at("/" + queue + "/Properties/FifoQueue").asBoolean(false)).as("Scheduler needs a standard queue").isFalse();
             String role = schedule.at("/Properties/Target/RoleArn/Fn::GetAtt/0").asText();
-            List<JsonNode> sends = new ArrayList<>();
-            resources.at("/" + role + "/Properties/Policies").forEach(p -> p.at("/PolicyDocument/Statement").forEach(s -> {
-                if ("Allow".equals(s.path("Effect").asText()) && s.path("Action").toString().contains("\"sqs:SendMessage\"")
-                        && s.path("Resource").equals(dlq)) {
-                    sends.add(s);
-                }
-            }));
+            List<JsonNode> sends = statements(role).stream().filter(s -> "Allow".equals(s.path("Effect").asText())
+                    && s.path("Action").toString().contains("\"sqs:SendMessage\"") && s.path("Resource").equals(dlq)).toList();
             assertThat(sends).as(id + ": its execution role " + role + " may send to " + queue + " (Scheduler sends dead letters with it)")
                     .isNotEmpty();
         });

@@ -12,11 +12,14 @@ import dev.lapse.run.JobsContract;
 import dev.lapse.schedule.ScheduledJobs;
 import dev.lapse.schedule.ScheduledJobsContract;
 import dev.lapse.store.DueIndex;
+import dev.lapse.store.DynamoSweepMarks;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobStore;
 import dev.lapse.store.StoredJobs;
 import dev.lapse.sweep.PendingJobs;
 import dev.lapse.sweep.PendingJobsContract;
+import dev.lapse.sweep.SweepMarks;
+import dev.lapse.sweep.SweepMarksContract;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +33,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The DynamoDB adapters of the ports ({@link ExecutionLedger}, {@link StoredJobs} over {@link JobStore} for the run path;
- * {@link JobStore} for scheduling; {@link DynamoLicenceStore} over {@link PaidLicenses}; {@link DueIndex} for the sweep)
+ * {@link JobStore} for scheduling; {@link DynamoLicenceStore} over {@link PaidLicenses}; {@link DueIndex} and
+ * {@link DynamoSweepMarks} for the sweep)
  * pass the same contracts as the in-memory fakes the unit tests of {@code shared} use: on DynamoDB Local in-process, on
  * the tables {@code template.yaml} declares (keys, indexes) as the local runtime creates them, fresh ones per test.
  */
@@ -119,6 +123,14 @@ class DynamoAdaptersContractTest {
             store.cancel(jobId);
             store.create(new Job(jobId, "report.daily", "{}", due, due.toString(), occurrenceId, 1, Optional.empty(), List.of(),
                     due.minusSeconds(3600), "contract"));
+        }
+    }
+
+    @Nested
+    class SweepMark extends SweepMarksContract {
+        @Override
+        protected SweepMarks newMarks() {
+            return new DynamoSweepMarks(dynamo, freshTables().get("JobExecutionsTable"));
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,28 +18,63 @@ import org.slf4j.LoggerFactory;
 /**
  * The sweep, run every minute: hands every job of the due-time index due by now + the horizon to the due-jobs queue
  * (batched, each message delayed until its due time) and marks what the queue accepted, so the next sweep does not
- * send it again. It reads the buckets from {@link #LOOKBACK} before now, so a job whose send failed goes again with
- * the next sweeps; a job still in the index after that (every send failed for 15 minutes) is left to DynamoDB TTL,
- * the safety net. Sending twice is harmless: the queue message takes the job with its occurrence, once.
+ * send it again. Sending twice is harmless: the queue message takes the job with its occurrence, once.
+ *
+ * <p>Which buckets it reads: a job enters the index only when it is written due beyond the horizon (later than its
+ * write + the horizon), so after a clean sweep (every bucket read, every job found accepted by the queue) nothing new
+ * can appear before that sweep's reach ({@link SweepMarks.Mark#until()}). The next sweep reads from that reach less
+ * {@link #MARGIN} (for a write that reached the index late) to its own: about 2-3 minutes of buckets instead of 31.
+ * It reads the whole window, from {@link #LOOKBACK} before now, when there is no mark, the mark is older than that or
+ * was made with another horizon, and at every quarter hour ({@link #FULL_EVERY}), whatever the mark says. So a job
+ * whose send failed goes again with the next sweeps (an unclean sweep records no mark), and a job still in the index
+ * after 15 minutes of failures is left to DynamoDB TTL, the safety net.
  */
 public final class DueJobsSweep {
     private static final Logger LOG = LoggerFactory.getLogger(DueJobsSweep.class);
     public static final Duration LOOKBACK = Duration.ofMinutes(15);
+    /** A sweep at a minute of the hour divisible by this reads the whole window. */
+    public static final Duration FULL_EVERY = Duration.ofMinutes(15);
+    /** How far before the last mark's reach a sweep starts reading. */
+    public static final Duration MARGIN = Duration.ofMinutes(2);
 
-    /** What one sweep did. */
-    public record Report(int found, int handed, int notSent, int notMarked) {
+    /** What one sweep did, and how many buckets it read. */
+    public record Report(int found, int handed, int notSent, int notMarked, int buckets) {
     }
 
     private final PendingJobs index;
     private final HandOver queue;
     private final Duration horizon;
     private final Clock clock;
+    private final SweepMarks marks;
 
+    /** A sweep without memory: every sweep reads the whole window. */
     public DueJobsSweep(PendingJobs index, HandOver queue, Duration horizon, Clock clock) {
+        this(index, queue, horizon, clock, SweepMarks.NONE);
+    }
+
+    public DueJobsSweep(PendingJobs index, HandOver queue, Duration horizon, Clock clock, SweepMarks marks) {
         this.index = index;
         this.queue = queue;
         this.horizon = horizon;
         this.clock = clock;
+        this.marks = marks;
+    }
+
+    /** Where this sweep starts reading: after the last mark's reach less the margin, or {@link #LOOKBACK} before now. */
+    Instant from(Instant now) {
+        Instant full = now.minus(LOOKBACK);
+        if (now.atZone(java.time.ZoneOffset.UTC).getMinute() % FULL_EVERY.toMinutes() == 0) {
+            return full;
+        }
+        Optional<SweepMarks.Mark> mark;
+        try {
+            mark = marks.last();
+        } catch (RuntimeException e) {
+            LOG.warn("the last sweep's mark could not be read ({}); this sweep reads the whole window", e.toString());
+            return full;
+        }
+        return mark.filter(m -> m.horizon().equals(horizon) && !m.at().isBefore(full) && !m.at().isAfter(now.plus(MARGIN)))
+                .map(m -> m.until().minus(MARGIN)).filter(start -> start.isAfter(full)).orElse(full);
     }
 
     public Report sweep() {
@@ -46,13 +82,13 @@ public final class DueJobsSweep {
         Instant until = now.plus(horizon);
         List<String> buckets = new ArrayList<>();
         Instant last = until.truncatedTo(ChronoUnit.MINUTES);
-        for (Instant minute = now.minus(LOOKBACK).truncatedTo(ChronoUnit.MINUTES); !minute.isAfter(last); minute = minute.plus(Duration.ofMinutes(1))) {
+        for (Instant minute = from(now).truncatedTo(ChronoUnit.MINUTES); !minute.isAfter(last); minute = minute.plus(Duration.ofMinutes(1))) {
             for (int shard = 0; shard < DueBuckets.SHARDS; shard++) {
                 buckets.add(DueBuckets.bucket(DueBuckets.minute(minute), shard));
             }
         }
         // Each query and each hand-over waits on the network, so they run concurrently (PartialBatch's bounded
-        // workers): 31 minutes x 8 shards is 248 queries a sweep at the default horizon, milliseconds each.
+        // workers): a whole window is 31 minutes x 8 shards, 248 queries at the default horizon, milliseconds each.
         List<PendingJobs.Pending> found = Collections.synchronizedList(new ArrayList<>());
         List<String> unread = PartialBatch.failedIds(buckets, b -> b, b -> found.addAll(index.dueBy(b, until)));
         List<PendingJobs.Pending> due = new ArrayList<>(found);
@@ -79,13 +115,20 @@ public final class DueJobsSweep {
         if (notSent.get() > 0) {
             LOG.warn("{} of {} due jobs not accepted by the due-jobs queue; the next sweep sends them again", notSent.get(), due.size());
         }
-        LOG.info("sweep up to {}: {} found, {} handed to the due-jobs queue", until, due.size(), handed.get());
+        LOG.info("sweep up to {} ({} buckets): {} found, {} handed to the due-jobs queue", until, buckets.size(), due.size(), handed.get());
+        if (unread.isEmpty() && notSent.get() == 0) {
+            try {
+                marks.record(new SweepMarks.Mark(now, until, horizon));
+            } catch (RuntimeException e) {
+                LOG.warn("the sweep's mark could not be recorded ({}); the next sweep reads from the last one", e.toString());
+            }
+        }
         if (!unread.isEmpty()) {
             // what was found is handed over; failing the invocation makes the schedule retry it and the errors alarm see it
             throw new IllegalStateException(unread.size() + " of " + buckets.size() + " buckets of the due-time index could not be read (the first: "
                     + unread.get(0) + "); the jobs found in the others were handed over, the next sweep reads these again");
         }
-        return new Report(due.size(), handed.get(), notSent.get(), notMarked.get());
+        return new Report(due.size(), handed.get(), notSent.get(), notMarked.get(), buckets.size());
     }
 
     /**

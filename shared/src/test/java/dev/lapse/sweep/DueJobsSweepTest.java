@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class DueJobsSweepTest {
     static final Instant T0 = Instant.parse("2026-01-01T10:00:20Z");
     static final Duration HORIZON = Duration.ofSeconds(90);
+    /** The whole window at T0: 09:45 (15 min back) to 10:01 (10:00:20 + 90 s = 10:01:50), 17 minutes of 8 shards. */
+    static final int WHOLE_WINDOW = 17 * DueBuckets.SHARDS;
 
     final SettableClock clock = new SettableClock(T0);
     final Index index = new Index();
@@ -31,8 +33,14 @@ class DueJobsSweepTest {
         Predicate<String> unreadable = bucket -> false;
         Predicate<String> unmarkable = jobId -> false;
 
+        private final Map<String, Map<String, PendingJobs.Pending>> byBucket = new java.util.HashMap<>();
+
         synchronized void add(String jobId, String occurrenceId, Instant due) {
-            byJobId.put(jobId, new Pending(jobId, occurrenceId, due));
+            Pending replaced = byJobId.put(jobId, new Pending(jobId, occurrenceId, due));
+            if (replaced != null) {
+                byBucket.get(DueBuckets.of(jobId, replaced.dueAt())).remove(jobId);
+            }
+            byBucket.computeIfAbsent(DueBuckets.of(jobId, due), b -> new LinkedHashMap<>()).put(jobId, byJobId.get(jobId));
         }
 
         @Override
@@ -41,7 +49,7 @@ class DueJobsSweepTest {
             if (unreadable.test(bucket)) {
                 throw new IllegalStateException("ProvisionedThroughputExceeded");
             }
-            return byJobId.values().stream().filter(p -> DueBuckets.of(p.jobId(), p.dueAt()).equals(bucket) && !p.dueAt().isAfter(until)).toList();
+            return byBucket.getOrDefault(bucket, Map.of()).values().stream().filter(p -> !p.dueAt().isAfter(until)).toList();
         }
 
         @Override
@@ -53,6 +61,7 @@ class DueJobsSweepTest {
                 return false;
             }
             byJobId.remove(job.jobId());
+            byBucket.get(DueBuckets.of(job.jobId(), job.dueAt())).remove(job.jobId());
             marked.add(job.jobId());
             return true;
         }
@@ -90,7 +99,7 @@ class DueJobsSweepTest {
         assertThat(queue.calls.get(0)).contains(new DueJobsQueue.Message("soon", "o1", T0.plusSeconds(30)));
         assertThat(index.marked).containsExactlyInAnyOrder("soon", "edge", "overdue");
         assertThat(index.byJobId).containsOnlyKeys("later");
-        assertThat(report).isEqualTo(new DueJobsSweep.Report(3, 3, 0, 0));
+        assertThat(report).isEqualTo(new DueJobsSweep.Report(3, 3, 0, 0, WHOLE_WINDOW));
     }
 
     @Test
@@ -108,7 +117,7 @@ class DueJobsSweepTest {
         sweep.sweep();
 
         // 09:45 (15 min back) to 10:01 (10:00:20 + 90 s = 10:01:50): 17 minutes, 8 shards each
-        assertThat(index.queried).hasSize(17 * DueBuckets.SHARDS);
+        assertThat(index.queried).hasSize(WHOLE_WINDOW);
         assertThat(index.queried).contains("2026-01-01T09:45Z#0", "2026-01-01T09:45Z#7", "2026-01-01T10:01Z#0", "2026-01-01T10:01Z#7")
                 .doesNotContain("2026-01-01T09:44Z#0", "2026-01-01T10:02Z#0");
     }
@@ -153,7 +162,7 @@ class DueJobsSweepTest {
         }
         index.unmarkable = "job-1"::equals;
 
-        assertThat(sweep.sweep()).isEqualTo(new DueJobsSweep.Report(3, 2, 0, 1));
+        assertThat(sweep.sweep()).isEqualTo(new DueJobsSweep.Report(3, 2, 0, 1, WHOLE_WINDOW));
         assertThat(index.byJobId).containsOnlyKeys("job-1");
         assertThat(queue.calls).hasSize(1);
     }
@@ -164,7 +173,7 @@ class DueJobsSweepTest {
         index.add("taken", "o2", T0.plusSeconds(10));
         queue.refuses = m -> m.jobId().equals("refused");
 
-        assertThat(sweep.sweep()).isEqualTo(new DueJobsSweep.Report(2, 1, 1, 0));
+        assertThat(sweep.sweep()).isEqualTo(new DueJobsSweep.Report(2, 1, 1, 0, WHOLE_WINDOW));
         assertThat(index.byJobId).containsOnlyKeys("refused");
 
         queue.refuses = m -> false;
@@ -178,7 +187,7 @@ class DueJobsSweepTest {
         index.add("a", "o1", T0.plusSeconds(10));
         queue.failure = new IllegalStateException("SQS unavailable");
 
-        assertThat(sweep.sweep()).isEqualTo(new DueJobsSweep.Report(1, 0, 1, 0));
+        assertThat(sweep.sweep()).isEqualTo(new DueJobsSweep.Report(1, 0, 1, 0, WHOLE_WINDOW));
         assertThat(index.byJobId).containsOnlyKeys("a");
     }
 
@@ -192,7 +201,7 @@ class DueJobsSweepTest {
 
         DueJobsSweep.Report report = new DueJobsSweep(index, moving, HORIZON, clock).sweep();
 
-        assertThat(report).isEqualTo(new DueJobsSweep.Report(1, 0, 0, 1));
+        assertThat(report).isEqualTo(new DueJobsSweep.Report(1, 0, 0, 1, WHOLE_WINDOW));
         assertThat(index.byJobId.get("moved").occurrenceId()).isEqualTo("new");
     }
 
