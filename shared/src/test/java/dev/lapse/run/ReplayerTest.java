@@ -68,6 +68,8 @@ class ReplayerTest {
         final Set<String> hidden = new HashSet<>();
         final List<String> deleted = new ArrayList<>();
         final List<String> released = new ArrayList<>();
+        /** Every receive, delete and release, in order. */
+        final List<String> calls = new ArrayList<>();
 
         Queues(SettableClock clock) {
             this.clock = clock;
@@ -86,6 +88,7 @@ class ReplayerTest {
 
         @Override
         public ReceiveMessageResponse receiveMessage(ReceiveMessageRequest request) {
+            calls.add("receive");
             List<Message> out = new ArrayList<>();
             for (Sent s : in(request.queueUrl())) {
                 if (out.size() < request.maxNumberOfMessages() && hidden.add(s.id())) {
@@ -98,6 +101,7 @@ class ReplayerTest {
 
         @Override
         public DeleteMessageResponse deleteMessage(DeleteMessageRequest request) {
+            calls.add("delete");
             deleted.add(request.receiptHandle());
             hidden.remove(request.receiptHandle());
             return DeleteMessageResponse.builder().build();
@@ -106,6 +110,7 @@ class ReplayerTest {
         @Override
         public ChangeMessageVisibilityResponse changeMessageVisibility(ChangeMessageVisibilityRequest request) {
             assertThat(request.visibilityTimeout()).as("a message left behind is released at once").isZero();
+            calls.add("release");
             hidden.remove(request.receiptHandle());
             released.add(request.receiptHandle());
             return ChangeMessageVisibilityResponse.builder().build();
