@@ -11,6 +11,8 @@ import dev.lapse.inspect.PendingListing;
 import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
+import dev.lapse.run.Attempt;
+import dev.lapse.run.JobRunner;
 import dev.lapse.store.JobStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -207,5 +209,44 @@ class JobQueriesTest {
         assertThat(answer.path("ok").asBoolean()).isTrue();
         assertThat(answer.path("jobs")).isEmpty();
         assertThat(answer.path("nextToken").isNull()).isTrue();
+    }
+
+    private void deadLettered(String jobId, String type, Instant at) {
+        history.observe(new Attempt(jobId, type, "occ-" + jobId, 5, "ttl", at.minusSeconds(60), at, JobRunner.Outcome.DEAD_LETTERED,
+                "failed after 5 attempt(s): boom"));
+    }
+
+    @Test
+    void deadLettersAreListedNewestFirstByTypeAndPageAndAReplayedOneLeavesTheList() {
+        for (int i = 0; i < 5; i++) {
+            deadLettered("dl-" + i, i % 2 == 0 ? "report.daily" : "invoice.remind", now.minusSeconds(600 - i * 60L));
+        }
+        history.observe(new Attempt("ran", "report.daily", "occ-ran", 1, "ttl", now, now, JobRunner.Outcome.RAN, "published"));
+
+        JsonNode first = list(Json.object().put("state", "dead-lettered").put("limit", 2));
+        assertThat(first.path("jobs")).extracting(j -> j.path("jobId").asText()).containsExactly("dl-4", "dl-3");
+        JsonNode line = first.path("jobs").get(0);
+        assertThat(line.path("state").asText()).isEqualTo("dead-lettered");
+        assertThat(line.path("jobType").asText()).isEqualTo("report.daily");
+        assertThat(line.path("deadLetteredAt").asText()).isEqualTo(now.minusSeconds(360).toString());
+        assertThat(line.path("dueAt").asText()).isEqualTo(now.minusSeconds(420).toString());
+        assertThat(line.path("attempt").asInt()).isEqualTo(5);
+        assertThat(line.path("reason").asText()).isEqualTo("failed after 5 attempt(s): boom");
+        JsonNode second = list(Json.object().put("state", "dead-lettered").put("limit", 2).put("nextToken", first.path("nextToken").asText()));
+        assertThat(second.path("jobs")).extracting(j -> j.path("jobId").asText()).containsExactly("dl-2", "dl-1");
+        JsonNode third = list(Json.object().put("state", "dead-lettered").put("limit", 2).put("nextToken", second.path("nextToken").asText()));
+        assertThat(third.path("jobs")).extracting(j -> j.path("jobId").asText()).containsExactly("dl-0");
+        assertThat(third.path("nextToken").isNull()).as("a short page is the last").isTrue();
+
+        assertThat(list(Json.object().put("state", "dead-lettered").put("jobType", "invoice.remind")).path("jobs"))
+                .extracting(j -> j.path("jobId").asText()).containsExactly("dl-3", "dl-1");
+        InvalidRequestException other = refusal(() -> list(Json.object().put("state", "dead-lettered").put("jobType", "invoice.remind")
+                .put("limit", 2).put("nextToken", first.path("nextToken").asText())));
+        assertThat(other.field()).isEqualTo("detail.nextToken");
+        assertThat(other.problem()).contains("jobType");
+
+        history.replayed("dl-4", "occ-dl-4");
+        assertThat(list(Json.object().put("state", "dead-lettered")).path("jobs")).extracting(j -> j.path("jobId").asText())
+                .containsExactly("dl-3", "dl-2", "dl-1", "dl-0");
     }
 }
