@@ -44,6 +44,8 @@ public final class Priming {
     /** The answer of every AWS call made while priming: an empty JSON object, which every JSON-protocol operation accepts. */
     private static final byte[] EMPTY_ANSWER = "{}".getBytes(StandardCharsets.UTF_8);
     private static final String SQS_SEND_MESSAGE = "AmazonSQS.SendMessage";
+    private static final String SQS_RECEIVE_MESSAGE = "AmazonSQS.ReceiveMessage";
+    private static final String PUT_EVENTS = "AWSEvents.PutEvents";
 
     private final List<String> answered = new CopyOnWriteArrayList<>();
     private final boolean snapStart;
@@ -74,7 +76,13 @@ public final class Priming {
                 }
                 String operation = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse(request.httpRequest().encodedPath());
                 answered.add(operation);
-                byte[] answer = SQS_SEND_MESSAGE.equals(operation) ? sendMessageAnswer(request) : EMPTY_ANSWER;
+                prepareOnly(real, request);
+                byte[] answer = switch (operation) {
+                    case SQS_SEND_MESSAGE -> sendMessageAnswer(request);
+                    case SQS_RECEIVE_MESSAGE -> receiveMessageAnswer();
+                    case PUT_EVENTS -> putEventsAnswer(request);
+                    default -> EMPTY_ANSWER;
+                };
                 return new ExecutableHttpRequest() {
                     @Override
                     public HttpExecuteResponse call() {
@@ -105,17 +113,66 @@ public final class Priming {
     }
 
     /**
+     * Prepares the request on the real client and aborts it without calling it: for the URL-connection client that opens
+     * no connection and sends nothing, but loads its own classes and the JDK's HTTP ones, which the first real call would
+     * otherwise load (and, under SnapStart, they are then in the snapshot). A client that refuses is left alone.
+     */
+    private static void prepareOnly(SdkHttpClient real, HttpExecuteRequest request) {
+        try {
+            real.prepareRequest(request).abort();
+        } catch (RuntimeException e) {
+            // priming only saves time
+        }
+    }
+
+    /**
      * SendMessage's answer carries the MD5 of the body sent, which the SQS client checks: an empty
      * answer would make the sample's send fail (and log a warning) instead of succeeding.
      */
     private static byte[] sendMessageAnswer(HttpExecuteRequest request) {
         try (var body = request.contentStreamProvider().orElseThrow().newStream()) {
             String sent = Json.MAPPER.readTree(body).path("MessageBody").asText();
-            byte[] md5 = MessageDigest.getInstance("MD5").digest(sent.getBytes(StandardCharsets.UTF_8));
-            return Json.write(Json.object().put("MessageId", SAMPLE_JOB_ID).put("MD5OfMessageBody", HexFormat.of().formatHex(md5)))
-                    .getBytes(StandardCharsets.UTF_8);
-        } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
+            return Json.write(Json.object().put("MessageId", SAMPLE_JOB_ID).put("MD5OfMessageBody", md5(sent))).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
             return EMPTY_ANSWER;
+        }
+    }
+
+    /**
+     * ReceiveMessage's answer: the sample job's dead letter, sent a minute ago, so that a replay's sample goes the whole
+     * way (read the job, put it back, offer it, delete the message) instead of stopping at an empty queue.
+     */
+    private static byte[] receiveMessageAnswer() {
+        Instant sent = Instant.now().minusSeconds(60);
+        String body = Json.write(dev.lapse.run.DeadLetters.message(sampleJob(sent), "priming", sent));
+        var message = Json.object().put("MessageId", SAMPLE_JOB_ID).put("ReceiptHandle", SAMPLE_JOB_ID).put("Body", body)
+                .put("MD5OfBody", md5(body));
+        message.putObject("Attributes").put("SentTimestamp", Long.toString(sent.toEpochMilli()));
+        var answer = Json.object();
+        answer.putArray("Messages").add(message);
+        return Json.write(answer).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** PutEvents' answer: every entry accepted, as the publisher reads it (an empty answer would read as a failed entry). */
+    private static byte[] putEventsAnswer(HttpExecuteRequest request) {
+        try (var body = request.contentStreamProvider().orElseThrow().newStream()) {
+            int entries = Json.MAPPER.readTree(body).path("Entries").size();
+            var answer = Json.object().put("FailedEntryCount", 0);
+            var results = answer.putArray("Entries");
+            for (int i = 0; i < entries; i++) {
+                results.addObject().put("EventId", SAMPLE_JOB_ID + "-" + i);
+            }
+            return Json.write(answer).getBytes(StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return EMPTY_ANSWER;
+        }
+    }
+
+    private static String md5(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -16,14 +16,28 @@ class PrimingTest {
             "DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:1/000000000000/dlq", "DUE_JOBS_QUEUE_URL", "http://127.0.0.1:1/000000000000/due",
             "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", "http://127.0.0.1:1");
 
-    /** The real transport: records what reaches it and refuses to send anything. */
+    /** The real transport: records what is prepared on it, what is aborted, and what is sent (it refuses to send anything). */
     static final class RecordingHttp implements SdkHttpClient {
+        final List<String> prepared = new ArrayList<>();
+        final List<String> aborted = new ArrayList<>();
         final List<String> requests = new ArrayList<>();
 
         @Override
         public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-            requests.add(request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("?"));
-            throw new IllegalStateException("sent to AWS");
+            String operation = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("?");
+            prepared.add(operation);
+            return new ExecutableHttpRequest() {
+                @Override
+                public software.amazon.awssdk.http.HttpExecuteResponse call() {
+                    requests.add(operation);
+                    throw new IllegalStateException("sent to AWS");
+                }
+
+                @Override
+                public void abort() {
+                    aborted.add(operation);
+                }
+            };
         }
 
         @Override
@@ -47,13 +61,62 @@ class PrimingTest {
             lapse.runner().run(Priming.sampleJob(Clock.systemUTC().instant()), "test");
         });
 
-        assertThat(real.requests).isEmpty();
+        assertThat(real.requests).as("nothing sent").isEmpty();
         assertThat(lapse.priming().orElseThrow().answered())
                 .contains("DynamoDB_20120810.GetItem", "DynamoDB_20120810.PutItem", "AWSEvents.PutEvents", "DynamoDB_20120810.UpdateItem");
+        assertThat(real.prepared).as("each call prepared on the real client (its classes loaded), then aborted unsent")
+                .isEqualTo(lapse.priming().orElseThrow().answered()).isEqualTo(real.aborted);
 
         Throwable after = org.assertj.core.api.Assertions.catchThrowable(() -> lapse.store().get("some-job"));
         assertThat(after).isNotNull();
         assertThat(real.requests).containsExactly("DynamoDB_20120810.GetItem");
+    }
+
+    @Test
+    void aReplaysSampleGoesTheWholeWayAndARunsSamplePublishesAndFinishesWithNothingSent() {
+        RecordingHttp real = new RecordingHttp();
+        Lapse replay = Lapse.fromEnvironment(ENV, real);
+        replay.primeOnInit(PrimingSample.REPLAY_DEAD_LETTERS);
+        Lapse run = Lapse.fromEnvironment(ENV, real);
+        run.primeOnInit(PrimingSample.RUN_EXPIRED_JOBS);
+
+        assertThat(replay.priming().orElseThrow().answered()).as("the sample dead letter is read, put back, offered, deleted")
+                .containsSubsequence("AmazonSQS.ReceiveMessage", "DynamoDB_20120810.PutItem", "AmazonSQS.SendMessage", "AmazonSQS.DeleteMessage");
+        assertThat(run.priming().orElseThrow().answered()).as("the event is accepted, so the claim is finished and the attempt kept")
+                .containsSubsequence("DynamoDB_20120810.PutItem", "AWSEvents.PutEvents", "DynamoDB_20120810.UpdateItem");
+        assertThat(real.requests).as("nothing sent").isEmpty();
+    }
+
+    @Test
+    void whilePrimingPutEventsIsAnsweredWithEveryEntryAcceptedAndReceiveWithTheSampleDeadLetter() {
+        Priming priming = new Priming(null);
+        RecordingHttp real = new RecordingHttp();
+        var http = priming.transport(real);
+        var endpoint = java.net.URI.create("http://127.0.0.1:1");
+        var events = software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder().httpClient(http).endpointOverride(endpoint)
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).build();
+        var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder().httpClient(http).endpointOverride(endpoint)
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).build();
+        List<software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry> results = new ArrayList<>();
+        List<software.amazon.awssdk.services.sqs.model.Message> received = new ArrayList<>();
+
+        priming.run(() -> {
+            results.addAll(events.putEvents(r -> r.entries(
+                    e -> e.source("lapse").detailType("Job Due").detail("{}"), e -> e.source("lapse").detailType("Job Due").detail("{}"),
+                    e -> e.source("lapse").detailType("Job Failed").detail("{}"))).entries());
+            received.addAll(sqs.receiveMessage(r -> r.queueUrl("http://127.0.0.1:1/000000000000/dlq")).messages());
+        });
+
+        assertThat(results).hasSize(3).allSatisfy(entry -> {
+            assertThat(entry.eventId()).isNotBlank();
+            assertThat(entry.errorCode()).isNull();
+        });
+        assertThat(received).singleElement().satisfies(m -> {
+            assertThat(dev.lapse.job.JobJson.fromDeadLetter(dev.lapse.json.Json.read(m.body()).path("job")).jobId())
+                    .as("the sample job's dead letter").isEqualTo(Priming.SAMPLE_JOB_ID);
+            assertThat(Long.parseLong(m.attributesAsStrings().get("SentTimestamp"))).isLessThan(System.currentTimeMillis());
+        });
+        assertThat(real.requests).as("nothing sent").isEmpty();
     }
 
     @Test
