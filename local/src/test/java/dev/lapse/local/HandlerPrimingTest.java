@@ -24,7 +24,8 @@ import software.amazon.awssdk.http.SdkHttpClient;
 /**
  * Each handler, built the way Lambda builds it (from the environment), primes itself in its
  * constructor: it runs its own path on a sample event and so makes the AWS calls its first event
- * would make, all answered in-process. Not one of them reaches the real transport.
+ * would make, all answered in-process. Not one of them is sent on the real transport (each is only prepared on it, to load
+ * its classes, and aborted).
  */
 class HandlerPrimingTest {
     private static final Map<String, String> ENV = Map.of("JOBS_TABLE", "jobs", "EXECUTIONS_TABLE", "executions",
@@ -36,13 +37,28 @@ class HandlerPrimingTest {
         System.setProperty("aws.secretAccessKey", "priming");
     }
 
+    /** The real transport: priming may prepare a request on it (and abort it), never send one. */
     private static final class RefusingHttp implements SdkHttpClient {
+        final List<String> prepared = new ArrayList<>();
+        final List<String> aborted = new ArrayList<>();
         final List<String> requests = new ArrayList<>();
 
         @Override
         public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-            requests.add(request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("?"));
-            throw new IllegalStateException("priming sent a request to AWS");
+            String operation = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("?");
+            prepared.add(operation);
+            return new ExecutableHttpRequest() {
+                @Override
+                public software.amazon.awssdk.http.HttpExecuteResponse call() {
+                    requests.add(operation);
+                    throw new IllegalStateException("priming sent a request to AWS");
+                }
+
+                @Override
+                public void abort() {
+                    aborted.add(operation);
+                }
+            };
         }
 
         @Override
@@ -61,7 +77,7 @@ class HandlerPrimingTest {
                 Arguments.of("RunRecurringJobsHandler", (Consumer<Lapse>) RunRecurringJobsHandler::new,
                         List.of("AWSEvents.PutEvents", "DynamoDB_20120810.Scan")),
                 Arguments.of("ReplayDeadLettersHandler", (Consumer<Lapse>) ReplayDeadLettersHandler::new,
-                        List.of("AmazonSQS.ReceiveMessage")),
+                        List.of("AmazonSQS.ReceiveMessage", "DynamoDB_20120810.PutItem", "AmazonSQS.SendMessage", "AmazonSQS.DeleteMessage")),
                 Arguments.of("SweepDueJobsHandler", (Consumer<Lapse>) SweepDueJobsHandler::new,
                         List.of("DynamoDB_20120810.Query")));
     }
@@ -74,7 +90,9 @@ class HandlerPrimingTest {
 
         construct.accept(lapse);
 
-        assertThat(real.requests).as(name + ": requests that reached the real transport").isEmpty();
+        assertThat(real.requests).as(name + ": requests sent on the real transport").isEmpty();
         assertThat(lapse.priming().orElseThrow().answered()).as(name + ": calls answered while priming").containsAll(expected);
+        assertThat(real.prepared).as(name + ": each prepared on the real client, then aborted unsent")
+                .isEqualTo(lapse.priming().orElseThrow().answered()).isEqualTo(real.aborted);
     }
 }
