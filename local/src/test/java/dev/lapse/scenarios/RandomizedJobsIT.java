@@ -34,8 +34,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * given; every cancelled job never ran.
  *
  * <p>The seed is fixed ({@value #DEFAULT_SEED}), printed, and can be set with {@code -Dlapse.random.seed};
- * the number of jobs with {@code -Dlapse.random.jobs}. Fast TTL stands behind the queue for every job (its {@code ttl} is
- * 2 s after the due time), and takes any job the queue is later than that for; the horizon is
+ * the number of jobs with {@code -Dlapse.random.jobs} (3,000) and their rate with {@code -Dlapse.random.rate} (60 a second).
+ * Fast TTL stands behind the queue for every job (its {@code ttl} is 2 s after the due time), and takes any job the queue
+ * is later than that for; the horizon is
  * {@code PreciseHorizonSeconds} = {@link #HORIZON_SECONDS} and the template's schedules run, so jobs beyond it are
  * handed to the queue by the sweep.
  */
@@ -46,8 +47,9 @@ class RandomizedJobsIT extends ScenarioSuite {
     static final int SPREAD_SECONDS = 20;
     static final long DEFAULT_SEED = 20261123L;
     private static final long SEED = Long.getLong("lapse.random.seed", DEFAULT_SEED);
-    private static final int JOBS = Integer.getInteger("lapse.random.jobs", 1000);
-    private static final int PER_SECOND = Integer.getInteger("lapse.random.rate", 20);
+    private static final int JOBS = Integer.getInteger("lapse.random.jobs", 3000);
+    /** Scheduled this many a second (so 3,000 take 50 s, as 1,000 at 20 a second did). */
+    private static final int PER_SECOND = Integer.getInteger("lapse.random.rate", 60);
     private static final String TYPE = "random.job";
     private static final String THROTTLED = "ThrottlingException";
     private static final String DENIED = "AccessDeniedException";
