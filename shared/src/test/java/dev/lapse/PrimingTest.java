@@ -6,44 +6,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.lapse.testing.RecordingHttp;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.ExecutableHttpRequest;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.SdkHttpClient;
 
 class PrimingTest {
     static final Map<String, String> ENV = Map.of("JOBS_TABLE", "jobs", "EXECUTIONS_TABLE", "executions", "LICENCES_TABLE", "licences",
             "DEAD_LETTER_QUEUE_URL", "http://127.0.0.1:1/000000000000/dlq", "DUE_JOBS_QUEUE_URL", "http://127.0.0.1:1/000000000000/due",
             "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", "http://127.0.0.1:1");
-
-    /** The real transport: records what is prepared on it, what is aborted, and what is sent (it refuses to send anything). */
-    static final class RecordingHttp implements SdkHttpClient {
-        final List<String> prepared = new ArrayList<>();
-        final List<String> aborted = new ArrayList<>();
-        final List<String> requests = new ArrayList<>();
-
-        @Override
-        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-            String operation = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("?");
-            prepared.add(operation);
-            return new ExecutableHttpRequest() {
-                @Override
-                public software.amazon.awssdk.http.HttpExecuteResponse call() {
-                    requests.add(operation);
-                    throw new IllegalStateException("sent to AWS");
-                }
-
-                @Override
-                public void abort() {
-                    aborted.add(operation);
-                }
-            };
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     static {
         // the SDK's default credentials chain reads these; priming signs requests like a real call

@@ -9,7 +9,7 @@ import dev.lapse.functions.RunExpiredJobsHandler;
 import dev.lapse.functions.RunRecurringJobsHandler;
 import dev.lapse.functions.SweepDueJobsHandler;
 import dev.lapse.functions.ScheduleJobHandler;
-import java.util.ArrayList;
+import dev.lapse.testing.RecordingHttp;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -17,9 +17,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.http.ExecutableHttpRequest;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * Each handler, built the way Lambda builds it (from the environment), primes itself in its
@@ -35,35 +32,6 @@ class HandlerPrimingTest {
     static {
         System.setProperty("aws.accessKeyId", "priming");
         System.setProperty("aws.secretAccessKey", "priming");
-    }
-
-    /** The real transport: priming may prepare a request on it (and abort it), never send one. */
-    private static final class RefusingHttp implements SdkHttpClient {
-        final List<String> prepared = new ArrayList<>();
-        final List<String> aborted = new ArrayList<>();
-        final List<String> requests = new ArrayList<>();
-
-        @Override
-        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
-            String operation = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("?");
-            prepared.add(operation);
-            return new ExecutableHttpRequest() {
-                @Override
-                public software.amazon.awssdk.http.HttpExecuteResponse call() {
-                    requests.add(operation);
-                    throw new IllegalStateException("priming sent a request to AWS");
-                }
-
-                @Override
-                public void abort() {
-                    aborted.add(operation);
-                }
-            };
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     static Stream<Arguments> handlers() {
@@ -85,7 +53,7 @@ class HandlerPrimingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("handlers")
     void primesItsFirstEventsCallsWithoutSendingAny(String name, Consumer<Lapse> construct, List<String> expected) {
-        RefusingHttp real = new RefusingHttp();
+        RecordingHttp real = new RecordingHttp();
         Lapse lapse = Lapse.fromEnvironment(ENV, real);
 
         construct.accept(lapse);
