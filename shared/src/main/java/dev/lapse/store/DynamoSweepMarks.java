@@ -28,13 +28,14 @@ public final class DynamoSweepMarks implements SweepMarks {
     @Override
     public Optional<Mark> last() {
         var item = dynamo.getItem(r -> r.tableName(table).key(key()).consistentRead(true)).item();
-        if (item == null || !item.containsKey("untilMs") || !item.containsKey("atMs") || !item.containsKey("horizonSeconds")) {
+        if (item == null || !item.containsKey("atMs") || !item.containsKey("horizonSeconds")) {
             return Optional.empty();
         }
         return Optional.of(new Mark(Instant.ofEpochMilli(Long.parseLong(item.get("atMs").n())),
-                Instant.ofEpochMilli(Long.parseLong(item.get("untilMs").n())), Duration.ofSeconds(Long.parseLong(item.get("horizonSeconds").n()))));
+                Duration.ofSeconds(Long.parseLong(item.get("horizonSeconds").n()))));
     }
 
+    /** Written with its reach ({@code untilMs}) too, which the condition compares: a mark never moves back. */
     @Override
     public void record(Mark mark) {
         try {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Which buckets it reads: a job enters the index only when it is written due beyond the horizon (later than its
  * write + the horizon), so after a clean sweep (every bucket read, every job found accepted by the queue) nothing new
  * can appear before that sweep's reach ({@link SweepMarks.Mark#until()}). The next sweep reads from that reach less
- * {@link #MARGIN} (for a write that reached the index late) to its own: about 2-3 minutes of buckets instead of 31.
+ * {@link #MARGIN} (for a write that reached the index late) to its own: 3-4 minutes of buckets instead of 31.
  * It reads the whole window, from {@link #LOOKBACK} before now, when there is no mark, the mark is older than that or
  * was made with another horizon, and at every quarter hour ({@link #FULL_EVERY}), whatever the mark says. So a job
  * whose send failed goes again with the next sweeps (an unclean sweep records no mark), and a job still in the index
@@ -118,7 +118,7 @@ public final class DueJobsSweep {
         LOG.info("sweep up to {} ({} buckets): {} found, {} handed to the due-jobs queue", until, buckets.size(), due.size(), handed.get());
         if (unread.isEmpty() && notSent.get() == 0) {
             try {
-                marks.record(new SweepMarks.Mark(now, until, horizon));
+                marks.record(new SweepMarks.Mark(now, horizon));
             } catch (RuntimeException e) {
                 LOG.warn("the sweep's mark could not be recorded ({}); the next sweep reads from the last one", e.toString());
             }

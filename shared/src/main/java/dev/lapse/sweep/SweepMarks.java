@@ -10,10 +10,14 @@ import java.util.Optional;
  */
 public interface SweepMarks {
     /**
-     * A clean sweep: made at {@code at} with {@code horizon}, it read every bucket up to {@code until} (= at + horizon)
-     * and the due-jobs queue accepted every job it found due by then.
+     * A clean sweep: made at {@code at} with {@code horizon}, it read every bucket up to {@link #until()} and the
+     * due-jobs queue accepted every job it found due by then.
      */
-    record Mark(Instant at, Instant until, Duration horizon) {
+    record Mark(Instant at, Duration horizon) {
+        /** How far the sweep reached: {@code at} + {@code horizon}. */
+        public Instant until() {
+            return at.plus(horizon);
+        }
     }
 
     /** The last mark recorded, if any. */

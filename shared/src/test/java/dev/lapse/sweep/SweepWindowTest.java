@@ -49,7 +49,7 @@ class SweepWindowTest {
 
         assertThat(index.queried).containsExactlyInAnyOrderElementsOf(minutes("2026-01-01T09:45:00Z", "2026-01-01T10:01:00Z"));
         assertThat(report.buckets()).isEqualTo(17 * DueBuckets.SHARDS);
-        assertThat(marks.last()).contains(new SweepMarks.Mark(T0, T0.plus(HORIZON), HORIZON));
+        assertThat(marks.last()).contains(new SweepMarks.Mark(T0, HORIZON));
     }
 
     @Test
@@ -96,9 +96,9 @@ class SweepWindowTest {
     @Test
     void aMarkOfAnotherHorizonTooOldOrFromTheFutureIsNotTrusted() {
         List<SweepMarks.Mark> untrusted = List.of(
-                new SweepMarks.Mark(T0.minusSeconds(60), T0.plusSeconds(840), Duration.ofSeconds(900)),
-                new SweepMarks.Mark(T0.minus(DueJobsSweep.LOOKBACK).minusSeconds(1), T0.minus(DueJobsSweep.LOOKBACK).plus(HORIZON), HORIZON),
-                new SweepMarks.Mark(T0.plus(DueJobsSweep.MARGIN).plusSeconds(1), T0.plusSeconds(300), HORIZON));
+                new SweepMarks.Mark(T0.minusSeconds(60), Duration.ofSeconds(900)),
+                new SweepMarks.Mark(T0.minus(DueJobsSweep.LOOKBACK).minusSeconds(1), HORIZON),
+                new SweepMarks.Mark(T0.plus(DueJobsSweep.MARGIN).plusSeconds(1), HORIZON));
         for (SweepMarks.Mark mark : untrusted) {
             marks.set(mark);
             index.queried.clear();
