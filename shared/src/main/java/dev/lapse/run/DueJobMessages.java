@@ -25,20 +25,6 @@ public final class DueJobMessages {
     /** How early a message may arrive and still be waited for in the handler (SQS delays are whole seconds). */
     public static final Duration EARLY_WAIT = Duration.ofMillis(250);
 
-    /** Waits (the handler's thread sleeps; a test advances its clock). */
-    public interface Waiter {
-        void waitFor(Duration duration);
-
-        Waiter SLEEP = d -> {
-            try {
-                Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a due time", e);
-            }
-        };
-    }
-
     /** What became of one message (RUN: the runner had it; its own log says how that went). */
     public enum Outcome { DROPPED, RUN, SENT_AGAIN, RECOVERED, GONE, PUT_BACK }
 

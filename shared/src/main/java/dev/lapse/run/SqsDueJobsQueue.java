@@ -31,6 +31,11 @@ public final class SqsDueJobsQueue implements DueJobsQueue, HandOver {
      * handling, so TTL (minutes late on AWS anyway, prompt on DynamoDB Local) stays the safety net and never races the queue.
      */
     public static final Duration TTL_GRACE = Duration.ofSeconds(2);
+    /**
+     * How long before its due time the sweep aims a message to arrive ({@link #sendAt}). The handler waits that out
+     * (at most {@link DueJobMessages#EARLY_WAIT}); it is the margin for the send and the delivery to take.
+     */
+    public static final Duration SWEEP_LEAD = Duration.ofMillis(50);
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -78,6 +83,19 @@ public final class SqsDueJobsQueue implements DueJobsQueue, HandOver {
         }
         SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
         return response.successful().stream().map(ok -> batch.get(Integer.parseInt(ok.id()))).toList();
+    }
+
+    /**
+     * The instant, at or after {@code earliest}, at which to send a message for {@code due} so that it arrives
+     * {@link #SWEEP_LEAD} before it: the delay is whole seconds ({@link #delaySeconds}), so a message arrives a whole
+     * number of seconds after it is sent, and only the sending instant within the next second sets when in the second
+     * it arrives. Sent at any other instant it arrives up to {@link DueJobMessages#EARLY_WAIT} early or up to 750 ms late.
+     * A job due sooner than the lead is sent at once.
+     */
+    @Override
+    public Instant sendAt(Instant due, Instant earliest) {
+        long ahead = Duration.between(earliest, due.minus(SWEEP_LEAD)).toMillis();
+        return ahead <= 0 ? earliest : earliest.plusMillis(ahead % 1000);
     }
 
     /**

@@ -2,14 +2,15 @@ package dev.lapse.sweep;
 
 import dev.lapse.run.DueJobsQueue;
 import dev.lapse.run.PartialBatch;
+import dev.lapse.run.Waiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -18,7 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The sweep, run every minute: hands every job of the due-time index due by now + the horizon to the due-jobs queue
  * (batched, each message delayed until its due time) and marks what the queue accepted, so the next sweep does not
- * send it again. Sending twice is harmless: the queue message takes the job with its occurrence, once.
+ * send it again. Sending twice is harmless: the queue message takes the job with its occurrence, once. Each call is
+ * sent at the instant within the next second that makes its messages arrive just before their due times
+ * ({@link HandOver#sendAt}): SQS delays are whole seconds, so the instant of sending sets where in its second a message
+ * arrives.
  *
  * <p>Which buckets it reads: a job enters the index only when it is written due beyond the horizon (later than its
  * write + the horizon), so after a clean sweep (every bucket read, every job found accepted by the queue) nothing new
@@ -36,6 +40,8 @@ public final class DueJobsSweep {
     public static final Duration FULL_EVERY = Duration.ofMinutes(15);
     /** How far before the last mark's reach a sweep starts reading. */
     public static final Duration MARGIN = Duration.ofMinutes(2);
+    /** How far apart the sending instants of the jobs of one call may be. */
+    public static final Duration BATCH_SPAN = Duration.ofMillis(25);
 
     /** What one sweep did, and how many buckets it read. */
     public record Report(int found, int handed, int notSent, int notMarked, int buckets) {
@@ -46,6 +52,7 @@ public final class DueJobsSweep {
     private final Duration horizon;
     private final Clock clock;
     private final SweepMarks marks;
+    private final Waiter waiter;
 
     /** A sweep without memory: every sweep reads the whole window. */
     public DueJobsSweep(PendingJobs index, HandOver queue, Duration horizon, Clock clock) {
@@ -53,11 +60,17 @@ public final class DueJobsSweep {
     }
 
     public DueJobsSweep(PendingJobs index, HandOver queue, Duration horizon, Clock clock, SweepMarks marks) {
+        this(index, queue, horizon, clock, marks, Waiter.SLEEP);
+    }
+
+    /** With the waiter that waits for each call's sending instant (a test's advances its clock). */
+    public DueJobsSweep(PendingJobs index, HandOver queue, Duration horizon, Clock clock, SweepMarks marks, Waiter waiter) {
         this.index = index;
         this.queue = queue;
         this.horizon = horizon;
         this.clock = clock;
         this.marks = marks;
+        this.waiter = waiter;
     }
 
     /** Where this sweep starts reading: after the last mark's reach less the margin, or {@link #LOOKBACK} before now. */
@@ -92,24 +105,32 @@ public final class DueJobsSweep {
         List<PendingJobs.Pending> found = Collections.synchronizedList(new ArrayList<>());
         List<String> unread = PartialBatch.failedIds(buckets, b -> b, b -> found.addAll(index.dueBy(b, until)));
         List<PendingJobs.Pending> due = new ArrayList<>(found);
-        due.sort(Comparator.comparing(PendingJobs.Pending::dueAt)); // the earliest first
-        List<List<PendingJobs.Pending>> batches = new ArrayList<>();
-        for (int from = 0; from < due.size(); from += HandOver.MAX_BATCH) {
-            batches.add(due.subList(from, Math.min(due.size(), from + HandOver.MAX_BATCH)));
-        }
+        List<Batch> batches = batches(due, clock.instant());
         AtomicInteger handed = new AtomicInteger();
         AtomicInteger notSent = new AtomicInteger();
         AtomicInteger notMarked = new AtomicInteger();
-        PartialBatch.failedIds(batches, b -> b.get(0).jobId(), batch -> {
-            List<DueJobsQueue.Message> sent = send(batch);
-            for (PendingJobs.Pending job : batch) {
-                if (!sent.contains(new DueJobsQueue.Message(job.jobId(), job.occurrenceId(), job.dueAt()))) {
-                    notSent.incrementAndGet();
-                } else if (marked(job)) {
-                    handed.incrementAndGet();
+        // first every call at its instant, then the marks: a mark is a write per job, and waiting for them would
+        // make the later calls miss their instants
+        List<PendingJobs.Pending> accepted = Collections.synchronizedList(new ArrayList<>());
+        PartialBatch.failedIds(batches, b -> b.jobs().get(0).jobId(), batch -> {
+            Duration early = Duration.between(clock.instant(), batch.at());
+            if (early.compareTo(Duration.ZERO) > 0) {
+                waiter.waitFor(early);
+            }
+            List<DueJobsQueue.Message> sent = send(batch.jobs());
+            for (PendingJobs.Pending job : batch.jobs()) {
+                if (sent.contains(new DueJobsQueue.Message(job.jobId(), job.occurrenceId(), job.dueAt()))) {
+                    accepted.add(job);
                 } else {
-                    notMarked.incrementAndGet(); // cancelled or rescheduled since the query: its message will find nothing to take
+                    notSent.incrementAndGet();
                 }
+            }
+        });
+        PartialBatch.failedIds(List.copyOf(accepted), PendingJobs.Pending::jobId, job -> {
+            if (marked(job)) {
+                handed.incrementAndGet();
+            } else {
+                notMarked.incrementAndGet(); // cancelled or rescheduled since the query: its message will find nothing to take
             }
         });
         if (notSent.get() > 0) {
@@ -129,6 +150,45 @@ public final class DueJobsSweep {
                     + unread.get(0) + "); the jobs found in the others were handed over, the next sweep reads these again");
         }
         return new Report(due.size(), handed.get(), notSent.get(), notMarked.get(), buckets.size());
+    }
+
+    /** Jobs sent in one call, at {@code at}. */
+    record Batch(Instant at, List<PendingJobs.Pending> jobs) {
+    }
+
+    /**
+     * The calls that hand the jobs over, in the order of their sending instants ({@link HandOver#sendAt}, the earliest
+     * due first among equal ones): at most {@link HandOver#MAX_BATCH} jobs each, whose instants lie within
+     * {@link #BATCH_SPAN} of the call's, which is its first job's. So each job is sent at its instant or up to that
+     * much before it, and the sends of one sweep take at most a second more; when they fall behind their instants
+     * (tens of thousands of jobs in one sweep), the later ones are sent as soon as they can be and arrive anywhere
+     * in their second, as a job the scheduler sends does.
+     */
+    List<Batch> batches(List<PendingJobs.Pending> due, Instant start) {
+        List<Map.Entry<Instant, PendingJobs.Pending>> timed = new ArrayList<>();
+        for (PendingJobs.Pending job : due) {
+            timed.add(Map.entry(queue.sendAt(job.dueAt(), start), job));
+        }
+        timed.sort(Map.Entry.<Instant, PendingJobs.Pending>comparingByKey()
+                .thenComparing(e -> e.getValue().dueAt()).thenComparing(e -> e.getValue().jobId()));
+        List<Batch> batches = new ArrayList<>();
+        List<PendingJobs.Pending> current = new ArrayList<>();
+        Instant at = null;
+        for (Map.Entry<Instant, PendingJobs.Pending> e : timed) {
+            if (at != null && (current.size() == HandOver.MAX_BATCH || Duration.between(at, e.getKey()).compareTo(BATCH_SPAN) > 0)) {
+                batches.add(new Batch(at, List.copyOf(current)));
+                current.clear();
+                at = null;
+            }
+            if (at == null) {
+                at = e.getKey();
+            }
+            current.add(e.getValue());
+        }
+        if (at != null) {
+            batches.add(new Batch(at, List.copyOf(current)));
+        }
+        return batches;
     }
 
     /**

@@ -125,4 +125,35 @@ class SqsDueJobsQueueTest {
         assertThat(SqsDueJobsQueue.delaySeconds(T0.plusMillis(250), T0)).isZero();
         assertThat(SqsDueJobsQueue.delaySeconds(T0.plus(Duration.ofDays(365 * 100)), T0)).isEqualTo(Integer.MAX_VALUE);
     }
+
+    /** When a message sent at {@code sent} for {@code due} becomes visible: its delay is whole seconds. */
+    static Instant arrival(Instant due, Instant sent) {
+        return sent.plusSeconds(SqsDueJobsQueue.delaySeconds(due, sent));
+    }
+
+    @Test
+    void sentAtTheInstantItAnswersAMessageArrivesTheLeadBeforeItsDueTimeWhereverInTheSecondThatFalls() {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            Instant earliest = T0.plusMillis(random.nextInt(60_000));
+            Instant due = earliest.plusMillis(SqsDueJobsQueue.SWEEP_LEAD.toMillis() + 1 + random.nextInt(900_000));
+
+            Instant at = queue.sendAt(due, earliest);
+
+            assertThat(at).isBetween(earliest, earliest.plusMillis(999));
+            assertThat(arrival(due, at)).as("due %s, sent %s", due, at).isEqualTo(due.minus(SqsDueJobsQueue.SWEEP_LEAD));
+            // early by no more than the handler waits for (more and it would send the message again)
+            assertThat(Duration.between(arrival(due, at), due)).isPositive().isLessThanOrEqualTo(DueJobMessages.EARLY_WAIT);
+            // sent up to the lead later (a slow call) it still arrives before its due time, never later
+            assertThat(arrival(due, at.plusMillis(49))).isBefore(due);
+        }
+    }
+
+    @Test
+    void aJobDueWithinTheLeadIsSentAtOnce() {
+        assertThat(queue.sendAt(T0.plus(SqsDueJobsQueue.SWEEP_LEAD), T0)).isEqualTo(T0);
+        assertThat(queue.sendAt(T0.minusSeconds(30), T0)).isEqualTo(T0);
+        assertThat(queue.sendAt(T0.plus(SqsDueJobsQueue.SWEEP_LEAD).plusMillis(1), T0)).isEqualTo(T0.plusMillis(1));
+        assertThat(queue.sendAt(T0.plusMillis(1_000 + 50), T0)).isEqualTo(T0);
+    }
 }

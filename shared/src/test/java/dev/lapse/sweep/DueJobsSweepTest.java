@@ -32,6 +32,8 @@ class DueJobsSweepTest {
         final List<String> marked = new ArrayList<>();
         Predicate<String> unreadable = bucket -> false;
         Predicate<String> unmarkable = jobId -> false;
+        /** Runs at each mark (a slow store: the test's clock moves on). */
+        Runnable onMark = () -> { };
 
         private final Map<String, Map<String, PendingJobs.Pending>> byBucket = new java.util.HashMap<>();
 
@@ -54,6 +56,7 @@ class DueJobsSweepTest {
 
         @Override
         public synchronized boolean markHanded(Pending job, Instant at) {
+            onMark.run();
             if (unmarkable.test(job.jobId())) {
                 throw new IllegalStateException("DynamoDB unavailable");
             }
@@ -67,7 +70,7 @@ class DueJobsSweepTest {
         }
     }
 
-    static final class Queue implements HandOver {
+    static class Queue implements HandOver {
         final List<List<DueJobsQueue.Message>> calls = new ArrayList<>();
         Predicate<DueJobsQueue.Message> refuses = m -> false;
         RuntimeException failure;
@@ -211,5 +214,96 @@ class DueJobsSweepTest {
         // CRC-32 of "a" is 0xE8B7BE43: stable across runs and JVMs; and the shards are spread over all of them
         assertThat(DueBuckets.shard("a")).isEqualTo((int) (0xE8B7BE43L % DueBuckets.SHARDS));
         assertThat(java.util.stream.IntStream.range(0, 200).map(i -> DueBuckets.shard("job-" + i)).distinct().count()).isEqualTo(DueBuckets.SHARDS);
+    }
+
+    /** A queue with SQS's whole-second delays: it answers SQS's sending instants and records when each call was made. */
+    static final class AlignedQueue extends Queue {
+        final HandOver sqs;
+        /** The instant the calling worker waited until, if it waited (the test's clock does not move). */
+        final ThreadLocal<Instant> waitedUntil = new ThreadLocal<>();
+        final Map<List<DueJobsQueue.Message>, Instant> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+        final SettableClock clock;
+
+        AlignedQueue(SettableClock clock) {
+            this.clock = clock;
+            this.sqs = new dev.lapse.run.SqsDueJobsQueue(null, "https://sqs.example/due", HORIZON, clock);
+        }
+
+        dev.lapse.run.Waiter waiter() {
+            return d -> waitedUntil.set(clock.instant().plus(d));
+        }
+
+        @Override
+        public Instant sendAt(Instant due, Instant earliest) {
+            return sqs.sendAt(due, earliest);
+        }
+
+        @Override
+        public synchronized List<DueJobsQueue.Message> send(List<DueJobsQueue.Message> batch) {
+            sentAt.put(List.copyOf(batch), waitedUntil.get() == null ? clock.instant() : waitedUntil.get());
+            waitedUntil.remove();
+            return super.send(batch);
+        }
+    }
+
+    @Test
+    void eachCallIsSentAtTheInstantThatMakesItsMessagesArriveJustBeforeTheirDueTimes() {
+        AlignedQueue aligned = new AlignedQueue(clock);
+        // 80 jobs 40-80 s ahead, due every 13 ms of the second, some in the same millisecond
+        for (int i = 0; i < 80; i++) {
+            index.add("job-" + i, "o" + i, T0.plusSeconds(40 + i / 2).plusMillis((i * 13L) % 1000));
+        }
+
+        DueJobsSweep.Report report = new DueJobsSweep(index, aligned, HORIZON, clock, SweepMarks.NONE, aligned.waiter()).sweep();
+
+        assertThat(report.handed()).isEqualTo(80);
+        assertThat(aligned.sentAt).hasSize(aligned.calls.size());
+        aligned.sentAt.forEach((call, sent) -> {
+            assertThat(call).hasSizeLessThanOrEqualTo(HandOver.MAX_BATCH);
+            assertThat(sent).as("the sends of a sweep take at most a second more").isBetween(T0, T0.plusMillis(999));
+            for (DueJobsQueue.Message m : call) {
+                Instant arrives = sent.plusSeconds(dev.lapse.run.SqsDueJobsQueue.delaySeconds(m.dueAt(), sent));
+                // the lead, or up to the batch's span more (sent with a job whose instant came a little earlier)
+                assertThat(Duration.between(arrives, m.dueAt())).as("%s sent %s", m, sent)
+                        .isBetween(dev.lapse.run.SqsDueJobsQueue.SWEEP_LEAD, dev.lapse.run.SqsDueJobsQueue.SWEEP_LEAD.plus(DueJobsSweep.BATCH_SPAN));
+            }
+        });
+        // jobs whose instants are close share a call: fewer calls than jobs, each instant's neighbours together
+        assertThat(aligned.calls.size()).isLessThan(80).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void callsAreOrderedBySendingInstantAndSplitWhereTheInstantsDrawApart() {
+        AlignedQueue aligned = new AlignedQueue(clock);
+        DueJobsSweep s = new DueJobsSweep(index, aligned, HORIZON, clock);
+        Instant due = T0.plusSeconds(60);
+        List<PendingJobs.Pending> jobs = List.of(
+                new PendingJobs.Pending("c", "o", due.plusMillis(500)),
+                new PendingJobs.Pending("a", "o", due.plusMillis(100)),
+                new PendingJobs.Pending("b", "o", due.plusMillis(125)),
+                new PendingJobs.Pending("late", "o", due.plusSeconds(30).plusMillis(110)),
+                new PendingJobs.Pending("d", "o", due.plusMillis(126)));
+
+        List<DueJobsSweep.Batch> batches = s.batches(jobs, T0);
+
+        // instants: a 10:00:20.050, b .075, late .060, d .076, c .450; a batch spans at most 25 ms from its first
+        assertThat(batches).extracting(b -> b.jobs().stream().map(PendingJobs.Pending::jobId).toList())
+                .containsExactly(List.of("a", "late", "b"), List.of("d"), List.of("c"));
+        assertThat(batches).extracting(DueJobsSweep.Batch::at)
+                .containsExactly(T0.plusMillis(50), T0.plusMillis(76), T0.plusMillis(450));
+    }
+
+    @Test
+    void slowMarksDoNotMakeTheLaterCallsMissTheirInstants() {
+        AlignedQueue aligned = new AlignedQueue(clock);
+        for (int i = 0; i < 200; i++) {
+            index.add("job-" + i, "o" + i, T0.plusSeconds(40).plusMillis(i * 120L));
+        }
+        index.onMark = () -> clock.tick(Duration.ofMillis(30)); // 30 ms a mark: 6 s for all, if they came between the calls
+
+        DueJobsSweep.Report report = new DueJobsSweep(index, aligned, HORIZON, clock, SweepMarks.NONE, aligned.waiter()).sweep();
+
+        assertThat(report.handed()).isEqualTo(200);
+        aligned.sentAt.forEach((call, sent) -> assertThat(sent).as("sent %s", call).isBetween(T0, T0.plusMillis(999)));
     }
 }
