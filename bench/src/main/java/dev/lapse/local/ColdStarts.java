@@ -39,7 +39,7 @@ final class ColdStarts {
         List<Row> rows = new ArrayList<>();
         for (FunctionJar f : functions) {
             String figure = "Cold start of " + f.logicalId() + " (fresh `java -cp " + f.jar().getFileName()
-                    + "`, handler's no-arg constructor with its priming, one sample event; " + COLD_STARTS + " JVMs)";
+                    + "` with the options Lambda's Java 17 runtime passes for " + f.memoryMb() + " MB, handler's no-arg constructor with its priming, one sample event; " + COLD_STARTS + " JVMs)";
             List<ColdStart> runs = results.get(f.logicalId());
             if (!Files.isRegularFile(f.jar())) {
                 rows.add(new Row(figure, "jar missing: " + root.relativize(f.jar()) + " (run `mvn -o package`)", "—", "no"));
@@ -110,7 +110,8 @@ final class ColdStarts {
                     env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", runtime.apiEndpoint().toString());
                     env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
                     results.computeIfAbsent(f.logicalId(), k -> new ArrayList<>())
-                            .add(launch(java, classpath, f.handler(), event, env, dir.resolve(f.logicalId() + "-" + run + ".out"), c.verify()));
+                            .add(launch(java, f.lambdaJvmOptions(), classpath, f.handler(), event, env,
+                                    dir.resolve(f.logicalId() + "-" + run + ".out"), c.verify()));
                 }
             }
             return results;
@@ -158,9 +159,13 @@ final class ColdStarts {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static ColdStart launch(Path java, String classpath, String handler, Path event, Map<String, String> env, Path output,
-                                    Predicate<String> verify) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", classpath, ColdStartProbe.class.getName(), handler, event.toString());
+    private static ColdStart launch(Path java, List<String> jvmOptions, String classpath, String handler, Path event, Map<String, String> env,
+                                    Path output, Predicate<String> verify) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), handler, event.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(env);
         builder.redirectErrorStream(true);

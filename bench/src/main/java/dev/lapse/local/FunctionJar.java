@@ -5,8 +5,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A function of the template: where its deployable jar is (CodeUri) and which handler it names. */
-record FunctionJar(String logicalId, Path jar, String handler) {
+/** A function of the template: where its deployable jar is (CodeUri), which handler it names, and its memory (MB). */
+record FunctionJar(String logicalId, Path jar, String handler, int memoryMb) {
+    /** Lambda's default memory, when neither the function nor Globals sets one. */
+    static final int DEFAULT_MEMORY_MB = 128;
+
+    /**
+     * The options Lambda's Java 17 runtime starts its JVM with, for this function's memory: a heap of 85 % of it,
+     * the serial collector, class-data sharing and C1 only (the runtime's command line as seen from a wrapper script,
+     * github.com/DataDog/datadog-lambda-extension/pull/117, and its current form with {@code -Xshare:on} and the
+     * runtime's own archive; the local JDK's default archive stands in for that one). The template's
+     * {@code JAVA_TOOL_OPTIONS} are read as well, as in Lambda.
+     */
+    List<String> lambdaJvmOptions() {
+        return List.of("-XX:MaxHeapSize=" + Math.round(memoryMb * 1024 * 0.85) + "k", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true");
+    }
 
     /** The template's functions, with CodeUri and Handler as the template gives them (Globals merged in). */
     static List<FunctionJar> of(Path root, Template template) {
@@ -14,7 +28,9 @@ record FunctionJar(String logicalId, Path jar, String handler) {
         template.resources().forEach((id, resource) -> {
             if ("AWS::Serverless::Function".equals(resource.get("Type"))) {
                 Map<String, Object> props = TemplateModel.functionProperties(template, resource);
-                out.add(new FunctionJar(id, root.resolve(String.valueOf(props.get("CodeUri"))).normalize(), String.valueOf(props.get("Handler"))));
+                Object memory = props.getOrDefault("MemorySize", DEFAULT_MEMORY_MB);
+                out.add(new FunctionJar(id, root.resolve(String.valueOf(props.get("CodeUri"))).normalize(), String.valueOf(props.get("Handler")),
+                        Integer.parseInt(String.valueOf(memory))));
             }
         });
         return out;

@@ -1,16 +1,18 @@
 package dev.lapse.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.lapse.Lapse;
 import dev.lapse.PrimingSample;
 import dev.lapse.observe.LogFields;
+import dev.lapse.run.BatchEvents;
 import dev.lapse.run.DueJobMessages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
-/** Runs the jobs the due-jobs queue (SQS) points at; see {@link DueJobMessages}. */
-public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+/** Runs the jobs the due-jobs queue (SQS) points at; see {@link DueJobMessages}. Reads the SQS event itself ({@link BatchEvents}). */
+public final class RunDueJobsHandler implements RequestStreamHandler {
     private final DueJobMessages dueJobs;
 
     public RunDueJobsHandler() {
@@ -23,10 +25,9 @@ public final class RunDueJobsHandler implements RequestHandler<SQSEvent, SQSBatc
     }
 
     @Override
-    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         try (LogFields.Scope request = LogFields.forRequest(context.getAwsRequestId())) {
-            return new SQSBatchResponse(dueJobs.handleAll(event.getRecords(), SQSEvent.SQSMessage::getMessageId, SQSEvent.SQSMessage::getBody)
-                    .stream().map(SQSBatchResponse.BatchItemFailure::new).toList());
+            BatchEvents.answer(dueJobs.handleAll(BatchEvents.records(input), m -> m.path("messageId").asText(), m -> m.path("body").asText()), output);
         }
     }
 }

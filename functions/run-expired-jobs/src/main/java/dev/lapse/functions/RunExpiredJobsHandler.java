@@ -1,20 +1,19 @@
 package dev.lapse.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.lapse.Lapse;
 import dev.lapse.PrimingSample;
 import dev.lapse.observe.LogFields;
+import dev.lapse.run.BatchEvents;
 import dev.lapse.run.ExpiredJobs;
 import dev.lapse.run.PartialBatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
-/**
- * Runs jobs whose Jobs-table item DynamoDB TTL has deleted (see {@link ExpiredJobs}). The event source's FilterCriteria
- * (template.yaml) passes only TTL deletions; the handler checks again, so a misconfigured filter cannot make an operator's delete run a job.
- */
-public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+/** Runs jobs TTL deleted ({@link ExpiredJobs}); checks each record is a TTL deletion whatever the event source's filter passed. */
+public final class RunExpiredJobsHandler implements RequestStreamHandler {
     private final ExpiredJobs expired;
     private final boolean requireTtlIdentity;
 
@@ -29,11 +28,10 @@ public final class RunExpiredJobsHandler implements RequestHandler<DynamodbEvent
     }
 
     @Override
-    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         try (LogFields.Scope request = LogFields.forRequest(context.getAwsRequestId())) {
-            return new StreamsEventResponse(PartialBatch.failedIds(event.getRecords(), StreamImages::sequenceNumber, StreamImages::jobOf,
-                    r -> expired.handle(r.getEventID(), r.getEventName(), StreamImages.isTtlDeletion(r, requireTtlIdentity),
-                            () -> StreamImages.toSdk(r.getDynamodb().getOldImage()), r)).stream().map(StreamsEventResponse.BatchItemFailure::new).toList());
+            BatchEvents.answer(PartialBatch.failedIds(BatchEvents.records(input), StreamImages::sequenceNumber, StreamImages::jobOf,
+                    StreamImages.handledBy(expired, requireTtlIdentity)), output);
         }
     }
 }
