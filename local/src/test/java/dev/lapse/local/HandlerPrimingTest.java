@@ -47,7 +47,8 @@ class HandlerPrimingTest {
                 Arguments.of("ReplayDeadLettersHandler", (Consumer<Lapse>) ReplayDeadLettersHandler::new,
                         List.of("AmazonSQS.ReceiveMessage", "DynamoDB_20120810.PutItem", "AmazonSQS.SendMessage", "AmazonSQS.DeleteMessage")),
                 Arguments.of("SweepDueJobsHandler", (Consumer<Lapse>) SweepDueJobsHandler::new,
-                        List.of("DynamoDB_20120810.Query")));
+                        List.of("DynamoDB_20120810.GetItem", "DynamoDB_20120810.Query", "AmazonSQS.SendMessageBatch",
+                                "DynamoDB_20120810.UpdateItem", "DynamoDB_20120810.PutItem")));
     }
 
     @ParameterizedTest(name = "{0}")

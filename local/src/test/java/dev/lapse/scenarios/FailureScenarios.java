@@ -146,6 +146,9 @@ public abstract class FailureScenarios extends ScenarioSuite {
         steps.schedule(cancelled, "report.daily", seconds(3600), Json.object());
         steps.schedule(ran, "report.daily", seconds(1), Json.object());
         steps.schedule(doomed, "invoice.remind", seconds(1), Json.object().put("invoiceId", "INV-7"), fastRetry(2));
+        // the requests went by the bus, which invokes the scheduling function on its own: wait for them to be written
+        await("the pending and the cancelled job written", Duration.ofSeconds(10),
+                () -> steps.job(pending).isPresent() && steps.job(cancelled).isPresent());
 
         JsonNode waiting = getJob(pending);
         assertThat(waiting.path("ok").asBoolean()).isTrue();

@@ -306,4 +306,34 @@ class DueJobsSweepTest {
         assertThat(report.handed()).isEqualTo(200);
         aligned.sentAt.forEach((call, sent) -> assertThat(sent).as("sent %s", call).isBetween(T0, T0.plusMillis(999)));
     }
+
+    @Test
+    void primingMakesEachKindOfCallOnceWithTheSampleJob() {
+        List<String> markCalls = new ArrayList<>();
+        SweepMarks marks = new SweepMarks() {
+            @Override
+            public java.util.Optional<Mark> last() {
+                markCalls.add("last");
+                throw new IllegalStateException("an empty in-process answer"); // the next call still primes
+            }
+
+            @Override
+            public void record(Mark mark) {
+                markCalls.add("record " + mark);
+            }
+        };
+        index.add("pending", "o1", T0.plusSeconds(30));
+        java.util.concurrent.atomic.AtomicInteger markAttempts = new java.util.concurrent.atomic.AtomicInteger();
+        index.onMark = markAttempts::incrementAndGet;
+
+        new DueJobsSweep(index, queue, HORIZON, clock, marks).prime("sample");
+
+        Instant due = T0.plus(HORIZON);
+        assertThat(index.queried).containsExactly(DueBuckets.of("sample", due));
+        assertThat(queue.calls).containsExactly(List.of(new DueJobsQueue.Message("sample", "sample", due)));
+        assertThat(markCalls).containsExactly("last", "record " + new SweepMarks.Mark(T0, HORIZON));
+        assertThat(markAttempts).as("the sample's mark is tried once").hasValue(1);
+        assertThat(index.marked).as("it is not in the index: its mark changes nothing").isEmpty();
+        assertThat(index.byJobId).containsOnlyKeys("pending");
+    }
 }

@@ -3,6 +3,7 @@ package dev.lapse.functions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.lapse.Lapse;
+import dev.lapse.PrimingSample;
 import dev.lapse.json.Json;
 import dev.lapse.observe.LogFields;
 import dev.lapse.sweep.DueJobsSweep;
@@ -22,7 +23,7 @@ public final class SweepDueJobsHandler implements RequestStreamHandler {
 
     public SweepDueJobsHandler(Lapse lapse) {
         this.sweep = lapse.sweep();
-        lapse.primeOnInit(() -> sweep.ifPresent(DueJobsSweep::sweep)); // queries answered empty in-process; see Priming
+        lapse.primeOnInit(PrimingSample.SWEEP_DUE_JOBS);
     }
 
     @Override
