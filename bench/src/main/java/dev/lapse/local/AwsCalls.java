@@ -74,6 +74,22 @@ final class AwsCalls implements ExecutionInterceptor {
         }
     }
 
+    private final boolean askCapacity;
+
+    /** Counts calls and what each is billed as (each DynamoDB request asks for its consumed capacity). */
+    AwsCalls() {
+        this(true);
+    }
+
+    private AwsCalls(boolean askCapacity) {
+        this.askCapacity = askCapacity;
+    }
+
+    /** Counts calls and leaves the requests as they are: for a figure the capacity reports could slow (a burst's drain). */
+    static AwsCalls countingOnly() {
+        return new AwsCalls(false);
+    }
+
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failed = new ConcurrentHashMap<>();
     private final Map<String, DoubleAdder> units = new ConcurrentHashMap<>();
@@ -85,7 +101,7 @@ final class AwsCalls implements ExecutionInterceptor {
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-        return withConsumedCapacity(context.request());
+        return askCapacity ? withConsumedCapacity(context.request()) : context.request();
     }
 
     @Override
@@ -117,6 +133,17 @@ final class AwsCalls implements ExecutionInterceptor {
                 dynamoWithoutCapacity.increment();
             }
         }
+    }
+
+    /** DynamoDB calls on tables (stream reads are the event source's, not the functions'), by operation, in a tally. */
+    static Map<String, Long> tableCalls(Tally tally) {
+        Map<String, Long> out = new TreeMap<>();
+        tally.calls().forEach((op, n) -> {
+            if (op.startsWith("DynamoDb.")) {
+                out.put(op.substring("DynamoDb.".length()), n);
+            }
+        });
+        return out;
     }
 
     Tally tally() {

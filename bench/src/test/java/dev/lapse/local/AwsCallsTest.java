@@ -153,4 +153,22 @@ class AwsCallsTest {
         assertThat(between.sqsRequests()).isEqualTo(1);
         assertThat(List.of(between.events(), between.dynamoWithoutCapacity())).containsOnly(0L);
     }
+
+    @Test
+    void countingOnlyLeavesTheRequestsAsTheyAreAndTableCallsAreTheDynamoDbOnesByOperation() {
+        PutItemRequest put = PutItemRequest.builder().tableName("t").build();
+        software.amazon.awssdk.core.interceptor.Context.ModifyRequest context = () -> put;
+        assertThat(AwsCalls.countingOnly().modifyRequest(context, new software.amazon.awssdk.core.interceptor.ExecutionAttributes())).isSameAs(put);
+        assertThat(((PutItemRequest) new AwsCalls().modifyRequest(context, new software.amazon.awssdk.core.interceptor.ExecutionAttributes()))
+                .returnConsumedCapacity()).isEqualTo(ReturnConsumedCapacity.TOTAL);
+
+        AwsCalls calls = AwsCalls.countingOnly();
+        calls.record(PutItemRequest.builder().build(), PutItemResponse.builder().build());
+        calls.record(PutItemRequest.builder().build(), PutItemResponse.builder().build());
+        calls.record(UpdateItemRequest.builder().build(), UpdateItemResponse.builder().build());
+        calls.record(GetRecordsRequest.builder().build(), software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse.builder().build());
+        calls.record(SendMessageRequest.builder().messageBody("x").build(), SendMessageResponse.builder().build());
+
+        assertThat(AwsCalls.tableCalls(calls.tally())).containsExactly(java.util.Map.entry("PutItem", 2L), java.util.Map.entry("UpdateItem", 1L));
+    }
 }
