@@ -67,7 +67,8 @@ final class Bench {
         ObjectNode metrics;
         step("starting the local runtime (template.yaml, free ports, DynamoDB Local TTL)");
         long t0 = System.nanoTime();
-        try (LocalRuntime runtime = LocalRuntime.start(RuntimeOptions.defaults(root).withSchedules(false))) {
+        AwsCalls calls = AwsCalls.countingOnly(); // the functions' calls, for the run throughput's calls per job
+        try (LocalRuntime runtime = LocalRuntime.start(RuntimeOptions.defaults(root).withSchedules(false), calls)) {
             table.add(ReadyTime.row(runtime, System.nanoTime() - t0));
             BenchJobs seen = new BenchJobs();
             runtime.bus().observe(seen::record);
@@ -78,7 +79,7 @@ final class Bench {
                 WriteThroughput.Measured writes = WriteThroughput.measure(runtime);
                 table.addAll(writes.rows());
                 step(RunThroughput.describe());
-                table.add(RunThroughput.measure(runtime, seen, writes.rawRate()));
+                table.add(RunThroughput.measure(runtime, seen, writes.rawRate(), calls));
             }
             if (ONLY.contains("cold-starts")) {
                 table.addAll(ColdStarts.measure(root, runtime, seen, functions));
