@@ -135,15 +135,26 @@ final class AwsCalls implements ExecutionInterceptor {
         }
     }
 
-    /** DynamoDB calls on tables (stream reads are the event source's, not the functions'), by operation, in a tally. */
-    static Map<String, Long> tableCalls(Tally tally) {
-        Map<String, Long> out = new TreeMap<>();
+    /** The DynamoDB calls on tables a job took, in all and by operation (stream reads are the event source's, not the functions'). */
+    record PerJob(double total, Map<String, Double> byOperation) {
+        /** "3.12 DynamoDB calls a job (PutItem 1.00, ...)". */
+        String describe() {
+            StringBuilder out = new StringBuilder(String.format(java.util.Locale.ROOT, "%.2f DynamoDB calls a job (", total));
+            byOperation.forEach((op, n) -> out.append(out.charAt(out.length() - 1) == '(' ? "" : ", ")
+                    .append(op).append(' ').append(String.format(java.util.Locale.ROOT, "%.2f", n)));
+            return out.append(')').toString();
+        }
+    }
+
+    /** The table calls in {@code tally} (what happened between two counts), per job of {@code jobs}. */
+    static PerJob perJob(Tally tally, int jobs) {
+        Map<String, Double> byOperation = new TreeMap<>();
         tally.calls().forEach((op, n) -> {
             if (op.startsWith("DynamoDb.")) {
-                out.put(op.substring("DynamoDb.".length()), n);
+                byOperation.put(op.substring("DynamoDb.".length()), n / (double) jobs);
             }
         });
-        return out;
+        return new PerJob(byOperation.values().stream().mapToDouble(Double::doubleValue).sum(), byOperation);
     }
 
     Tally tally() {

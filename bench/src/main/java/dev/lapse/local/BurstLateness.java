@@ -88,7 +88,7 @@ final class BurstLateness {
                 Thread.sleep(20);
             }
             Thread.sleep(1_500); // a second run of any job would show up as a duplicate
-            Map<String, Long> runCalls = AwsCalls.tableCalls(calls.tally().minus(before));
+            AwsCalls.PerJob runCalls = AwsCalls.perJob(calls.tally().minus(before), jobs);
             return row(setup, fired, seenAt, duplicates.get(), jobs, lead, second, rawRate, pathRate, runCalls);
         }
     }
@@ -141,7 +141,7 @@ final class BurstLateness {
     }
 
     private static Row row(String setup, Map<String, JsonNode> fired, Map<String, Long> seenAt, int duplicates, int jobs,
-                           int lead, Instant second, double rawRate, double pathRate, Map<String, Long> runCalls) {
+                           int lead, Instant second, double rawRate, double pathRate, AwsCalls.PerJob runCalls) {
         List<Long> late = new ArrayList<>();
         List<Long> delivered = new ArrayList<>();
         Map<String, Integer> triggers = new TreeMap<>();
@@ -166,17 +166,13 @@ final class BurstLateness {
                 + "; Job Due on the bus max " + BenchTable.num(delivered.get(delivered.size() - 1)) + " ms after due";
         boolean clean = fired.size() == jobs && duplicates == 0 && early == 0;
         long drainMs = seenAt.values().stream().mapToLong(t -> t - second.toEpochMilli()).max().orElse(-1);
-        double callsPerJob = runCalls.values().stream().mapToLong(Long::longValue).sum() / (double) jobs;
-        List<String> perJob = new ArrayList<>();
-        runCalls.forEach((op, n) -> perJob.add(op + " " + String.format(java.util.Locale.ROOT, "%.2f", n / (double) jobs)));
-        double minimumMs = jobs * callsPerJob * 1000.0 / rawRate;
+        double minimumMs = jobs * runCalls.total() * 1000.0 / rawRate;
         double ratio = drainMs / minimumMs;
         double pathMinimumMs = jobs * 1000.0 / pathRate;
         double pathRatio = drainMs / pathMinimumMs;
         String drain = "; drained in " + BenchTable.num(drainMs) + " ms from the due second's start vs store-bound minimum "
                 + BenchTable.num(Math.round(minimumMs)) + " ms (" + BenchTable.num(jobs) + " jobs × "
-                + String.format(java.util.Locale.ROOT, "%.2f", callsPerJob) + " DynamoDB calls a job, as counted in this burst: "
-                + String.join(", ", perJob) + "; ÷ raw PutItem " + BenchTable.num(Math.round(rawRate)) + "/s measured just before) = "
+                + runCalls.describe() + ", as counted in this burst, ÷ raw PutItem " + BenchTable.num(Math.round(rawRate)) + "/s measured just before) = "
                 + String.format(java.util.Locale.ROOT, "%.2f", ratio) + "×; vs the take-and-claim and finish alone (2 of those calls, on "
                 + BenchTable.num(jobs) + " jobs on the bench's threads, " + BenchTable.num(Math.round(pathRate)) + " jobs/s just before) "
                 + BenchTable.num(Math.round(pathMinimumMs)) + " ms = " + String.format(java.util.Locale.ROOT, "%.2f", pathRatio) + "×";

@@ -62,17 +62,13 @@ final class RunThroughput {
             throw new IllegalStateException("expected " + RUNS + " Job Due events, saw " + seenNow);
         }
         double rate = Parallel.perSecond(RUNS, nanos);
-        java.util.Map<String, Long> runCalls = AwsCalls.tableCalls(calls.tally().minus(callsBefore));
-        double callsPerJob = runCalls.values().stream().mapToLong(Long::longValue).sum() / (double) RUNS;
-        List<String> perJob = new ArrayList<>();
-        runCalls.forEach((op, c) -> perJob.add(op + " " + String.format(java.util.Locale.ROOT, "%.2f", c / (double) RUNS)));
-        double storeBound = rawRate / callsPerJob;
+        AwsCalls.PerJob runCalls = AwsCalls.perJob(calls.tally().minus(callsBefore), RUNS);
+        double storeBound = rawRate / runCalls.total();
         return new Row("Jobs run/s through RunExpiredJobsFunction's handler (in-process invoke, TTL REMOVE records in batches of "
                 + BATCH + ", " + BenchTable.num(RUNS) + " jobs, " + Parallel.THREADS + " threads; each: ledger claim, Job Due event, ledger finish, history record)",
                 BenchTable.num(Math.round(rate)) + " jobs/s (" + BenchTable.num(seenNow) + "/" + BenchTable.num(RUNS) + " Job Due events seen)"
                         + " vs store-bound " + BenchTable.num(Math.round(storeBound)) + " jobs/s (raw PutItem ÷ "
-                        + String.format(java.util.Locale.ROOT, "%.2f", callsPerJob) + " DynamoDB calls a job, as counted: "
-                        + String.join(", ", perJob) + ") = " + Math.round(rate / storeBound * 100) + " %",
+                        + runCalls.describe() + ", as counted) = " + Math.round(rate / storeBound * 100) + " %",
                 "≥ 80 % of store-bound", BenchTable.met(rate >= STORE_TARGET * storeBound));
     }
 

@@ -169,6 +169,9 @@ class AwsCallsTest {
         calls.record(GetRecordsRequest.builder().build(), software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse.builder().build());
         calls.record(SendMessageRequest.builder().messageBody("x").build(), SendMessageResponse.builder().build());
 
-        assertThat(AwsCalls.tableCalls(calls.tally())).containsExactly(java.util.Map.entry("PutItem", 2L), java.util.Map.entry("UpdateItem", 1L));
+        AwsCalls.PerJob perJob = AwsCalls.perJob(calls.tally(), 2);
+        assertThat(perJob.byOperation()).containsExactly(java.util.Map.entry("PutItem", 1.0), java.util.Map.entry("UpdateItem", 0.5));
+        assertThat(perJob.total()).isEqualTo(1.5);
+        assertThat(perJob.describe()).isEqualTo("1.50 DynamoDB calls a job (PutItem 1.00, UpdateItem 0.50)");
     }
 }
