@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +165,8 @@ final class ColdStarts {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
+        // more options for the child JVMs, to look into a cold start (say -Xlog:class+load:file=cl-%p.log:uptime)
+        command.addAll(Arrays.stream(System.getProperty("lapse.bench.child-options", "").split(" ")).filter(o -> !o.isBlank()).toList());
         command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), handler, event.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
