@@ -56,14 +56,19 @@
     return (r.every ? "every " + r.every : r.cron + " " + (r.timezone || "UTC")) + " · #" + job.series.sequence;
   }
 
+  /** A button of class className showing text in parent, calling onClick. */
+  function button(parent, className, text, onClick) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = className;
+    b.textContent = text;
+    b.addEventListener("click", onClick);
+    parent.appendChild(b);
+    return b;
+  }
+
   function jobButton(row, jobId) {
-    const td = cell(row, "Job", "");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "job-link";
-    button.textContent = jobId;
-    button.addEventListener("click", () => showJob(jobId));
-    td.appendChild(button);
+    button(cell(row, "Job", ""), "job-link", jobId, () => showJob(jobId));
   }
 
   function countdown(dueAt) {
@@ -105,13 +110,7 @@
         state.countdowns.push({ td: td, dueAt: job.dueAt });
         cell(row, "Repeats", repeatsText(job), "repeats");
         cell(row, "Payload", payloadText(job), "payload");
-        const actions = cell(row, "Actions", "");
-        const cancel = document.createElement("button");
-        cancel.type = "button";
-        cancel.className = "cancel";
-        cancel.textContent = "Cancel";
-        cancel.addEventListener("click", () => cancelJob(job.jobId));
-        actions.appendChild(cancel);
+        button(cell(row, "Actions", ""), "cancel", "Cancel", () => cancelJob(job.jobId));
         body.appendChild(row);
       });
       const listedNow = new Set((answer.jobs || []).map(job => job.jobId));
@@ -249,13 +248,7 @@
         cell(row, "Type", job.jobType || job.type);
         cell(row, "Reason", job.reason || job.error);
         cell(row, "Payload", payloadText(job), "payload");
-        const actions = cell(row, "Actions", "");
-        const replay = document.createElement("button");
-        replay.type = "button";
-        replay.className = "replay";
-        replay.textContent = "Replay";
-        replay.addEventListener("click", () => replayJob(job.jobId));
-        actions.appendChild(replay);
+        button(cell(row, "Actions", ""), "replay", "Replay", () => replayJob(job.jobId));
         body.appendChild(row);
       });
       state.deadToken = answer.nextToken || null;
