@@ -24,12 +24,12 @@ class AttemptObserverTest {
     RuntimeException failure;
 
     JobRunner runner(AttemptObserver observer) {
-        return new JobRunner(table, ledger, type -> (job, run) -> {
+        return InMemory.runner(table, ledger, (job, run) -> {
             if (failure != null) {
                 throw failure;
             }
             return new JobAction.Result("emitted", false);
-        }, RetryPolicies.defaults(), new InMemory.DeadLetters(), new InMemory.Events(), clock, () -> 0.5, observer);
+        }, clock, observer);
     }
 
     static Job job(Instant due, int attempt, Optional<RetryPolicy> policy) {

@@ -25,14 +25,14 @@ class BatchOfJobsTest {
     final InMemory.Table table = new InMemory.Table(ledger);
     final List<String> ran = Collections.synchronizedList(new ArrayList<>());
     volatile Set<String> failing = Set.of();
-    final JobRunner runner = new JobRunner(table, ledger, type -> (job, run) -> {
+    final JobRunner runner = InMemory.runner(table, ledger, (job, run) -> {
         PartialBatchTest.sleep(30); // long enough for two deliveries of one job to overlap if they ran at once
         if (failing.contains(job.jobId())) {
             throw new TransientFailureException("throttled");
         }
         ran.add(job.jobId());
         return new JobAction.Result("did it", false);
-    }, RetryPolicies.defaults(), new InMemory.DeadLetters(), new InMemory.Events(), clock, () -> 0.5);
+    }, clock);
     final DueJobMessages messages = new DueJobMessages(table, ledger, runner, Optional.of(new InMemory.Queue()), clock);
 
     record Message(String id, String body) {

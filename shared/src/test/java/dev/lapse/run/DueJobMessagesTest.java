@@ -24,13 +24,13 @@ class DueJobMessagesTest {
     final InMemory.Queue queue = new InMemory.Queue();
     final List<String> triggers = new ArrayList<>();
     RuntimeException failure;
-    final JobRunner runner = new JobRunner(table, ledger, type -> (job, run) -> {
+    final JobRunner runner = InMemory.runner(table, ledger, (job, run) -> {
         if (failure != null) {
             throw failure;
         }
         triggers.add(run.trigger());
         return new JobAction.Result("did it", false);
-    }, RetryPolicies.defaults(), new InMemory.DeadLetters(), new InMemory.Events(), clock, () -> 0.5);
+    }, clock);
     final List<java.time.Duration> waited = new ArrayList<>();
     final DueJobMessages messages = new DueJobMessages(table, ledger, runner, Optional.of(queue), clock, d -> {
         waited.add(d);

@@ -1,6 +1,7 @@
 package dev.lapse.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lapse.action.JobAction;
 import dev.lapse.job.Job;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.ExecutionLedger.Claim;
@@ -18,6 +19,19 @@ import java.util.Optional;
 /** In-memory fakes of the run path's ports, with the conditions of their DynamoDB/SQS adapters. */
 final class InMemory {
     private InMemory() {
+    }
+
+    /**
+     * A runner on these fakes that runs every job type with {@code action}: the default retry policies, dead letters
+     * and events kept by fakes nobody reads, jitter 0.5, and {@code observer} told of every attempt.
+     */
+    static JobRunner runner(Table table, Ledger ledger, JobAction action, Clock clock, AttemptObserver observer) {
+        return new JobRunner(table, ledger, type -> action, RetryPolicies.defaults(), new DeadLetters(), new Events(), clock, () -> 0.5, observer);
+    }
+
+    /** {@link #runner(Table, Ledger, JobAction, Clock, AttemptObserver)} with no observer. */
+    static JobRunner runner(Table table, Ledger ledger, JobAction action, Clock clock) {
+        return runner(table, ledger, action, clock, AttemptObserver.NONE);
     }
 
     /** The ledger: the claim conditions of {@link ExecutionLedger#claimPut}. */

@@ -29,13 +29,13 @@ class RecurringFiringsTest {
     final InMemory.Table table = new InMemory.Table(ledger);
     final List<Job> ran = new ArrayList<>();
     RuntimeException failure;
-    final JobRunner runner = new JobRunner(table, ledger, type -> (job, run) -> {
+    final JobRunner runner = InMemory.runner(table, ledger, (job, run) -> {
         if (failure != null) {
             throw failure;
         }
         ran.add(job);
         return new JobAction.Result("Job Due published", false);
-    }, RetryPolicies.defaults(), new InMemory.DeadLetters(), new InMemory.Events(), clock, () -> 0.5);
+    }, clock);
     final RecurringJobs recurring = new RecurringJobs(null, runner, Duration.ofMinutes(60), clock); // no reconciliation here
 
     static JsonNode firing(String jobType, String scheduledTime) {

@@ -27,10 +27,10 @@ class SweptJobsTest {
     final InMemory.Ledger ledger = new InMemory.Ledger(clock, JobRunnerTest.LEASE);
     final InMemory.Table table = new InMemory.Table(ledger);
     final List<String> ran = new ArrayList<>();
-    final JobRunner runner = new JobRunner(table, ledger, type -> (job, run) -> {
+    final JobRunner runner = InMemory.runner(table, ledger, (job, run) -> {
         ran.add(job.occurrenceId() + "@" + run.trigger());
         return new JobAction.Result("did it", false);
-    }, RetryPolicies.defaults(), new InMemory.DeadLetters(), new InMemory.Events(), clock, () -> 0.5);
+    }, clock);
     final DueJobMessages messages = new DueJobMessages(table, ledger, runner, Optional.of(new InMemory.Queue()), clock);
     final List<DueJobsQueue.Message> queued = new ArrayList<>();
     final Set<String> handed = new HashSet<>();
