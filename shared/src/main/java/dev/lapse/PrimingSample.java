@@ -50,8 +50,8 @@ public enum PrimingSample {
             attempt(() -> Json.write(lapse.recurring().handle(Json.read(Json.write(firing)))));
         }
     }),
-    /** One of each of a sweep's calls, with a sample job ({@link dev.lapse.sweep.DueJobsSweep#prime}). */
-    SWEEP_DUE_JOBS(lapse -> lapse.sweep().ifPresent(sweep -> sweep.prime(Priming.SAMPLE_JOB_ID))),
+    /** One of each of a sweep's calls, with a sample job ({@link dev.lapse.sweep.DueJobsSweep#prime}), and its report written as the answer. */
+    SWEEP_DUE_JOBS(lapse -> lapse.sweep().ifPresent(sweep -> sweep.prime(Priming.SAMPLE_JOB_ID).json())),
     /** Replays the sample job from the dead-letter queue. */
     REPLAY_DEAD_LETTERS(lapse -> {
         var request = Json.object().put("source", Replayer.DEAD_LETTERS).put("jobId", Priming.SAMPLE_JOB_ID).put("max", 1);

@@ -326,7 +326,10 @@ class DueJobsSweepTest {
         java.util.concurrent.atomic.AtomicInteger markAttempts = new java.util.concurrent.atomic.AtomicInteger();
         index.onMark = markAttempts::incrementAndGet;
 
-        new DueJobsSweep(index, queue, HORIZON, clock, marks).prime("sample");
+        DueJobsSweep.Report report = new DueJobsSweep(index, queue, HORIZON, clock, marks).prime("sample");
+
+        assertThat(report.json()).as("what the priming writes as the function's answer")
+                .isEqualTo("{\"found\":1,\"handed\":1,\"notSent\":0,\"notMarked\":0,\"buckets\":1}");
 
         Instant due = T0.plus(HORIZON);
         assertThat(index.queried).containsExactly(DueBuckets.of("sample", due));
