@@ -31,6 +31,31 @@ class PrecisePathIT extends ScenarioSuite {
         return new LocalRuntimeEnvironment(RuntimeOptions.defaults(LocalRuntimeEnvironment.root()).withoutTtl().withSchedules(false));
     }
 
+    /**
+     * The sweep function's answer is its report; with no mark yet it reads the whole window (15 minutes back to the
+     * 900 s horizon ahead: 31 minutes x 8 shards), and the next sweep reads only from that sweep's mark on, unless it
+     * falls at a quarter hour, when every sweep reads the whole window. Nothing here is beyond the horizon to find.
+     */
+    @Test
+    void aSweepAnswersItsReportAndTheNextReadsFromItsMark() {
+        JsonNode first = steps.invoke("SweepDueJobsFunction", "{}");
+        assertThat(first.path("buckets").asInt()).as("the whole window: " + first).isEqualTo(248);
+        assertThat(List.of(first.path("found").asInt(), first.path("handed").asInt(), first.path("notSent").asInt(),
+                first.path("notMarked").asInt())).as(first.toString()).containsOnly(0);
+
+        int minuteBefore = Instant.now().atZone(java.time.ZoneOffset.UTC).getMinute();
+        JsonNode second = steps.invoke("SweepDueJobsFunction", "{}");
+        int minuteAfter = Instant.now().atZone(java.time.ZoneOffset.UTC).getMinute();
+        int buckets = second.path("buckets").asInt();
+        if (minuteBefore % 15 != 0 && minuteAfter % 15 != 0) {
+            // from the mark's reach less 2 minutes to the new reach: 3 or 4 minutes of 8 shards
+            assertThat(buckets).as("from the first sweep's mark: " + second).isBetween(24, 32);
+        } else {
+            assertThat(buckets).as("at or about a quarter hour: " + second).satisfiesAnyOf(
+                    b -> assertThat(b).isEqualTo(248), b -> assertThat(b).isBetween(24, 32));
+        }
+    }
+
     @Test
     void aDueTimeAlreadyPastRunsPromptly() {
         String jobId = unique("late");

@@ -1,6 +1,9 @@
 package dev.lapse.scenarios;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * The core scenarios with DynamoDB Local's own TTL deletion (its sweeper, its service identity on
@@ -12,4 +15,8 @@ class RealTtlSchedulerIT extends SchedulerScenarios {
         return new LocalRuntimeEnvironment(false, Map.of("PreciseDelivery", "disabled"));
     }
 
+    @Test
+    void withoutTheDueJobsQueueTheSweepHasNothingToDoAndSaysSo() {
+        assertThat(steps.invoke("SweepDueJobsFunction", "{}").asText()).isEqualTo("no due-jobs queue (PreciseDelivery disabled)");
+    }
 }

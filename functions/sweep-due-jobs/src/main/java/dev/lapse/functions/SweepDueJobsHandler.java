@@ -30,7 +30,8 @@ public final class SweepDueJobsHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         try (LogFields.Scope request = LogFields.forRequest(context.getAwsRequestId())) {
             // With PreciseDelivery disabled there is no due-jobs queue: DynamoDB TTL runs every job, and there is nothing to sweep.
-            String answer = sweep.map(s -> s.sweep().json()).orElse(Json.write(Json.MAPPER.valueToTree("no due-jobs queue (PreciseDelivery disabled)")));
+            String answer = sweep.map(s -> s.sweep().json())
+                    .orElseGet(() -> Json.write(Json.MAPPER.valueToTree("no due-jobs queue (PreciseDelivery disabled)")));
             output.write(answer.getBytes(StandardCharsets.UTF_8));
         }
     }
