@@ -7,6 +7,7 @@ import dev.lapse.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +38,6 @@ public final class BatchEvents {
         ObjectNode response = Json.object();
         ArrayNode failures = response.putArray("batchItemFailures");
         failedIds.forEach(id -> failures.addObject().put("itemIdentifier", id));
-        out.write(Json.write(response).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.write(Json.write(response).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -10,8 +10,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -195,25 +195,26 @@ public final class DueJobsSweep {
      * in their second, as a job the scheduler sends does.
      */
     List<Batch> batches(List<PendingJobs.Pending> due, Instant start) {
-        List<Map.Entry<Instant, PendingJobs.Pending>> timed = new ArrayList<>();
-        for (PendingJobs.Pending job : due) {
-            timed.add(Map.entry(queue.sendAt(job.dueAt(), start), job));
+        record Timed(Instant at, PendingJobs.Pending job) {
         }
-        timed.sort(Map.Entry.<Instant, PendingJobs.Pending>comparingByKey()
-                .thenComparing(e -> e.getValue().dueAt()).thenComparing(e -> e.getValue().jobId()));
+        List<Timed> timed = new ArrayList<>();
+        for (PendingJobs.Pending job : due) {
+            timed.add(new Timed(queue.sendAt(job.dueAt(), start), job));
+        }
+        timed.sort(Comparator.comparing(Timed::at).thenComparing(t -> t.job().dueAt()).thenComparing(t -> t.job().jobId()));
         List<Batch> batches = new ArrayList<>();
         List<PendingJobs.Pending> current = new ArrayList<>();
         Instant at = null;
-        for (Map.Entry<Instant, PendingJobs.Pending> e : timed) {
-            if (at != null && (current.size() == HandOver.MAX_BATCH || Duration.between(at, e.getKey()).compareTo(BATCH_SPAN) > 0)) {
+        for (Timed t : timed) {
+            if (at != null && (current.size() == HandOver.MAX_BATCH || Duration.between(at, t.at()).compareTo(BATCH_SPAN) > 0)) {
                 batches.add(new Batch(at, List.copyOf(current)));
                 current.clear();
                 at = null;
             }
             if (at == null) {
-                at = e.getKey();
+                at = t.at();
             }
-            current.add(e.getValue());
+            current.add(t.job());
         }
         if (at != null) {
             batches.add(new Batch(at, List.copyOf(current)));
