@@ -168,15 +168,29 @@ final class EventSources implements AutoCloseable {
         }
         FastTtl fastTtl = settings.fastTtl();
         if (fastTtl.enabled()) {
-            loop("fast-ttl", () -> {
-                int deleted = 0;
-                for (PhysicalIds.TableIds t : resources.ids().tables()) {
-                    if (t.ttlAttribute() != null && t.streamArn() != null) {
-                        deleted += fastTtl.sweep(clients.dynamo(), t.name(), t.ttlAttribute(), t.keys());
+            start(LocalRuntime.daemon("lapse-fast-ttl").newThread(() -> {
+                do {
+                    int deleted = 0;
+                    Duration scanned = Duration.ZERO;
+                    try {
+                        for (PhysicalIds.TableIds t : resources.ids().tables()) {
+                            if (t.ttlAttribute() != null && t.streamArn() != null) {
+                                FastTtl.Swept swept = fastTtl.sweep(clients.dynamo(), t.name(), t.ttlAttribute(), t.keys());
+                                deleted += swept.deleted();
+                                scanned = scanned.plus(swept.scanned());
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        if (!running.get()) {
+                            return;
+                        }
+                        LOG.warn("fast-ttl: {}", e.toString());
                     }
-                }
-                return deleted == 0;
-            });
+                    if (!sleep(FastTtl.pauseAfter(scanned, deleted > 0, settings.pollInterval()).toMillis())) {
+                        return;
+                    }
+                } while (running.get());
+            }));
         } else {
             start(LocalRuntime.daemon("lapse-ttl-gap").newThread(() -> {
                 while (running.get() && sleep(FastTtl.GAP_INTERVAL.toMillis())) {

@@ -31,6 +31,15 @@ final class FastTtl {
     private static final Logger LOG = LoggerFactory.getLogger("ttl");
     /** About how often DynamoDB Local's own sweeper runs; the gap is filled at that pace, never faster. */
     static final Duration GAP_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * After a scan that took d, fast TTL waits at least this many times d: its scans read the whole table on DynamoDB
+     * Local's one SQLite thread, so under load (a burst of runs) they take at most a fifth of the store's time.
+     */
+    static final int PAUSE_PER_SCAN = 4;
+
+    /** One sweep of a table: the expired items it deleted, and how long its scan took. */
+    record Swept(int deleted, Duration scanned) {
+    }
 
     private final boolean enabled;
     private final Clock clock;
@@ -47,9 +56,19 @@ final class FastTtl {
         return enabled;
     }
 
-    /** Deletes the expired items of {@code table}; returns how many. */
-    int sweep(DynamoDbClient dynamo, String table, String ttlAttribute, List<String> keyAttributes) {
-        return enabled ? sweep(dynamo, table, ttlAttribute, keyAttributes, List.of()) : 0;
+    /** Deletes the expired items of {@code table}. */
+    Swept sweep(DynamoDbClient dynamo, String table, String ttlAttribute, List<String> keyAttributes) {
+        return enabled ? sweep(dynamo, table, ttlAttribute, keyAttributes, List.of()) : new Swept(0, Duration.ZERO);
+    }
+
+    /**
+     * How long fast TTL waits before its next sweep: the idle poll interval when it deleted nothing (at once when it
+     * did), and never less than {@link #PAUSE_PER_SCAN} × its scans' time.
+     */
+    static Duration pauseAfter(Duration scanned, boolean deleted, Duration poll) {
+        Duration share = scanned.multipliedBy(PAUSE_PER_SCAN);
+        Duration idle = deleted ? Duration.ZERO : poll;
+        return share.compareTo(idle) > 0 ? share : idle;
     }
 
     /**
@@ -58,10 +77,10 @@ final class FastTtl {
      */
     int fillGap(DynamoDbClient dynamo, String table, String ttlAttribute, List<String> keyAttributes,
             List<String> indexKeys) {
-        return indexKeys.isEmpty() ? 0 : sweep(dynamo, table, ttlAttribute, keyAttributes, indexKeys);
+        return indexKeys.isEmpty() ? 0 : sweep(dynamo, table, ttlAttribute, keyAttributes, indexKeys).deleted();
     }
 
-    private int sweep(DynamoDbClient dynamo, String table, String ttlAttribute, List<String> keyAttributes,
+    private Swept sweep(DynamoDbClient dynamo, String table, String ttlAttribute, List<String> keyAttributes,
             List<String> outsideIndexKeys) {
         long now = clock.instant().getEpochSecond();
         ttlAttributes.add(ttlAttribute);
@@ -77,10 +96,13 @@ final class FastTtl {
             }
             filter.append(" AND (").append(String.join(" OR ", missing)).append(')');
         }
-        var items = dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)
+        long started = System.nanoTime();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)
                 .filterExpression(filter.toString())
                 .expressionAttributeNames(names)
-                .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now))))).items();
+                .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now))))).items().forEach(items::add);
+        Duration scanned = Duration.ofNanos(System.nanoTime() - started);
         for (Map<String, AttributeValue> item : items) {
             Map<String, AttributeValue> key = new HashMap<>();
             keyAttributes.forEach(k -> key.put(k, item.get(k)));
@@ -100,7 +122,7 @@ final class FastTtl {
         if (deleted > 0) {
             LOG.debug("{} deleted {} expired item(s) from {}", enabled ? "fast TTL" : "TTL (items outside the index)", deleted, table);
         }
-        return deleted;
+        return new Swept(deleted, scanned);
     }
 
     /** Whether a REMOVE record without identity is one of this sweeper's TTL deletions (asked by every stream reader). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,7 +52,7 @@ class FastTtlTest {
     @Test
     void withoutFastTtlOnlyTheExpiredItemsOutsideTheIndexAreDeletedAndTheirRemoveCarriesTheTtlIdentity() {
         FastTtl ttl = new FastTtl(false, Clock.systemUTC());
-        assertEquals(0, ttl.sweep(dynamo, "jobs", "ttl", List.of("jobId")), "fast TTL is off");
+        assertEquals(new FastTtl.Swept(0, Duration.ZERO), ttl.sweep(dynamo, "jobs", "ttl", List.of("jobId")), "fast TTL is off");
         assertEquals(1, ttl.fillGap(dynamo, "jobs", "ttl", List.of("jobId"), List.of("bucket", "dueMs")));
         assertEquals(Set.of("expired-in-index", "later-outside-index"), ids());
         assertTrue(ttl.isOwnDeletion(remove("expired-outside-index", expired)));
@@ -69,9 +70,23 @@ class FastTtlTest {
     @Test
     void fastTtlDeletesEveryExpiredItemAndNothingElse() {
         FastTtl ttl = new FastTtl(true, Clock.systemUTC());
-        assertEquals(2, ttl.sweep(dynamo, "jobs", "ttl", List.of("jobId")));
+        FastTtl.Swept swept = ttl.sweep(dynamo, "jobs", "ttl", List.of("jobId"));
+        assertEquals(2, swept.deleted());
+        assertTrue(swept.scanned().compareTo(Duration.ZERO) > 0, "the scan's time is measured: " + swept);
         assertEquals(Set.of("later-outside-index"), ids());
         assertTrue(ttl.isOwnDeletion(remove("expired-in-index", expired)));
+        assertEquals(0, ttl.sweep(dynamo, "jobs", "ttl", List.of("jobId")).deleted(), "nothing expired is left");
+    }
+
+    @Test
+    void fastTtlWaitsThePollIntervalWhenIdleGoesOnAtOnceAfterDeletionsAndNeverScansMoreThanAFifthOfTheTime() {
+        Duration poll = Duration.ofMillis(100);
+        assertEquals(poll, FastTtl.pauseAfter(Duration.ofMillis(12), false, poll), "a quick scan that found nothing: the poll interval");
+        assertEquals(Duration.ofMillis(48), FastTtl.pauseAfter(Duration.ofMillis(12), true, poll), "it deleted: 4 × the scan, not the poll");
+        assertEquals(Duration.ofMillis(1_200), FastTtl.pauseAfter(Duration.ofMillis(300), false, poll), "a slow scan (a busy store): 4 × its time");
+        assertEquals(Duration.ofMillis(1_200), FastTtl.pauseAfter(Duration.ofMillis(300), true, poll));
+        assertEquals(poll, FastTtl.pauseAfter(Duration.ofMillis(25), false, poll), "4 × 25 ms is the poll interval itself");
+        assertEquals(Duration.ZERO, FastTtl.pauseAfter(Duration.ZERO, true, poll));
     }
 
     private void put(String id, long ttl, boolean indexed) {
