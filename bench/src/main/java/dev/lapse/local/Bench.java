@@ -89,7 +89,8 @@ final class Bench {
         if (ONLY.contains("lateness")) {
             table.add(BurstLateness.measure(root, "precise path on + fast TTL (default parameters)", Map.of()));
             for (int jobs : BurstLateness.BURSTS) {
-                table.add(BurstLateness.measure(root, "burst on the precise path + fast TTL (default parameters)", Map.of(), jobs));
+                table.add(BurstLateness.measure(root, "burst on the precise path + fast TTL (default parameters)", Map.of(), jobs,
+                        BurstLateness.BURST_WARM_UP));
             }
             table.add(BurstLateness.measure(root, "pure TTL path: PreciseDelivery=disabled + fast TTL", Map.of("PreciseDelivery", "disabled")));
         }

@@ -100,6 +100,11 @@ final class BenchTable {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
+    /** A ratio as the table prints it: {@code 1.07×}. */
+    static String ratio(double r) {
+        return String.format(Locale.ROOT, "%.2f×", r);
+    }
+
     static String met(boolean ok) {
         return ok ? "yes" : "**no**";
     }

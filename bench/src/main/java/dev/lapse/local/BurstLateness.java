@@ -29,7 +29,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Lateness of a burst of jobs due within the same second, on a runtime of its own with fast TTL:
  * firedAt − dueAt of each Job Due event, and that every job ran once and none early. The drain time (due
- * second to the last Job Due) is set beside the store-bound minimum measured on the same runtime just before:
+ * second to the last Job Due) is set beside the store-bound minimum measured on the same runtime just before and just
+ * after the burst (the mean of the two; a burst of the bench's own is run first, unmeasured, so the store and the
+ * functions are compiled):
  * jobs × the DynamoDB calls per job the functions made in this burst (counted on their clients from the due second
  * on, {@link AwsCalls#countingOnly}) ÷ the raw DynamoDB Local PutItem rate, and beside the path's writes done alone
  * (take-and-claim, finish, history record; a transaction costs DynamoDB Local more than a PutItem: its single SQLite
@@ -43,16 +45,24 @@ final class BurstLateness {
     private static final int RAW_CALLS = 1000;
     private static final double DRAIN_TARGET = 1.25;
     private static final String TYPE = "bench.lateness";
+    private static final long QUIET_MS = 2_000;
+    private static final String WARM_UP_TYPE = "bench.warm-up";
+    /** The warm-up burst before each measured burst ({@code lapse.bench.burst-warm-up}; 0: none). */
+    static final int BURST_WARM_UP = Integer.getInteger("lapse.bench.burst-warm-up", 1000);
 
     private BurstLateness() {
     }
 
     static Row measure(Path root, String setup, Map<String, String> parameters) throws Exception {
-        return measure(root, setup, parameters, DEFAULT_JOBS);
+        return measure(root, setup, parameters, DEFAULT_JOBS, 0);
     }
 
-    static Row measure(Path root, String setup, Map<String, String> parameters, int jobs) throws Exception {
-        int lead = 6 + jobs / 80; // scheduling runs at 200-450 jobs/s here, slower on a loaded machine
+    /**
+     * {@code jobs} due in one second, after {@code warmUp} jobs due in one second have run on the same runtime (0: none),
+     * so that a burst is not also the first work of a JVM whose store and functions are not yet compiled.
+     */
+    static Row measure(Path root, String setup, Map<String, String> parameters, int jobs, int warmUp) throws Exception {
+        int lead = lead(jobs);
         Bench.step("lateness, " + setup + ": starting a runtime with fast TTL");
         RuntimeOptions options = RuntimeOptions.defaults(root).withFastTtl(true).withSchedules(false).withParameters(parameters);
         AwsCalls calls = AwsCalls.countingOnly();
@@ -60,8 +70,12 @@ final class BurstLateness {
             Map<String, JsonNode> fired = new ConcurrentHashMap<>();
             Map<String, Long> seenAt = new ConcurrentHashMap<>();
             AtomicInteger duplicates = new AtomicInteger();
+            AtomicInteger warmedUp = new AtomicInteger();
             runtime.bus().observe(event -> {
                 JsonNode detail = event.path("detail");
+                if (EventPublisher.JOB_DUE.equals(event.path("detail-type").asText()) && WARM_UP_TYPE.equals(detail.path("jobType").asText())) {
+                    warmedUp.incrementAndGet();
+                }
                 if (EventPublisher.JOB_DUE.equals(event.path("detail-type").asText()) && TYPE.equals(detail.path("jobType").asText())) {
                     long now = System.currentTimeMillis();
                     if (fired.putIfAbsent(detail.path("jobId").asText(), detail) != null) {
@@ -72,28 +86,73 @@ final class BurstLateness {
                 }
             });
             LocalFunction schedule = runtime.function("ScheduleJobFunction");
-            double rawRate = rawPutRate(runtime);
-            double pathRate = rawPathRate(runtime, jobs);
-            Instant second = Instant.now().plusSeconds(lead).truncatedTo(ChronoUnit.SECONDS);
-            List<String> requests = new ArrayList<>();
-            for (int i = 0; i < jobs; i++) {
-                requests.add(BenchJobs.scheduleRequest("bench-late-" + i, TYPE, second.plusMillis(i * 1000L / jobs)));
+            if (warmUp > 0) {
+                Bench.step("lateness, " + setup + ": a warm-up burst of " + warmUp + " jobs, not measured");
+                Instant warmSecond = scheduleBurst(schedule, "bench-warm-", WARM_UP_TYPE, warmUp, lead(warmUp));
+                if (!awaitRuns(() -> warmedUp.get() >= warmUp, warmSecond, warmUp)) {
+                    throw new IllegalStateException("the warm-up burst ran " + warmedUp.get() + " of its " + warmUp + " jobs in time");
+                }
             }
-            Bench.step("lateness, " + setup + ": " + jobs + " jobs due within " + second + " .. +1 s");
-            Parallel.run(jobs, i -> BenchJobs.requireScheduled(schedule.invoke(requests.get(i))));
-            Instant scheduled = Instant.now();
-            AwsCalls.Tally before = calls.tally(); // the scheduling is done: from here on the calls are the runs'
+            Thread.sleep(QUIET_MS); // the runtime's own work (priming, the warm-up's last writes) done before measuring the store
+            Store before = Store.measure(runtime, jobs);
+            Bench.step("lateness, " + setup + ": " + jobs + " jobs due within one second, " + lead + " s ahead");
+            Instant second = scheduleBurst(schedule, "bench-late-", TYPE, jobs, lead);
+            AwsCalls.Tally beforeRuns = calls.tally(); // the scheduling is done: from here on the calls are the runs'
+            awaitRuns(() -> fired.size() >= jobs, second, jobs);
+            Thread.sleep(QUIET_MS); // a second run of any job would show up as a duplicate, and the last runs' writes are done
+            AwsCalls.PerJob runCalls = AwsCalls.perJob(calls.tally().minus(beforeRuns), jobs);
+            Bench.step("lateness, " + setup + ": the store's rates again, after the burst");
+            Store after = Store.measure(runtime, jobs);
+            return row(setup + (warmUp > 0 ? ", after a warm-up burst of " + BenchTable.num(warmUp) : ""), fired, seenAt,
+                    duplicates.get(), jobs, lead, second, before, after, runCalls);
+        }
+    }
 
-            if (!scheduled.isBefore(second)) {
-                throw new IllegalStateException("scheduling the lateness jobs took until " + scheduled + ", past their due second " + second);
-            }
-            Instant deadline = second.plusSeconds(60 + jobs / 50);
-            while (fired.size() < jobs && Instant.now().isBefore(deadline)) {
-                Thread.sleep(20);
-            }
-            Thread.sleep(1_500); // a second run of any job would show up as a duplicate
-            AwsCalls.PerJob runCalls = AwsCalls.perJob(calls.tally().minus(before), jobs);
-            return row(setup, fired, seenAt, duplicates.get(), jobs, lead, second, rawRate, pathRate, runCalls);
+    /** Seconds ahead a burst is due: scheduling runs at 200-450 jobs/s here, slower on a loaded machine. */
+    private static int lead(int jobs) {
+        return 6 + jobs / 80;
+    }
+
+    /** Schedules {@code jobs} jobs due within one second {@code lead} s from now; returns that second. */
+    private static Instant scheduleBurst(LocalFunction schedule, String prefix, String type, int jobs, int lead) throws Exception {
+        Instant second = Instant.now().plusSeconds(lead).truncatedTo(ChronoUnit.SECONDS);
+        List<String> requests = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            requests.add(BenchJobs.scheduleRequest(prefix + i, type, second.plusMillis(i * 1000L / jobs)));
+        }
+        Parallel.run(jobs, i -> BenchJobs.requireScheduled(schedule.invoke(requests.get(i))));
+        Instant scheduled = Instant.now();
+        if (!scheduled.isBefore(second)) {
+            throw new IllegalStateException("scheduling " + jobs + " " + type + " jobs took until " + scheduled + ", past their due second " + second);
+        }
+        return second;
+    }
+
+    /** Waits until {@code done}, or at most a minute and a second per 50 jobs past {@code second}; returns whether done. */
+    private static boolean awaitRuns(java.util.function.BooleanSupplier done, Instant second, int jobs) throws InterruptedException {
+        Instant deadline = second.plusSeconds(60 + jobs / 50);
+        while (!done.getAsBoolean() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        return done.getAsBoolean();
+    }
+
+    /**
+     * The store's rates on this runtime, measured on the bench's threads just before a burst and again just after (the
+     * machine's speed drifts within a minute: the burst is set beside the mean of the two minimums they give).
+     */
+    record Store(double putRate, double pathRate) {
+        static Store measure(LocalRuntime runtime, int jobs) throws Exception {
+            return new Store(rawPutRate(runtime), rawPathRate(runtime, jobs));
+        }
+
+        /** {@code jobs} × {@code callsPerJob} at this PutItem rate, and as many jobs at this path rate, in ms. */
+        double putMinimumMs(int jobs, double callsPerJob) {
+            return jobs * callsPerJob * 1000.0 / putRate;
+        }
+
+        double pathMinimumMs(int jobs) {
+            return jobs * 1000.0 / pathRate;
         }
     }
 
@@ -148,7 +207,7 @@ final class BurstLateness {
     }
 
     private static Row row(String setup, Map<String, JsonNode> fired, Map<String, Long> seenAt, int duplicates, int jobs,
-                           int lead, Instant second, double rawRate, double pathRate, AwsCalls.PerJob runCalls) {
+                           int lead, Instant second, Store before, Store after, AwsCalls.PerJob runCalls) {
         List<Long> late = new ArrayList<>();
         List<Long> delivered = new ArrayList<>();
         Map<String, Integer> triggers = new TreeMap<>();
@@ -173,16 +232,18 @@ final class BurstLateness {
                 + "; Job Due on the bus max " + BenchTable.num(delivered.get(delivered.size() - 1)) + " ms after due";
         boolean clean = fired.size() == jobs && duplicates == 0 && early == 0;
         long drainMs = seenAt.values().stream().mapToLong(t -> t - second.toEpochMilli()).max().orElse(-1);
-        double minimumMs = jobs * runCalls.total() * 1000.0 / rawRate;
+        double minimumMs = (before.putMinimumMs(jobs, runCalls.total()) + after.putMinimumMs(jobs, runCalls.total())) / 2;
         double ratio = drainMs / minimumMs;
-        double pathMinimumMs = jobs * 1000.0 / pathRate;
+        double pathMinimumMs = (before.pathMinimumMs(jobs) + after.pathMinimumMs(jobs)) / 2;
         double pathRatio = drainMs / pathMinimumMs;
         String drain = "; drained in " + BenchTable.num(drainMs) + " ms from the due second's start vs store-bound minimum "
                 + BenchTable.num(Math.round(minimumMs)) + " ms (" + BenchTable.num(jobs) + " jobs × "
-                + runCalls.describe() + ", as counted in this burst, ÷ raw PutItem " + BenchTable.num(Math.round(rawRate)) + "/s measured just before) = "
-                + String.format(java.util.Locale.ROOT, "%.2f", ratio) + "×; vs the path's writes alone (take-and-claim, finish, history record: 3 of those calls, on "
-                + BenchTable.num(jobs) + " jobs on the bench's threads, " + BenchTable.num(Math.round(pathRate)) + " jobs/s just before) "
-                + BenchTable.num(Math.round(pathMinimumMs)) + " ms = " + String.format(java.util.Locale.ROOT, "%.2f", pathRatio) + "×";
+                + runCalls.describe() + ", as counted in this burst, ÷ raw PutItem " + BenchTable.num(Math.round(before.putRate()))
+                + "/s just before and " + BenchTable.num(Math.round(after.putRate())) + "/s just after: the mean of the two) = "
+                + BenchTable.ratio(ratio) + "; vs the path's writes alone (take-and-claim, finish, history record, on "
+                + BenchTable.num(jobs) + " jobs on the bench's threads, " + BenchTable.num(Math.round(before.pathRate())) + " jobs/s before and "
+                + BenchTable.num(Math.round(after.pathRate())) + " jobs/s after) " + BenchTable.num(Math.round(pathMinimumMs)) + " ms = "
+                + BenchTable.ratio(pathRatio);
         boolean drainTarget = jobs == 1000; // the issue sets the target for the 1,000-job burst
         return new Row("Lateness, " + setup + ": " + BenchTable.num(jobs) + " jobs due within one second, "
                 + lead + " s ahead (fast-TTL sweeper and pollers every 100 ms)",
