@@ -47,6 +47,8 @@ final class StreamEventSource {
     private final SqsClient sqs;
     private final String region;
     private final Machine filter = new Machine();
+    /** Whether the patterns name no field of {@code dynamodb}, so a record is matched without building its images. */
+    private final boolean matchWithoutImages;
     private final Map<String, String> iterators = new LinkedHashMap<>();
     private final Set<String> known = new HashSet<>();
     private final Map<String, String> lastSequence = new LinkedHashMap<>();
@@ -62,6 +64,43 @@ final class StreamEventSource {
         for (String pattern : config.filterPatterns()) {
             addFilter(filter, config.name(), i++, pattern);
         }
+        this.matchWithoutImages = filterFields(config.filterPatterns()).map(fields -> !fields.contains("dynamodb")).orElse(false);
+    }
+
+    /**
+     * The top-level fields the filter patterns name; empty when one is not a JSON object of plain fields (an
+     * {@code $or}), so every field may count. Matching only looks at the fields a pattern names.
+     */
+    static Optional<Set<String>> filterFields(List<String> patterns) {
+        Set<String> fields = new HashSet<>();
+        for (String pattern : patterns) {
+            JsonNode node = Json.read(pattern);
+            if (!node.isObject()) {
+                return Optional.empty();
+            }
+            for (var names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (name.startsWith("$")) {
+                    return Optional.empty();
+                }
+                fields.add(name);
+            }
+        }
+        return Optional.of(fields);
+    }
+
+    /**
+     * The record in Lambda's shape if the filter lets it through. When the patterns name no field of
+     * {@code dynamodb} (the template's: eventName and userIdentity) a record is matched on its shape without keys
+     * and images first, and only the ones that pass are built whole: most records of a busy table are writes that
+     * never pass.
+     */
+    Optional<ObjectNode> matching(Record record) {
+        if (matchWithoutImages && !matches(StreamRecords.toLambdaShape(record, config.streamArn(), region, false))) {
+            return Optional.empty();
+        }
+        ObjectNode lambdaRecord = StreamRecords.toLambdaShape(record, config.streamArn(), region);
+        return matchWithoutImages || matches(lambdaRecord) ? Optional.of(lambdaRecord) : Optional.empty();
     }
 
     /** Adds filter {@code index} of an event source ({@code where}); a pattern event-ruler refuses is named. */
@@ -119,10 +158,7 @@ final class StreamEventSource {
             for (Record record : response.records()) {
                 read++;
                 lastSequence.put(shardId, record.dynamodb().sequenceNumber());
-                ObjectNode lambdaRecord = StreamRecords.toLambdaShape(record, config.streamArn(), region);
-                if (matches(lambdaRecord)) {
-                    matched.add(lambdaRecord);
-                }
+                matching(record).ifPresent(matched::add);
             }
             processInLanes(shardId, matched);
         }

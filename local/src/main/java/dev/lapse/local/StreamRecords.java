@@ -18,6 +18,11 @@ final class StreamRecords {
     }
 
     static ObjectNode toLambdaShape(Record record, String streamArn, String region) {
+        return toLambdaShape(record, streamArn, region, true);
+    }
+
+    /** The record as Lambda delivers it, or without its {@code dynamodb} part (keys, images), cheaper to build. */
+    static ObjectNode toLambdaShape(Record record, String streamArn, String region, boolean withDynamodb) {
         ObjectNode out = Json.object();
         out.put("eventID", record.eventID());
         out.put("eventName", record.eventNameAsString());
@@ -25,7 +30,7 @@ final class StreamRecords {
         out.put("eventSource", "aws:dynamodb");
         out.put("awsRegion", region);
         var d = record.dynamodb();
-        ObjectNode ddb = out.putObject("dynamodb");
+        ObjectNode ddb = withDynamodb ? out.putObject("dynamodb") : Json.object();
         if (d.approximateCreationDateTime() != null) {
             ddb.put("ApproximateCreationDateTime", d.approximateCreationDateTime().getEpochSecond());
         }
