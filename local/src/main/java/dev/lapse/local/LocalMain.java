@@ -246,7 +246,7 @@ public final class LocalMain {
     }
 
     /** How prompt --fast-ttl is; the README says the same. */
-    static final String FAST_TTL_TIMING = "an expired item is deleted within ~0.1 s of its ttl second, so at most ~1 s after the job's due time";
+    static final String FAST_TTL_TIMING = "an expired item is deleted within ~0.1 s of its ttl second, so at most ~1 s after the job's due time (a little later on a busy store)";
 
     /** The repository root: the directory holding template.yaml (the working directory or a parent). */
     static Path findRoot() {
