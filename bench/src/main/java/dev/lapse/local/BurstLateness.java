@@ -73,10 +73,12 @@ final class BurstLateness {
             AtomicInteger warmedUp = new AtomicInteger();
             runtime.bus().observe(event -> {
                 JsonNode detail = event.path("detail");
-                if (EventPublisher.JOB_DUE.equals(event.path("detail-type").asText()) && WARM_UP_TYPE.equals(detail.path("jobType").asText())) {
-                    warmedUp.incrementAndGet();
+                if (!EventPublisher.JOB_DUE.equals(event.path("detail-type").asText())) {
+                    return;
                 }
-                if (EventPublisher.JOB_DUE.equals(event.path("detail-type").asText()) && TYPE.equals(detail.path("jobType").asText())) {
+                if (WARM_UP_TYPE.equals(detail.path("jobType").asText())) {
+                    warmedUp.incrementAndGet();
+                } else if (TYPE.equals(detail.path("jobType").asText())) {
                     long now = System.currentTimeMillis();
                     if (fired.putIfAbsent(detail.path("jobId").asText(), detail) != null) {
                         duplicates.incrementAndGet();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 
 /**
  * Turns a DynamoDB Streams API record into the record shape Lambda delivers (and filters on):
@@ -29,8 +30,19 @@ final class StreamRecords {
         out.put("eventVersion", record.eventVersion() == null ? "1.1" : record.eventVersion());
         out.put("eventSource", "aws:dynamodb");
         out.put("awsRegion", region);
-        var d = record.dynamodb();
-        ObjectNode ddb = withDynamodb ? out.putObject("dynamodb") : Json.object();
+        if (withDynamodb) {
+            out.set("dynamodb", dynamodb(record.dynamodb()));
+        }
+        if (record.userIdentity() != null) {
+            out.putObject("userIdentity").put("type", record.userIdentity().type()).put("principalId", record.userIdentity().principalId());
+        }
+        out.put("eventSourceARN", streamArn);
+        return out;
+    }
+
+    /** A record's {@code dynamodb} part: its keys, images, sequence number and size. */
+    private static ObjectNode dynamodb(StreamRecord d) {
+        ObjectNode ddb = Json.object();
         if (d.approximateCreationDateTime() != null) {
             ddb.put("ApproximateCreationDateTime", d.approximateCreationDateTime().getEpochSecond());
         }
@@ -46,11 +58,7 @@ final class StreamRecords {
         ddb.put("SequenceNumber", d.sequenceNumber());
         ddb.put("SizeBytes", d.sizeBytes() == null ? 0 : d.sizeBytes());
         ddb.put("StreamViewType", d.streamViewTypeAsString());
-        if (record.userIdentity() != null) {
-            out.putObject("userIdentity").put("type", record.userIdentity().type()).put("principalId", record.userIdentity().principalId());
-        }
-        out.put("eventSourceARN", streamArn);
-        return out;
+        return ddb;
     }
 
     static ObjectNode image(Map<String, AttributeValue> image) {
