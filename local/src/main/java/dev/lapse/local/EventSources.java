@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +39,7 @@ final class EventSources implements AutoCloseable {
     private final List<StreamEventSource> streamSources = new ArrayList<>();
     private final List<QueueEventSource> queueSources = new ArrayList<>();
     private final List<ScheduleSource> schedules = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final PollingThreads pollers = new PollingThreads(Duration.ofSeconds(2));
 
     EventSources(Template template, LocalResources resources, LocalResources.Clients clients, LocalEventBus bus,
                  ExecutorService deliveries, Settings settings) {
@@ -168,7 +166,7 @@ final class EventSources implements AutoCloseable {
         }
         FastTtl fastTtl = settings.fastTtl();
         if (fastTtl.enabled()) {
-            start(LocalRuntime.daemon("lapse-fast-ttl").newThread(() -> {
+            pollers.start(LocalRuntime.daemon("lapse-fast-ttl").newThread(() -> {
                 do {
                     int deleted = 0;
                     Duration scanned = Duration.ZERO;
@@ -181,7 +179,7 @@ final class EventSources implements AutoCloseable {
                             }
                         }
                     } catch (RuntimeException e) {
-                        if (!running.get()) {
+                        if (!pollers.running()) {
                             return;
                         }
                         LOG.warn("fast-ttl: {}", e.toString());
@@ -189,11 +187,11 @@ final class EventSources implements AutoCloseable {
                     if (!sleep(FastTtl.pauseAfter(scanned, deleted > 0, settings.pollInterval()).toMillis())) {
                         return;
                     }
-                } while (running.get());
+                } while (pollers.running());
             }));
         } else {
-            start(LocalRuntime.daemon("lapse-ttl-gap").newThread(() -> {
-                while (running.get() && sleep(FastTtl.GAP_INTERVAL.toMillis())) {
+            pollers.start(LocalRuntime.daemon("lapse-ttl-gap").newThread(() -> {
+                while (pollers.running() && sleep(FastTtl.GAP_INTERVAL.toMillis())) {
                     for (PhysicalIds.TableIds t : resources.ids().tables()) {
                         if (t.ttlAttribute() != null && t.streamArn() != null) {
                             try {
@@ -213,9 +211,9 @@ final class EventSources implements AutoCloseable {
 
     private void fireOnTime(ScheduleSource schedule) {
         Clock clock = settings.clock();
-        start(LocalRuntime.daemon("schedule-" + schedule.name()).newThread(() -> {
+        pollers.start(LocalRuntime.daemon("schedule-" + schedule.name()).newThread(() -> {
             Instant after = clock.instant();
-            while (running.get()) {
+            while (pollers.running()) {
                 Optional<Instant> next = schedule.nextAfter(after);
                 if (next.isEmpty()) {
                     return;
@@ -239,13 +237,13 @@ final class EventSources implements AutoCloseable {
     }
 
     private void loop(String name, Step step) {
-        start(LocalRuntime.daemon("lapse-" + name).newThread(() -> {
-            while (running.get()) {
+        pollers.start(LocalRuntime.daemon("lapse-" + name).newThread(() -> {
+            while (pollers.running()) {
                 boolean idle;
                 try {
                     idle = step.run();
                 } catch (RuntimeException e) {
-                    if (!running.get()) {
+                    if (!pollers.running()) {
                         return;
                     }
                     LOG.warn("{} loop: {}", name, e.toString());
@@ -256,11 +254,6 @@ final class EventSources implements AutoCloseable {
                 }
             }
         }));
-    }
-
-    private void start(Thread thread) {
-        threads.add(thread);
-        thread.start();
     }
 
     private static boolean sleep(long millis) {
@@ -276,14 +269,6 @@ final class EventSources implements AutoCloseable {
     /** Stops every polling thread, waiting up to 2 s for each. */
     @Override
     public void close() {
-        running.set(false);
-        threads.forEach(Thread::interrupt);
-        for (Thread t : threads) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        pollers.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.lapse.scenarios;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.json.Json;
+import dev.lapse.local.PollingThreads;
 import dev.lapse.local.Template;
 import dev.lapse.scenarios.localstack.DeployedResources;
 import dev.lapse.scenarios.localstack.DeploymentPlan;
@@ -12,13 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.localstack.LocalStackContainer;
@@ -59,8 +58,7 @@ public final class LocalStackEnvironment implements LapseEnvironment {
 
     private final LocalStackContainer container;
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final List<Thread> threads = new ArrayList<>();
+    private final PollingThreads pollers = new PollingThreads(Duration.ofSeconds(3));
     private final SdkHttpClient http = UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(3)).build();
     private DynamoDbClient dynamo;
     private SqsClient sqs;
@@ -198,11 +196,11 @@ public final class LocalStackEnvironment implements LapseEnvironment {
 
     private void background(String name, Runnable step, Duration pause) {
         Thread t = new Thread(() -> {
-            while (running.get()) {
+            while (pollers.running()) {
                 try {
                     step.run();
                 } catch (RuntimeException e) {
-                    if (!running.get()) {
+                    if (!pollers.running()) {
                         return;
                     }
                     LOG.warn("{}: {}", name, e.toString());
@@ -215,8 +213,7 @@ public final class LocalStackEnvironment implements LapseEnvironment {
             }
         }, name);
         t.setDaemon(true);
-        threads.add(t);
-        t.start();
+        pollers.start(t);
     }
 
     @Override public EventBridgeClient events() { return eventBridge; }
@@ -250,15 +247,7 @@ public final class LocalStackEnvironment implements LapseEnvironment {
 
     @Override
     public void close() {
-        running.set(false);
-        threads.forEach(Thread::interrupt);
-        for (Thread t : threads) {
-            try {
-                t.join(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        pollers.close();
         for (AutoCloseable client : new AutoCloseable[]{dynamo, sqs, lambda, eventBridge}) {
             if (client != null) {
                 try {
