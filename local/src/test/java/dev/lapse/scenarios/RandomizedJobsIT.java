@@ -125,6 +125,11 @@ class RandomizedJobsIT extends ScenarioSuite {
         return dueMs >= farFrom && drawnMs >= farFrom ? drawnMs - farFrom : drawnMs;
     }
 
+    /** Which half of the due times {@code dueMs} after scheduling is in: "near", or "around the horizon". */
+    static String side(long dueMs) {
+        return dueMs >= (HORIZON_SECONDS - SPREAD_SECONDS) * 1000L ? "around the horizon" : "near";
+    }
+
     /** Milliseconds from scheduling to due: 1 s .. 2 × SPREAD, or as far on either side of the horizon. */
     private static long dueAfterScheduling(Random random) {
         long spreadMs = SPREAD_SECONDS * 1000L;
@@ -163,6 +168,8 @@ class RandomizedJobsIT extends ScenarioSuite {
                 .filter(e -> "Job Due".equals(e.path("detail-type").asText()) && expected.containsKey(e.path("detail").path("jobId").asText()))
                 .collect(java.util.stream.Collectors.groupingBy(e -> e.path("detail").path("trigger").asText(), java.util.stream.Collectors.counting())));
         assertThat(exercised).as("what this run exercised (seed " + SEED + ")").allSatisfy((what, n) -> assertThat(n).as(what).isPositive());
+        assertThat(expected.values().stream().flatMap(j -> j.log.stream())).as("no job moved from around the horizon to around it again")
+                .noneMatch(l -> l.equals("moved around the horizon to around the horizon"));
         assertThat(wrong).as("seed " + SEED + " (-Dlapse.random.seed=" + SEED + "): " + wrong.size() + " job(s) wrong, first 30:\n"
                 + String.join("\n", wrong.subList(0, Math.min(30, wrong.size())))).isEmpty();
     }
@@ -214,6 +221,7 @@ class RandomizedJobsIT extends ScenarioSuite {
             JsonNode answer = request(schedule, "Reschedule Job", detail, job);
             if ("RESCHEDULED".equals(answer.path("outcome").asText())) {
                 take(job, answer);
+                job.log.add("moved " + side(job.plan.dueMs()) + " to " + side(action.newDueMs()));
             }
         }
     }
@@ -282,7 +290,8 @@ class RandomizedJobsIT extends ScenarioSuite {
     /** How many times the run did each thing it is meant to exercise, from the jobs' histories. */
     private Map<String, Long> exercised() {
         Map<String, Long> out = new java.util.TreeMap<>();
-        for (String what : List.of("-> CANCELLED", "-> RESCHEDULED", "message sent again", "TTL record delivered again")) {
+        for (String what : List.of("-> CANCELLED", "-> RESCHEDULED", "moved near to around the horizon", "moved around the horizon to near",
+                "moved near to near", "message sent again", "TTL record delivered again")) {
             out.put(what, expected.values().stream().flatMap(j -> j.log.stream()).filter(l -> l.contains(what)).count());
         }
         out.put("runs after a failed attempt", env.lapseEvents().stream().filter(e -> "Job Due".equals(e.path("detail-type").asText())
