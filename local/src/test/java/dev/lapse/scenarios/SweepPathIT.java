@@ -10,6 +10,7 @@ import dev.lapse.local.LocalRuntime;
 import dev.lapse.local.RuntimeOptions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ class SweepPathIT extends ScenarioSuite {
         steps.put("Cancel Job", Json.object().put("jobId", cancelled));
         Instant movedTo = movedFrom.plusSeconds(15);
         steps.put("Reschedule Job", Json.object().put("jobId", moved).put("dueAt", movedTo.toString()));
-        Instant movedFarTo = Instant.now().plusSeconds(HORIZON + 20).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant movedFarTo = Instant.now().plusSeconds(HORIZON + 20).truncatedTo(ChronoUnit.SECONDS);
         steps.put("Reschedule Job", Json.object().put("jobId", movedFar).put("dueAt", movedFarTo.toString()));
         await("cancel and reschedules applied", Duration.ofSeconds(10), () -> steps.job(cancelled).isEmpty()
                 && steps.job(moved).map(i -> i.get("dueAt").s().equals(movedTo.toString())).orElse(false)
