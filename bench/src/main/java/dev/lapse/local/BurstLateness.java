@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -131,7 +132,7 @@ final class BurstLateness {
     }
 
     /** Waits until {@code done}, or at most a minute and a second per 50 jobs past {@code second}; returns whether done. */
-    private static boolean awaitRuns(java.util.function.BooleanSupplier done, Instant second, int jobs) throws InterruptedException {
+    private static boolean awaitRuns(BooleanSupplier done, Instant second, int jobs) throws InterruptedException {
         Instant deadline = second.plusSeconds(60 + jobs / 50);
         while (!done.getAsBoolean() && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);

@@ -157,38 +157,27 @@ final class EventSources implements AutoCloseable {
      */
     void start() {
         for (StreamEventSource source : streamSources) {
-            loop("stream-" + source.config().name(), () -> source.poll() == 0);
+            loop("stream-" + source.config().name(), () -> source.poll() == 0 ? settings.pollInterval() : Duration.ZERO);
         }
         for (QueueEventSource source : queueSources) {
             for (int i = 0; i < source.config().pollers(); i++) {
-                loop("sqs-" + source.config().name() + "-" + i, () -> source.poll(1) == 0);
+                loop("sqs-" + source.config().name() + "-" + i, () -> source.poll(1) == 0 ? settings.pollInterval() : Duration.ZERO);
             }
         }
         FastTtl fastTtl = settings.fastTtl();
         if (fastTtl.enabled()) {
-            pollers.start(LocalRuntime.daemon("lapse-fast-ttl").newThread(() -> {
-                do {
-                    int deleted = 0;
-                    Duration scanned = Duration.ZERO;
-                    try {
-                        for (PhysicalIds.TableIds t : resources.ids().tables()) {
-                            if (t.ttlAttribute() != null && t.streamArn() != null) {
-                                FastTtl.Swept swept = fastTtl.sweep(clients.dynamo(), t.name(), t.ttlAttribute(), t.keys());
-                                deleted += swept.deleted();
-                                scanned = scanned.plus(swept.scanned());
-                            }
-                        }
-                    } catch (RuntimeException e) {
-                        if (!pollers.running()) {
-                            return;
-                        }
-                        LOG.warn("fast-ttl: {}", e.toString());
+            loop("fast-ttl", () -> {
+                int deleted = 0;
+                Duration scanned = Duration.ZERO;
+                for (PhysicalIds.TableIds t : resources.ids().tables()) {
+                    if (t.ttlAttribute() != null && t.streamArn() != null) {
+                        FastTtl.Swept swept = fastTtl.sweep(clients.dynamo(), t.name(), t.ttlAttribute(), t.keys());
+                        deleted += swept.deleted();
+                        scanned = scanned.plus(swept.scanned());
                     }
-                    if (!sleep(FastTtl.pauseAfter(scanned, deleted > 0, settings.pollInterval()).toMillis())) {
-                        return;
-                    }
-                } while (pollers.running());
-            }));
+                }
+                return FastTtl.pauseAfter(scanned, deleted > 0, settings.pollInterval());
+            });
         } else {
             pollers.start(LocalRuntime.daemon("lapse-ttl-gap").newThread(() -> {
                 while (pollers.running() && sleep(FastTtl.GAP_INTERVAL.toMillis())) {
@@ -232,24 +221,25 @@ final class EventSources implements AutoCloseable {
     }
 
     private interface Step {
-        /** Returns true when idle (nothing done), so the loop sleeps. */
-        boolean run();
+        /** Does one step; returns how long to wait before the next (zero: at once). */
+        Duration run();
     }
 
+    /** A polling thread: runs {@code step} while the runtime runs, waiting what it asks; a failed step waits the poll interval. */
     private void loop(String name, Step step) {
         pollers.start(LocalRuntime.daemon("lapse-" + name).newThread(() -> {
             while (pollers.running()) {
-                boolean idle;
+                Duration pause;
                 try {
-                    idle = step.run();
+                    pause = step.run();
                 } catch (RuntimeException e) {
                     if (!pollers.running()) {
                         return;
                     }
                     LOG.warn("{} loop: {}", name, e.toString());
-                    idle = true;
+                    pause = settings.pollInterval();
                 }
-                if (idle && !sleep(settings.pollInterval().toMillis())) {
+                if (pause.compareTo(Duration.ZERO) > 0 && !sleep(pause.toMillis())) {
                     return;
                 }
             }

@@ -46,6 +46,8 @@ class RandomizedJobsIT extends ScenarioSuite {
     static final int HORIZON_SECONDS = 90;
     /** Half the due times fall 1 s .. 2 × this after scheduling, half as far on either side of the horizon. */
     static final int SPREAD_SECONDS = 10;
+    /** Where the half of the due times around the horizon begins, in ms after scheduling (the near half ends before it). */
+    static final long AROUND_THE_HORIZON_MS = (HORIZON_SECONDS - SPREAD_SECONDS) * 1000L;
     static final long DEFAULT_SEED = 20261123L;
     private static final long SEED = Long.getLong("lapse.random.seed", DEFAULT_SEED);
     private static final int JOBS = Integer.getInteger("lapse.random.jobs", 3000);
@@ -121,20 +123,19 @@ class RandomizedJobsIT extends ScenarioSuite {
      * {@link SweepPathIT} moves one so, after its hand-over, and sees a later sweep hand it over again).
      */
     static long movedTo(long dueMs, long drawnMs) {
-        long farFrom = (HORIZON_SECONDS - SPREAD_SECONDS) * 1000L;
-        return dueMs >= farFrom && drawnMs >= farFrom ? drawnMs - farFrom : drawnMs;
+        return dueMs >= AROUND_THE_HORIZON_MS && drawnMs >= AROUND_THE_HORIZON_MS ? drawnMs - AROUND_THE_HORIZON_MS : drawnMs;
     }
 
     /** Which half of the due times {@code dueMs} after scheduling is in: "near", or "around the horizon". */
     static String side(long dueMs) {
-        return dueMs >= (HORIZON_SECONDS - SPREAD_SECONDS) * 1000L ? "around the horizon" : "near";
+        return dueMs >= AROUND_THE_HORIZON_MS ? "around the horizon" : "near";
     }
 
     /** Milliseconds from scheduling to due: 1 s .. 2 × SPREAD, or as far on either side of the horizon. */
     private static long dueAfterScheduling(Random random) {
         long spreadMs = SPREAD_SECONDS * 1000L;
         long near = 1_000 + (long) (random.nextDouble() * (2 * spreadMs - 1_000));
-        return random.nextBoolean() ? near : near + HORIZON_SECONDS * 1000L - spreadMs;
+        return random.nextBoolean() ? near : near + AROUND_THE_HORIZON_MS;
     }
 
     @Test
