@@ -70,8 +70,12 @@ public record Recurrence(Optional<Duration> every, Optional<String> cron, ZoneId
         return next.filter(n -> endAt.isEmpty() || !n.isAfter(endAt.get()));
     }
 
-    /** The latest fire instant at or before {@code t} and not before {@code notBefore}, if there is one. */
-    public Optional<Instant> latestBetween(Instant notBefore, Instant t) {
+    /**
+     * The latest fire instant at or before {@code upTo} and not before {@code notBefore}, if there is one; of a series
+     * that ended before {@code upTo}, the latest up to its {@code endAt}.
+     */
+    public Optional<Instant> latestBetween(Instant notBefore, Instant upTo) {
+        Instant t = endAt.filter(end -> end.isBefore(upTo)).orElse(upTo);
         Instant last = null;
         if (every.isPresent()) {
             long period = every.get().toMillis();
@@ -87,8 +91,7 @@ public record Recurrence(Optional<Duration> every, Optional<String> cron, ZoneId
         }
         Instant found = last;
         return Optional.ofNullable(found).filter(l -> !l.isBefore(notBefore) && !l.isAfter(t))
-                .filter(l -> startAt.isEmpty() || !l.isBefore(startAt.get()))
-                .filter(l -> endAt.isEmpty() || !l.isAfter(endAt.get()));
+                .filter(l -> startAt.isEmpty() || !l.isBefore(startAt.get()));
     }
 
     /**

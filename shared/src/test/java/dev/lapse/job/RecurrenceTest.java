@@ -152,4 +152,28 @@ class RecurrenceTest {
         assertThat(r.after(T0.plusSeconds(30), T0.plusSeconds(30))).isEmpty();
         assertThat(r.arm(T0, T0.plusSeconds(3600))).as("missed, and nothing ahead").isEmpty();
     }
+
+    @Test
+    void theLatestFireTimeInAWindowIsBoundByTheWindowAndTheSeries() {
+        Recurrence r = every("PT10M", T0);
+        assertThat(r.latestBetween(T0, T0)).as("the anchor itself").contains(T0);
+        assertThat(r.latestBetween(T0.minusSeconds(60), T0.minusMillis(1))).as("before the anchor").isEmpty();
+
+        Recurrence hourly = bounded(cron("cron(0 * * * ? *)", "UTC"), Instant.parse("2027-01-04T10:30:00Z"),
+                Instant.parse("2027-01-04T12:00:00Z"), Recurrence.CatchUp.LATEST);
+        assertThat(hourly.latestBetween(T0, Instant.parse("2027-01-04T10:45:00Z"))).as("10:00 is before startAt").isEmpty();
+        assertThat(hourly.latestBetween(T0, Instant.parse("2027-01-04T13:30:00Z"))).as("13:00 is after endAt: its last, 12:00")
+                .contains(Instant.parse("2027-01-04T12:00:00Z"));
+        assertThat(hourly.arm(Instant.parse("2027-01-04T11:00:00Z"), Instant.parse("2027-01-04T13:30:00Z")))
+                .as("missed 11:00 and 12:00, resumed after the end: the last one runs once, now")
+                .contains(new Recurrence.Occurrence(Instant.parse("2027-01-04T12:00:00Z"), Instant.parse("2027-01-04T13:30:00Z")));
+        assertThat(hourly.latestBetween(T0, Instant.parse("2027-01-04T12:30:00Z"))).contains(Instant.parse("2027-01-04T12:00:00Z"));
+    }
+
+    @Test
+    void aPeriodOfAMinuteOrMoreIsMissedAfterTheMinute() {
+        assertThat(every("PT1M", T0).missedAfter()).isEqualTo(Recurrence.MISSED_AFTER);
+        assertThat(every("PT1H", T0).missedAfter()).isEqualTo(Recurrence.MISSED_AFTER);
+        assertThat(every("PT59S", T0).missedAfter()).isEqualTo(Duration.ofSeconds(59));
+    }
 }
