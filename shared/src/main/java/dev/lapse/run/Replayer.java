@@ -146,9 +146,9 @@ public final class Replayer {
                     .visibilityTimeout(30).messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP)).messages();
             // Only what was there when the replay started: a replayed job that fails again is not replayed in a loop.
             List<Message> fresh = messages.stream().filter(m -> seen.add(m.messageId()))
-                    .filter(m -> sentBefore(m, started, queueUrl)).toList();
+                    .filter(m -> sentBefore(m, started)).toList();
+            messages.stream().filter(m -> !fresh.contains(m)).forEach(m -> release(queueUrl, m)); // each once, at once
             if (fresh.isEmpty()) {
-                messages.forEach(m -> release(queueUrl, m));
                 break;
             }
             for (Message m : fresh) {
@@ -204,13 +204,9 @@ public final class Replayer {
         return answer;
     }
 
-    private boolean sentBefore(Message m, long started, String queueUrl) {
+    private static boolean sentBefore(Message m, long started) {
         String sent = m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
-        if (sent == null || Long.parseLong(sent) < started) {
-            return true;
-        }
-        release(queueUrl, m);
-        return false;
+        return sent == null || Long.parseLong(sent) < started;
     }
 
     private void release(String queueUrl, Message m) {

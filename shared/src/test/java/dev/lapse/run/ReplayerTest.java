@@ -313,7 +313,21 @@ class ReplayerTest {
         assertThat(answer.path("replayed").size()).isZero();
         assertThat(table.written).isEmpty();
         assertThat(sqs.deleted).isEmpty();
-        assertThat(sqs.released).contains("m0");
+        assertThat(sqs.released).as("released once, at once").containsExactly("m0");
+        assertThat(sqs.hidden).isEmpty();
+    }
+
+    @Test
+    void ofOneReceiveTheMessagesFromBeforeTheReplayAreReplayedAndALaterOneIsReleasedOnce() {
+        deadLetter("invoice-1");
+        clock.tick(Duration.ofSeconds(1));
+        deadLetter("invoice-2"); // sent at the instant the replay starts: it failed again meanwhile
+
+        JsonNode answer = replay("{\"source\": \"dead-letters\"}");
+
+        assertThat(answer.path("replayed").toString()).isEqualTo("[\"invoice-1\"]");
+        assertThat(sqs.deleted).containsExactly("m0");
+        assertThat(sqs.released).as("released as soon as received, each time").containsOnly("m1");
         assertThat(sqs.hidden).isEmpty();
     }
 
