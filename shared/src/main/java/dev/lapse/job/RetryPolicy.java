@@ -45,8 +45,8 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     /** Upper bound of the wait before attempt {@code failedAttempt + 1}: base * 2^(failedAttempt-1), capped. */
     public Duration ceilingAfter(int failedAttempt) {
         int exponent = Math.max(0, Math.min(failedAttempt - 1, 30));
-        long millis = baseDelay.toMillis();
-        long ceiling = millis > (Long.MAX_VALUE >> exponent) ? Long.MAX_VALUE : millis << exponent;
+        // at most 7 days of milliseconds (the bound on baseDelay) times 2^30, about 6.5e17: a long holds it
+        long ceiling = baseDelay.toMillis() << exponent;
         return Duration.ofMillis(Math.min(ceiling, maxDelay.toMillis()));
     }
 

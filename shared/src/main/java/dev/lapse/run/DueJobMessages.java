@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,9 +144,9 @@ public final class DueJobMessages {
     }
 
     /** Runs; on a transient failure the job exists only in its released claim, so it goes back into the table. */
-    private Outcome runOrPutBack(Job job, Supplier<JobRunner.Result> run, Outcome ran) {
+    private Outcome runOrPutBack(Job job, Runnable run, Outcome ran) {
         try {
-            run.get();
+            run.run();
             return ran;
         } catch (RuntimeException e) {
             if (!TransientFailureException.isTransient(e)) {

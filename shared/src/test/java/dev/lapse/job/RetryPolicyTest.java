@@ -17,6 +17,11 @@ class RetryPolicyTest {
         assertThat(policy.ceilingAfter(4)).isEqualTo(Duration.ofSeconds(240));
         assertThat(policy.ceilingAfter(5)).isEqualTo(Duration.ofSeconds(300));
         assertThat(policy.ceilingAfter(60)).isEqualTo(Duration.ofSeconds(300));
+        long week = RetryPolicy.MAX_DELAY_LIMIT.toSeconds();
+        assertThat(RetryPolicy.of(20, week, week).ceilingAfter(Integer.MAX_VALUE)).as("the largest policy, no overflow")
+                .isEqualTo(RetryPolicy.MAX_DELAY_LIMIT);
+        assertThat(RetryPolicy.of(20, 1, week).ceilingAfter(Integer.MAX_VALUE)).as("2^30 s, capped at a week")
+                .isEqualTo(RetryPolicy.MAX_DELAY_LIMIT);
     }
 
     @Test
@@ -43,6 +48,25 @@ class RetryPolicyTest {
         assertThatThrownBy(() -> RetryPolicy.of(21, 1, 1)).hasMessageContaining("retry.maxAttempts");
         assertThatThrownBy(() -> RetryPolicy.of(3, 0, 1)).hasMessageContaining("retry.baseDelaySeconds");
         assertThatThrownBy(() -> RetryPolicy.of(3, 10, 5)).hasMessageContaining("retry.maxDelaySeconds");
+        // a whole number a request may carry that is beyond an int is refused, not wrapped into the range
+        assertThatThrownBy(() -> RetryPolicy.of((1L << 32) + 3, 1, 1)).hasMessageContaining("retry.maxAttempts")
+                .hasMessageContaining(Long.toString((1L << 32) + 3));
+    }
+
+    @Test
+    void theBoundsThemselvesAreAccepted() {
+        assertThat(RetryPolicy.of(1, 1, 1).maxAttempts()).isEqualTo(1);
+        assertThat(RetryPolicy.of(RetryPolicy.MAX_ATTEMPTS_LIMIT, 1, RetryPolicy.MAX_DELAY_LIMIT.toSeconds()).maxAttempts())
+                .isEqualTo(RetryPolicy.MAX_ATTEMPTS_LIMIT);
+    }
+
+    @Test
+    void concurrentRetriesSpreadOutOverTheJitterRange() {
+        java.util.Set<Duration> drawn = new java.util.HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            drawn.add(policy.delayAfter(3));
+        }
+        assertThat(drawn).as("100 draws over 60 s of milliseconds").hasSizeGreaterThan(90);
     }
 
     @Test

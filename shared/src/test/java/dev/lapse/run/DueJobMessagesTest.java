@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lapse.action.JobAction;
 import dev.lapse.action.TransientFailureException;
 import dev.lapse.job.Job;
+import dev.lapse.job.Series;
 import dev.lapse.store.ExecutionLedger.State;
 import dev.lapse.testing.SettableClock;
 import java.time.Duration;
@@ -110,6 +111,53 @@ class DueJobMessagesTest {
     }
 
     @Test
+    void aBatchAnswersTheMessagesToDeliverAgainAndOnlyThose() {
+        List<Record> batch = new ArrayList<>(batchOf(oneTime("a", 1, T0)));
+        Job elsewhere = oneTime("b", 1, T0);
+        ledger.claim(elsewhere); // taken by another invocation that is still running it
+        batch.add(new Record("m-b", DueJobsQueue.Message.of(elsewhere).body()));
+
+        assertThat(messages.handleAll(batch, Record::id, Record::body)).containsExactly("m-b");
+
+        assertThat(triggers).as("a ran; b is left to the invocation that has it").hasSize(1);
+    }
+
+    @Test
+    void aMessageOfAnEarlierOccurrenceDoesNotTakeTheOccurrenceTheBatchReadInstead() {
+        Job earlier = oneTime("a", 1, T0);
+        Job now = new Job("a", "report.daily", "{}", T0, "rescheduled", "occ-a-2", 1, Optional.empty(), List.of(), T0, "t");
+        table.items.put("a", now); // rescheduled: the new occurrence is due too, and has its own message
+        List<Record> batch = List.of(new Record("m-old", DueJobsQueue.Message.of(earlier).body()));
+
+        assertThat(messages.handleAll(batch, Record::id, Record::body)).isEmpty();
+
+        assertThat(triggers).isEmpty();
+        assertThat(table.items).containsEntry("a", now);
+    }
+
+    @Test
+    void aRecurringJobPausedAfterTheBatchReadItIsNotRun() {
+        Series active = new Series("r1", RecurringRunsTest.EVERY_2S, 1, T0, Series.State.ACTIVE);
+        Job series = new Job("r1", "provider.poll", "{}", T0, "recurrence:{}", Occurrences.ofSeries("r1", T0), 1, Optional.empty(),
+                List.of(), T0.minusSeconds(2), "tester", Optional.of(active));
+        List<Record> batch = batchOf(series);
+        Job paused = new Job("r1", "provider.poll", "{}", T0, "recurrence:{}", series.occurrenceId(), 1, Optional.empty(),
+                List.of(), T0.minusSeconds(2), "tester", Optional.of(active.with(1, T0, Series.State.PAUSED)));
+        table.items.put(series.jobId(), paused); // paused since the read: same occurrence, same attempt
+
+        assertThat(messages.handleAll(batch, Record::id, Record::body)).isEmpty();
+
+        assertThat(triggers).isEmpty();
+        assertThat(table.items).containsEntry(series.jobId(), paused);
+    }
+
+    @Test
+    void aMessageThatPointsAtAJobIsGroupedByThatJobAndAnyOtherByItsBody() {
+        assertThat(DueJobMessages.jobOf(pointer.body())).isEqualTo("job-1");
+        assertThat(DueJobMessages.jobOf("not json")).isEqualTo("not json");
+    }
+
+    @Test
     void whenTheBatchReadFailsEachMessageReadsItsOwnJob() {
         List<Record> batch = batchOf(oneTime("a", 1, T0), oneTime("b", 1, T0));
         table.failGetAll = new IllegalStateException("ProvisionedThroughputExceeded");
@@ -148,6 +196,10 @@ class DueJobMessagesTest {
         assertThat(waited).containsExactly(java.time.Duration.ofMillis(200));
         assertThat(clock.instant()).isEqualTo(soon.dueAt());
         assertThat(queue.resent).isEmpty();
+        Job atTheAllowance = JobRunnerTest.job(1, clock.instant().plus(DueJobMessages.EARLY_WAIT));
+        table.items.put("job-1", atTheAllowance);
+        assertThat(messages.handle(DueJobsQueue.Message.of(atTheAllowance))).as("exactly the allowance early").isEqualTo(DueJobMessages.Outcome.RUN);
+        assertThat(waited).containsExactly(java.time.Duration.ofMillis(200), DueJobMessages.EARLY_WAIT);
         Job notSoon = JobRunnerTest.job(1, clock.instant().plusMillis(251));
         table.items.put("job-1", notSoon);
         assertThat(messages.handle(DueJobsQueue.Message.of(notSoon))).isEqualTo(DueJobMessages.Outcome.SENT_AGAIN);

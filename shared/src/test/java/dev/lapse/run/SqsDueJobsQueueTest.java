@@ -91,6 +91,19 @@ class SqsDueJobsQueueTest {
     }
 
     @Test
+    void aMessageSentAgainKeepsItsBodyAndTakesTheRestOfItsDelayWithinTheHorizonOnly() {
+        DueJobsQueue.Message early = new DueJobsQueue.Message("early", "occ-early", T0.plusSeconds(40).plus(DueJobMessages.EARLY_WAIT));
+        DueJobsQueue.Message beyond = new DueJobsQueue.Message("beyond", "occ-beyond", T0.plusSeconds(121).plus(DueJobMessages.EARLY_WAIT));
+
+        assertThat(queue.resend(early)).isTrue();
+        assertThat(queue.resend(beyond)).as("beyond the horizon: not sent, the caller keeps the job").isFalse();
+
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).delaySeconds()).isEqualTo(40);
+        assertThat(DueJobsQueue.Message.parse(sent.get(0).messageBody())).isEqualTo(early);
+    }
+
+    @Test
     void aJobAlreadyDueOrDueWithinTheAllowanceGoesWithoutDelay() {
         queue.offer(job("late", T0.minusSeconds(30)));
         queue.offer(job("now", T0));

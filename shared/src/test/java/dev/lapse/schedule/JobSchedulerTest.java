@@ -175,6 +175,10 @@ class JobSchedulerTest {
         assertThat(stores.jobs.get("j1").dueAt()).isEqualTo(Instant.parse("2026-12-01T11:00:00Z"));
         assertThat(stores.jobs.get("j1").occurrenceId()).isNotEqualTo(before.occurrenceId());
         assertThat(offered).extracting(Job::dueAt).containsExactly(before.dueAt(), Instant.parse("2026-12-01T11:00:00Z"));
+        String at11 = stores.jobs.get("j1").occurrenceId();
+        send("Reschedule Job", "{\"jobId\": \"j1\", \"dueAt\": \"2026-12-01T12:00:00Z\"}");
+        assertThat(stores.jobs.get("j1").occurrenceId()).as("each move is an occurrence of its own").isNotEqualTo(at11)
+                .isNotEqualTo(before.occurrenceId()).isNotBlank();
     }
 
     @Test

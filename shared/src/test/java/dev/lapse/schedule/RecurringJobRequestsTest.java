@@ -75,14 +75,17 @@ class RecurringJobRequestsTest {
     void pauseKeepsTheItemNeverDueAndResumeArmsTheOccurrenceItHad() {
         send("Schedule Job", recurring("{\"every\": \"PT30S\"}"));
         String armed = stores.jobs.get("r1").occurrenceId();
+        assertThat(offered).as("the first occurrence goes to the due-jobs queue").extracting(Job::occurrenceId).containsExactly(armed);
         assertThat(send("Pause Job", "{\"jobId\": \"r1\"}").path("outcome").asText()).isEqualTo("PAUSED");
         assertThat(series().state()).isEqualTo(Series.State.PAUSED);
+        assertThat(offered).as("a paused item is never due: nothing sent").hasSize(1);
         assertThat(stores.jobs.get("r1").occurrenceId()).as("an old queue message finds nothing").isNotEqualTo(armed);
         assertThat(send("Pause Job", "{\"jobId\": \"r1\"}").path("outcome").asText()).isEqualTo("UNCHANGED");
         clock.tick(Duration.ofSeconds(20));
         JsonNode resumed = send("Resume Job", "{\"jobId\": \"r1\"}");
         assertThat(resumed.path("outcome").asText()).isEqualTo("RESUMED");
         assertThat(stores.jobs.get("r1").occurrenceId()).isEqualTo(armed);
+        assertThat(offered).as("the resumed occurrence is sent again").extracting(Job::occurrenceId).containsExactly(armed, armed);
         assertThat(resumed.path("nextRuns").get(0).asText()).isEqualTo("2027-03-26T10:00:30Z");
         assertThat(send("Resume Job", "{\"jobId\": \"r1\"}").path("outcome").asText()).isEqualTo("UNCHANGED");
     }
@@ -192,5 +195,30 @@ class RecurringJobRequestsTest {
                 .at("/error/field").asText()).as("waiting copies' ids are reserved").isEqualTo("detail.jobId");
         assertThat(stores.jobs).isEmpty();
         assertThat(offered).isEmpty();
+    }
+
+    @Test
+    void theBoundsOfARecurrenceAreAccepted() {
+        String[] accepted = {
+                "{\"every\": \"PT1S\"}", // Recurrence.MIN_EVERY
+                "{\"every\": \"P366D\"}", // Recurrence.MAX_EVERY
+                "{\"every\": \"PT1.5S\"}", // whole milliseconds
+                "{\"every\": \"PT1M\", \"endAt\": \"2027-03-27T00:00:00Z\"}", // an end without a start
+        };
+        for (String recurrence : accepted) {
+            JsonNode answer = send("Schedule Job", recurring(recurrence).replace("\"r1\"", "\"r-" + recurrence.hashCode() + "\""));
+            assertThat(answer.path("ok").asBoolean()).as(recurrence + ": " + answer).isTrue();
+        }
+        assertThat(stores.jobs).hasSize(accepted.length);
+    }
+
+    @Test
+    void everyAndCronGivenTogetherAreToldFromNeitherGiven() {
+        assertThat(send("Schedule Job", recurring("{\"every\": \"PT1M\", \"cron\": \"cron(0 9 * * ? *)\"}")).at("/error/message").asText())
+                .contains("is given together with detail.recurrence.cron");
+        assertThat(send("Schedule Job", recurring("{\"timezone\": \"UTC\"}")).at("/error/message").asText())
+                .contains("is missing (and so is detail.recurrence.cron)");
+        assertThat(send("Schedule Job", recurring("{\"every\": \"PT1M\", \"startAt\": \"2027-04-01T00:00:00Z\", \"endAt\": \"2027-04-01T00:00:00Z\"}"))
+                .at("/error/field").asText()).as("an end at the start").isEqualTo("detail.recurrence.endAt");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lapse.job.InvalidRequestException;
+import dev.lapse.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -225,6 +226,94 @@ class RequestParserTest {
                     assertThat(e.problem()).contains("number").contains("1000");
                     assertThat(e.accepted()).contains("1000 digits");
                 });
+        String ok = "\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\", \"payload\": ";
+        assertThatThrownBy(() -> parser.parse(detail(ok + "{\"s\": \"" + "x".repeat(Json.MAX_STRING_LENGTH + 1) + "\"}")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem())
+                        .isEqualTo("holds a string longer than " + Json.MAX_STRING_LENGTH + " characters"));
+        assertThatThrownBy(() -> parser.parse(detail(ok + "[".repeat(5000))))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem())
+                        .isEqualTo("is nested deeper than " + Json.MAX_NESTING_DEPTH + " levels"));
+    }
+
+    @Test
+    void aLoneSurrogateIsToldByItsPlaceInTheTextAndAKeyStartingWithOneIsRefused() {
+        assertThatThrownBy(() -> parser.parse(withPayload("{\"s\":\"abc\\ud800\"}")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem()).contains("\\ud800 at character 3"));
+        assertThatThrownBy(() -> parser.parse(withPayload("{\"\\udc00k\":1}")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.field()).isEqualTo("detail.payload");
+                    assertThat(e.problem()).contains("lone UTF-16 surrogate");
+                });
+    }
+
+    static Stream<Arguments> unknownFields() {
+        return Stream.of(
+                Arguments.of("Cancel Job", "\"jobId\": \"j\""),
+                Arguments.of("Pause Job", "\"jobId\": \"j\""),
+                Arguments.of("Resume Job", "\"jobId\": \"j\""),
+                Arguments.of("Reschedule Job", "\"jobId\": \"j\", \"delay\": \"PT1M\""),
+                Arguments.of("Subscription Cancelled", "\"licenceId\": \"L-1\", \"paidUntil\": \"2026-12-31T00:00:00Z\""),
+                Arguments.of("Subscription Reactivated", "\"licenceId\": \"L-1\""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unknownFields")
+    void everyRequestRefusesAFieldItDoesNotTake(String detailType, String fields) {
+        assertThat(parser.parse("{\"detail-type\": \"" + detailType + "\", \"detail\": {" + fields + "}}")).isNotNull();
+        assertThatThrownBy(() -> parser.parse("{\"detail-type\": \"" + detailType + "\", \"detail\": {" + fields + ", \"jobType\": \"a.b\"}}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.field()).isEqualTo("detail.jobType");
+                    assertThat(e.problem()).isEqualTo("is not a known field");
+                });
+    }
+
+    @Test
+    void theLimitsThemselvesAreAcceptedAndOneBeyondIsNot() {
+        String ok = "\"jobId\": \"j\", \"delay\": \"PT1M\", ";
+        String longest = "a".repeat(JobFields.MAX_TYPE_LENGTH);
+        assertThat(((JobRequest.ScheduleJob) parser.parse(detail(ok + "\"jobType\": \"" + longest + "\""))).type()).isEqualTo(longest);
+        assertThatThrownBy(() -> parser.parse(detail(ok + "\"jobType\": \"" + longest + "a\""))).hasMessageContaining("detail.jobType");
+
+        String deepest = "{\"a\":".repeat(JobFields.MAX_PAYLOAD_DEPTH - 1) + "{}" + "}".repeat(JobFields.MAX_PAYLOAD_DEPTH - 1);
+        assertThat(((JobRequest.ScheduleJob) parser.parse(withPayload(deepest))).payload()).isEqualTo(deepest);
+        assertThatThrownBy(() -> parser.parse(withPayload("{\"b\":" + deepest + "}")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem())
+                        .isEqualTo("is nested " + (JobFields.MAX_PAYLOAD_DEPTH + 1) + " levels deep"));
+
+        assertThat(((JobRequest.ScheduleJob) parser.parse(detail(ok + "\"jobType\": \"a.b\""))).payload()).as("no payload").isEqualTo("{}");
+        assertThat(((JobRequest.ScheduleJob) parser.parse(detail(ok + "\"jobType\": \"a.b\", \"payload\": null"))).payload())
+                .as("a null payload").isEqualTo("{}");
+
+        var first = (JobRequest.SubscriptionReactivated) parser.parse(
+                "{\"detail-type\": \"Subscription Reactivated\", \"detail\": {\"licenceId\": \"L-1\", \"version\": 0}}");
+        assertThat(first.order().version()).as("version 0, the lowest").hasValue(0);
+    }
+
+    @Test
+    void aDueTimeGivenTwiceIsToldFromOneNotGiven() {
+        assertThatThrownBy(() -> parser.parse(schedule("\"delay\": \"PT1M\", \"dueAt\": \"2026-12-02T00:00:00Z\"")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem()).isEqualTo("is given together with detail.delay"));
+        assertThatThrownBy(() -> parser.parse(schedule("\"payload\": {}")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem()).isEqualTo("is missing (and so is detail.delay)"));
+    }
+
+    @Test
+    void aDueTimeOutOfBoundsSaysWhatItWasCountedFrom() {
+        assertThatThrownBy(() -> parser.parse(schedule("\"dueAt\": \"2026-11-29T08:00:00Z\"")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem())
+                        .isEqualTo("gives 2026-11-29T08:00:00Z, more than 24 hours in the past"));
+        assertThatThrownBy(() -> parser.parse("{\"detail-type\": \"Schedule Job\", \"time\": \"2026-11-20T00:00:00Z\","
+                + " \"detail\": {\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\"}}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem())
+                        .isEqualTo("gives 2026-11-20T00:01:00Z (counted from the event time 2026-11-20T00:00:00Z), more than 24 hours in the past"));
+    }
+
+    @Test
+    void aMissingDetailIsToldFromADetailOfTheWrongKind() {
+        assertThatThrownBy(() -> parser.parse("{\"detail-type\": \"Cancel Job\"}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem()).isEqualTo("is missing"));
+        assertThatThrownBy(() -> parser.parse("{\"detail-type\": \"Cancel Job\", \"detail\": [1]}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem()).isEqualTo("is an array"));
     }
 
     // Item 3: a payload arrives exactly as sent, or is refused naming the field.

@@ -1,0 +1,108 @@
+package dev.lapse.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** Calls joined across the records of a batch ({@link RecordBatch#join}), as {@link PartialBatch} runs them. */
+class RecordBatchTest {
+    final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
+    final RecordBatch.Call<String, String> echo = entries -> {
+        calls.add(List.copyOf(entries));
+        return entries.stream().map(e -> "sent " + e).toList();
+    };
+
+    @Test
+    void outsideABatchAnEntryIsSentAlone() {
+        assertThat(RecordBatch.join(echo, "x", 10)).isEqualTo("sent x");
+        assertThat(calls).containsExactly(List.of("x"));
+    }
+
+    @Test
+    void aFullCallGoesOutAtOnceWhileAnotherWorkerIsStillRunning() {
+        CountDownLatch fullSent = new CountDownLatch(1);
+        Map<String, String> results = new ConcurrentHashMap<>();
+        List<String> failed = PartialBatch.failedIds(List.of("a", "b", "c"), r -> r, r -> {
+            if (r.equals("c")) {
+                // c adds nothing until the call of a and b is out: it goes out full, without waiting for c
+                PartialBatchTest.await(fullSent);
+                results.put(r, RecordBatch.join(echo, r, 2));
+                return;
+            }
+            results.put(r, RecordBatch.join(echo, r, 2));
+            fullSent.countDown();
+        });
+
+        assertThat(failed).isEmpty();
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0)).containsExactlyInAnyOrder("a", "b");
+        assertThat(calls.get(1)).containsExactly("c");
+        assertThat(results).containsEntry("a", "sent a").containsEntry("b", "sent b").containsEntry("c", "sent c");
+    }
+
+    @Test
+    void entriesWaitForEachOtherUntilEveryWorkerWaitsOrHasFinished() {
+        List<String> records = List.of("a", "b", "c", "d", "e");
+        List<String> failed = PartialBatch.failedIds(records, r -> r, r -> RecordBatch.join(echo, r, 10));
+
+        assertThat(failed).isEmpty();
+        assertThat(calls).as("one call for the five, none of them full").singleElement()
+                .satisfies(call -> assertThat(call).containsExactlyInAnyOrderElementsOf(records));
+    }
+
+    @Test
+    void anEntryWithoutAResultOfItsOwnGetsNoneAndACallThatFailsFailsEveryEntryInIt() {
+        RecordBatch.Call<String, String> short1 = entries -> List.of("only the first");
+        Map<String, String> results = new ConcurrentHashMap<>();
+        assertThat(PartialBatch.failedIds(List.of("a", "b"), r -> r, r -> results.put(r, String.valueOf(RecordBatch.join(short1, r, 10)))))
+                .isEmpty();
+        assertThat(results.values()).containsExactlyInAnyOrder("only the first", "null");
+
+        RecordBatch.Call<String, String> down = entries -> {
+            throw new IllegalStateException("EventBridge unavailable");
+        };
+        List<RuntimeException> thrown = Collections.synchronizedList(new ArrayList<>());
+        assertThat(PartialBatch.failedIds(List.of("a", "b", "c"), r -> r, r -> {
+            try {
+                RecordBatch.join(down, r, 10);
+            } catch (RuntimeException e) {
+                thrown.add(e);
+                throw e;
+            }
+        })).containsExactly("a", "b", "c");
+        assertThat(thrown).as("the call's own failure, to each").hasSize(3)
+                .allSatisfy(e -> assertThat(e).isInstanceOf(IllegalStateException.class).hasMessage("EventBridge unavailable").hasNoCause());
+    }
+
+    @Test
+    void aWorkerInterruptedWhileItWaitsStillGetsItsResultAndKeepsTheInterrupt() {
+        CountDownLatch aWaits = new CountDownLatch(1);
+        Map<String, Boolean> interrupted = new ConcurrentHashMap<>();
+        Map<String, String> results = new ConcurrentHashMap<>();
+        Thread[] aThread = new Thread[1];
+        List<String> failed = PartialBatch.failedIds(List.of("a", "b"), r -> r, r -> {
+            if (r.equals("a")) {
+                aThread[0] = Thread.currentThread();
+                aWaits.countDown();
+                results.put(r, RecordBatch.join(echo, r, 10)); // waits for b, which may still add
+                interrupted.put(r, Thread.interrupted());
+            } else {
+                PartialBatchTest.await(aWaits);
+                PartialBatchTest.sleep(50);
+                aThread[0].interrupt();
+                PartialBatchTest.sleep(50);
+                results.put(r, RecordBatch.join(echo, r, 10));
+            }
+        });
+        assertThat(failed).isEmpty();
+        assertThat(results).containsEntry("a", "sent a").containsEntry("b", "sent b");
+        assertThat(interrupted).containsEntry("a", true);
+        assertThat(calls).singleElement().satisfies(call -> assertThat(call).containsExactlyInAnyOrder("a", "b"));
+    }
+}
