@@ -3,6 +3,7 @@ package dev.lapse;
 import dev.lapse.action.EventPublisher;
 import dev.lapse.action.JobAction;
 import dev.lapse.action.JobDueAction;
+import dev.lapse.inspect.History;
 import dev.lapse.inspect.JobHistory;
 import dev.lapse.inspect.JobQueries;
 import dev.lapse.inspect.PendingListing;
@@ -138,7 +139,7 @@ public final class Lapse {
         LicenceDeactivation deactivation = new LicenceDeactivation(licences, ledger);
         Function<String, JobAction> actions = type -> PaidLicenses.JOB_TYPE.equals(type) ? deactivation : jobDue;
         StoredJobs jobs = new StoredJobs(store, ledger, dueJobsQueue, clock);
-        Optional<JobHistory> history = settings.jobHistoryTable().map(t -> new JobHistory(dynamo, t, settings.ledgerRetention(), clock));
+        Optional<History> history = settings.jobHistoryTable().map(t -> new JobHistory(dynamo, t, settings.ledgerRetention(), clock));
         // to standard output, read as each line is written (where Lambda's runtime has pointed it); none while
         // priming, whose sample runs are not real ones
         this.metrics = new EmfMetrics(clock, line -> {
@@ -157,7 +158,7 @@ public final class Lapse {
                 settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
         history.ifPresent(h -> replayer.onReplayed(job -> h.replayed(job.jobId(), job.occurrenceId())));
         this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher,
-                history.map(h -> new JobQueries(store, new PendingListing(dynamo, settings.jobsTable()), h, clock)), history, metrics,
+                history.map(h -> new JobQueries(store::get, new PendingListing(dynamo, settings.jobsTable()), h, clock)), history, metrics,
                 ttlGrace);
         this.recurring = new RecurringJobs(licences, runner, settings.reconcileGrace(), clock);
         this.sweep = dueJobsQueue.map(queue -> new DueJobsSweep(new DueIndex(dynamo, settings.jobsTable()), queue, settings.preciseHorizon(), clock,

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
-import dev.lapse.store.JobStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,10 +14,9 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import java.util.function.Function;
 
 /**
  * "Get Job" and "List Jobs", by direct invocation of the scheduling function: a job's state and story, and pages of
@@ -34,12 +32,13 @@ public final class JobQueries {
     static final Duration MAX_WINDOW = Duration.ofDays(31);
     static final Duration DEFAULT_LOOKBACK = Duration.ofDays(1);
 
-    private final JobStore jobs;
-    private final PendingListing pending;
-    private final JobHistory history;
+    private final Function<String, Optional<Job>> jobs;
+    private final Listing pending;
+    private final History history;
     private final Clock clock;
 
-    public JobQueries(JobStore jobs, PendingListing pending, JobHistory history, Clock clock) {
+    /** Over the pending jobs ({@code jobs}: a pending job by its id), their listing and the history. */
+    public JobQueries(Function<String, Optional<Job>> jobs, Listing pending, History history, Clock clock) {
         this.jobs = jobs;
         this.pending = pending;
         this.history = history;
@@ -62,8 +61,8 @@ public final class JobQueries {
     private ObjectNode get(JsonNode detail) {
         allowOnly(detail, Set.of("jobId"));
         String jobId = text(detail, "jobId", "the id of a job");
-        Optional<Job> job = jobs.get(jobId);
-        List<JobHistory.Entry> story = history.of(jobId, HISTORY_LIMIT);
+        Optional<Job> job = jobs.apply(jobId);
+        List<History.Entry> story = history.of(jobId, HISTORY_LIMIT);
         if (job.isEmpty() && story.isEmpty()) {
             throw new InvalidRequestException("detail.jobId", "is \"" + jobId + "\", which is neither pending nor in the history"
                     + " (kept for its retention)", "the id of a pending job or of one that ran, failed or was cancelled recently");
@@ -82,7 +81,7 @@ public final class JobQueries {
                 shown.set("nextRuns", Json.MAPPER.valueToTree(nextRuns));
             }
         } else {
-            JobHistory.Entry last = story.get(0);
+            History.Entry last = story.get(0);
             shown.put("jobType", last.jobType()).put("state", switch (last.outcome()) {
                 case "RAN" -> "done";
                 case "DEAD_LETTERED" -> "dead-lettered";
@@ -93,7 +92,7 @@ public final class JobQueries {
         ObjectNode answer = Json.object().put("ok", true);
         answer.set("job", shown);
         ArrayNode lines = answer.putArray("history");
-        for (JobHistory.Entry e : story) {
+        for (History.Entry e : story) {
             ObjectNode line = lines.addObject().put("occurrenceId", e.occurrenceId()).put("attempt", e.attempt())
                     .put("dueAt", e.dueAt().toString()).put("firedAt", e.firedAt().toString()).put("latenessMs", e.latenessMs())
                     .put("trigger", e.trigger()).put("outcome", e.outcome());
@@ -122,8 +121,8 @@ public final class JobQueries {
                             "a window of at most " + MAX_WINDOW.toDays() + " days (page through longer spans window by window)");
                 }
                 query.put("from", from.toString()).put("to", to.toString()).put("jobType", type.orElse(null));
-                Optional<PendingListing.Cursor> after = token(detail, query).map(t -> new PendingListing.Cursor(t.path("ms").asLong(), t.path("id").asText()));
-                PendingListing.Page page = pending.page(from, to, type, limit, after);
+                Optional<Listing.Cursor> after = token(detail, query).map(t -> new Listing.Cursor(t.path("ms").asLong(), t.path("id").asText()));
+                Listing.Page page = pending.page(from, to, type, limit, after);
                 page.jobs().forEach(j -> {
                     ObjectNode line = listed.addObject().put("jobId", j.jobId()).put("jobType", j.jobType())
                             .put("state", j.attempt() > 1 ? "retrying" : "pending").put("dueAt", j.dueAt().toString())
@@ -140,15 +139,14 @@ public final class JobQueries {
                             "a due window only with state \"pending\"; dead letters are listed newest first");
                 }
                 query.put("jobType", type.orElse(null));
-                Optional<Map<String, AttributeValue>> after = token(detail, query).map(t -> Map.of("jobId", AttributeValue.fromS(t.path("id").asText()),
-                        "at", AttributeValue.fromS(t.path("at").asText()), JobHistory.DEAD_LETTER, AttributeValue.fromS("jobs")));
-                List<Map.Entry<String, JobHistory.Entry>> page = history.deadLetters(limit, after);
-                page.stream().filter(e -> type.map(t -> t.equals(e.getValue().jobType())).orElse(true)).forEach(e -> listed.addObject()
-                        .put("jobId", e.getValue().jobId()).put("jobType", e.getValue().jobType()).put("state", "dead-lettered")
-                        .put("dueAt", e.getValue().dueAt().toString()).put("deadLetteredAt", e.getValue().firedAt().toString())
-                        .put("occurrenceId", e.getValue().occurrenceId()).put("attempt", e.getValue().attempt()).put("reason", e.getValue().detail()));
-                answer.put("nextToken", page.size() < limit ? null
-                        : encode(query.deepCopy().put("id", page.get(page.size() - 1).getValue().jobId()).put("at", page.get(page.size() - 1).getKey())));
+                Optional<History.Position> after = token(detail, query).map(t -> new History.Position(t.path("id").asText(), t.path("at").asText()));
+                List<History.DeadLetter> page = history.deadLetters(limit, after);
+                page.stream().map(History.DeadLetter::entry).filter(e -> type.map(t -> t.equals(e.jobType())).orElse(true)).forEach(e -> listed.addObject()
+                        .put("jobId", e.jobId()).put("jobType", e.jobType()).put("state", "dead-lettered")
+                        .put("dueAt", e.dueAt().toString()).put("deadLetteredAt", e.firedAt().toString())
+                        .put("occurrenceId", e.occurrenceId()).put("attempt", e.attempt()).put("reason", e.detail()));
+                History.Position last = page.isEmpty() ? null : page.get(page.size() - 1).position();
+                answer.put("nextToken", page.size() < limit ? null : encode(query.deepCopy().put("id", last.jobId()).put("at", last.at())));
             }
             default -> throw new InvalidRequestException("detail.state", "is \"" + state + "\"", "\"pending\" or \"dead-lettered\"");
         }

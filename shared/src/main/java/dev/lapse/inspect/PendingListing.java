@@ -3,7 +3,6 @@ package dev.lapse.inspect;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,24 +13,12 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Pending jobs in due order, from the Jobs table's {@value #INDEX} index (queries only, never a scan): for each day of the
- * window, the {@link ListBuckets#SHARDS} shards are queried from the cursor on and merged by (due time, job id).
+ * {@link Listing} on the Jobs table's {@value #INDEX} index (queries only, never a scan): for each day of the window, the
+ * {@link ListBuckets#SHARDS} shards are queried from the cursor on and merged by (due time, job id).
  */
-public final class PendingListing {
+public final class PendingListing implements Listing {
     public static final String INDEX = "pendingByDue";
     public static final String LIST_BUCKET = "listBucket";
-
-    /** One pending job as the index holds it; {@code series}: a recurring job's occurrence as JSON, or null. */
-    public record Listed(String jobId, String jobType, Instant dueAt, long dueEpochMs, String occurrenceId, int attempt, String series) {
-        static final Comparator<Listed> ORDER = Comparator.comparingLong(Listed::dueEpochMs).thenComparing(Listed::jobId);
-    }
-
-    /** Where a page ends: the last job listed (the next page starts after it). */
-    public record Cursor(long dueEpochMs, String jobId) {
-    }
-
-    public record Page(List<Listed> jobs, Optional<Cursor> next) {
-    }
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -41,7 +28,7 @@ public final class PendingListing {
         this.table = table;
     }
 
-    /** Up to {@code limit} pending jobs due in [{@code from}, {@code to}] after {@code after}, of {@code jobType} if given. */
+    @Override
     public Page page(Instant from, Instant to, Optional<String> jobType, int limit, Optional<Cursor> after) {
         List<Listed> found = new ArrayList<>();
         long lo = after.map(Cursor::dueEpochMs).orElse(from.toEpochMilli());
@@ -53,13 +40,7 @@ public final class PendingListing {
                 break;
             }
         }
-        found.sort(Listed.ORDER);
-        if (found.size() > limit) {
-            List<Listed> page = List.copyOf(found.subList(0, limit));
-            Listed last = page.get(limit - 1);
-            return new Page(page, Optional.of(new Cursor(last.dueEpochMs(), last.jobId())));
-        }
-        return new Page(List.copyOf(found), Optional.empty());
+        return Page.of(found, limit);
     }
 
     /** Up to {@code limit} + 1 jobs of one shard, in due order, past the cursor (so the merge knows whether more follow). */
@@ -82,7 +63,7 @@ public final class PendingListing {
                 Listed job = new Listed(item.get("jobId").s(), item.get("jobType").s(), Instant.parse(item.get("dueAt").s()),
                         Long.parseLong(item.get("dueEpochMs").n()), item.get("occurrenceId").s(), Integer.parseInt(item.get("attempt").n()),
                         item.containsKey("series") ? item.get("series").s() : null);
-                if (after.map(c -> Listed.ORDER.compare(job, new Listed(c.jobId(), "", Instant.EPOCH, c.dueEpochMs(), "", 0, null)) > 0).orElse(true)) {
+                if (after.map(job::isAfter).orElse(true)) {
                     listed.add(job);
                 }
             }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.action.EventPublisher;
-import dev.lapse.inspect.JobHistory;
+import dev.lapse.inspect.History;
 import dev.lapse.inspect.JobQueries;
 import dev.lapse.job.InvalidRequestException;
 import dev.lapse.job.JobConflictException;
@@ -38,7 +38,7 @@ public final class SchedulingEndpoint {
     private final JobScheduler scheduler;
     private final EventPublisher publisher;
     private final Optional<JobQueries> queries;
-    private final Optional<JobHistory> history;
+    private final Optional<History> history;
     private final EmfMetrics metrics; // null: not counted (tests)
     private final Duration ttlGrace;
 
@@ -51,7 +51,7 @@ public final class SchedulingEndpoint {
      * is the store's (a job's {@code ttl} in the answer is the one its item was written with).
      */
     public SchedulingEndpoint(RequestParser parser, JobScheduler scheduler, EventPublisher publisher, Optional<JobQueries> queries,
-                              Optional<JobHistory> history, EmfMetrics metrics, Duration ttlGrace) {
+                              Optional<History> history, EmfMetrics metrics, Duration ttlGrace) {
         this.parser = parser;
         this.scheduler = scheduler;
         this.publisher = publisher;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.action.EventPublisher;
+import dev.lapse.inspect.InMemoryHistory;
+import dev.lapse.inspect.JobQueries;
+import dev.lapse.inspect.Listing;
 import dev.lapse.json.Json;
 import dev.lapse.observe.EmfMetrics;
 import dev.lapse.testing.SettableClock;
@@ -117,6 +120,29 @@ class SchedulingEndpointAnswersTest {
         assertThat(atTheSecond.path("job").path("ttl").asLong()).isEqualTo(nine + 2);
         assertThat(withinASecond.path("job").path("ttl").asLong()).isEqualTo(nine + 3);
         assertThat(noGrace.path("job").path("ttl").asLong()).isEqualTo(nine);
+    }
+
+    @Test
+    void aCancelledJobIsToldByItsStoryAndAJobThatWasNeverThereLeavesNone() {
+        InMemoryHistory history = new InMemoryHistory(clock);
+        JobScheduler scheduler = new JobScheduler(stores, stores, stores::ranForGood, job -> { }, clock);
+        SchedulingEndpoint withHistory = new SchedulingEndpoint(new RequestParser(clock), scheduler, new EventPublisher(bus, "lapse-bus"),
+                Optional.of(new JobQueries(id -> Optional.ofNullable(stores.jobs.get(id)), (from, to, type, limit, after)
+                        -> new Listing.Page(List.of(), Optional.empty()), history, clock)), Optional.of(history), null, Duration.ZERO);
+        withHistory.handle(event("Schedule Job", GOOD));
+
+        assertThat(withHistory.handle(event("Cancel Job", "{\"jobId\":\"j1\"}")).path("outcome").asText()).isEqualTo("CANCELLED");
+        assertThat(withHistory.handle(event("Cancel Job", "{\"jobId\":\"j1\"}")).path("outcome").asText()).isEqualTo("NOT_FOUND");
+        withHistory.handle(event("Cancel Job", "{\"jobId\":\"never\"}"));
+
+        assertThat(history.of("j1", 10)).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo("CANCELLED");
+            assertThat(e.detail()).isEqualTo("cancelled by shop");
+            assertThat(e.dueAt()).isEqualTo(Instant.parse("2026-12-01T09:00:00Z"));
+        });
+        assertThat(history.of("never", 10)).isEmpty();
+        JsonNode told = withHistory.handle("{\"detail-type\":\"Get Job\",\"detail\":{\"jobId\":\"j1\"}}");
+        assertThat(told.path("job").path("state").asText()).isEqualTo("cancelled");
     }
 
     @Test
