@@ -5,7 +5,6 @@ import dev.lapse.inspect.JobHistory;
 import dev.lapse.inspect.JobQueries;
 import dev.lapse.inspect.JobQueriesContract;
 import dev.lapse.inspect.PendingListing;
-import dev.lapse.job.Job;
 import dev.lapse.store.JobStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,21 +25,6 @@ class JobQueriesTest extends JobQueriesContract {
         JobStore store = new JobStore(tables.dynamo(), jobs, job -> false, Duration.ZERO);
         History history = new JobHistory(tables.dynamo(), names.get("JobHistoryTable"), Duration.ofDays(7), clock);
         JobQueries queries = new JobQueries(store::get, new PendingListing(tables.dynamo(), jobs), history, clock);
-        return new Fixture() {
-            @Override
-            public void create(Job job) {
-                store.create(job);
-            }
-
-            @Override
-            public History history() {
-                return history;
-            }
-
-            @Override
-            public JobQueries queries() {
-                return queries;
-            }
-        };
+        return new Fixture(store::create, history, queries);
     }
 }

@@ -17,22 +17,7 @@ class InMemoryQueriesTest extends JobQueriesContract {
         Map<String, Job> jobs = new HashMap<>();
         InMemoryHistory history = new InMemoryHistory(clock);
         JobQueries queries = new JobQueries(id -> Optional.ofNullable(jobs.get(id)), new InMemoryListing(jobs), history, clock);
-        return new Fixture() {
-            @Override
-            public void create(Job job) {
-                jobs.put(job.jobId(), job);
-            }
-
-            @Override
-            public History history() {
-                return history;
-            }
-
-            @Override
-            public JobQueries queries() {
-                return queries;
-            }
-        };
+        return new Fixture(job -> jobs.put(job.jobId(), job), history, queries);
     }
 
     /** The pending jobs of a map, listed as the index lists them: every job but a paused or cancelled recurring one. */

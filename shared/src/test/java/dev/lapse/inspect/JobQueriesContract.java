@@ -19,6 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,14 +36,11 @@ public abstract class JobQueriesContract {
     private History history;
     private JobQueries queries;
 
-    /** A fresh store of pending jobs, with its listing and history, and the queries over them. */
-    protected interface Fixture {
-        /** Writes a pending job as the scheduler does. */
-        void create(Job job);
-
-        History history();
-
-        JobQueries queries();
+    /** A fresh store of pending jobs ({@code create} writes one as the scheduler does), its history, and the queries over them. */
+    public record Fixture(Consumer<Job> create, History history, JobQueries queries) {
+        void create(Job job) {
+            create.accept(job);
+        }
     }
 
     protected abstract Fixture fixture(Clock clock);
