@@ -54,7 +54,7 @@ public final class Replayer {
     private final SqsClient sqs;
     private final Optional<DynamoDbStreamsClient> streams;
     private final JobStore store;
-    private final Optional<ExecutionLedger> ledger;
+    private final Optional<? extends Claims> ledger;
     private final Optional<SqsDueJobsQueue> dueJobs;
     private final Clock clock;
     private final String deadLetterQueueUrl;
@@ -62,7 +62,7 @@ public final class Replayer {
     private final Optional<String> dueJobsRedriveQueueUrl;
     private final boolean requireTtlIdentity;
 
-    public Replayer(SqsClient sqs, Optional<DynamoDbStreamsClient> streams, JobStore store, Optional<ExecutionLedger> ledger,
+    public Replayer(SqsClient sqs, Optional<DynamoDbStreamsClient> streams, JobStore store, Optional<? extends Claims> ledger,
                     Optional<SqsDueJobsQueue> dueJobs, Clock clock, String deadLetterQueueUrl, Optional<String> streamFailureQueueUrl,
                     Optional<String> dueJobsRedriveQueueUrl, boolean requireTtlIdentity) {
         this.dueJobsRedriveQueueUrl = dueJobsRedriveQueueUrl;
@@ -225,7 +225,7 @@ public final class Replayer {
     /** A due-jobs message SQS gave up on: its job lives on only in its released claim, if anywhere. */
     private List<Job> fromRedrive(String body) {
         DueJobsQueue.Message pointer = DueJobsQueue.Message.parse(body);
-        ExecutionLedger l = ledger.orElseThrow(() -> new IllegalStateException("no ledger"));
+        Claims l = ledger.orElseThrow(() -> new IllegalStateException("no ledger"));
         if (l.state(pointer.occurrenceId()) == ExecutionLedger.State.IN_FLIGHT && l.recoverable(pointer.occurrenceId()).isEmpty()) {
             throw new IllegalStateException("job " + pointer.jobId() + " is in flight; try again later");
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.job.Job;
 import dev.lapse.json.Json;
+import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobItems;
 import dev.lapse.store.JobStore;
 import dev.lapse.testing.SettableClock;
@@ -329,6 +330,47 @@ class ReplayerTest {
         assertThat(sqs.deleted).containsExactly("m0");
         assertThat(sqs.released).as("released as soon as received, each time").containsOnly("m1");
         assertThat(sqs.hidden).isEmpty();
+    }
+
+    static final String REDRIVE = "due-jobs-redrive";
+
+    /** A replayer of due-jobs messages SQS gave up on, with the ledger their claims are in. */
+    Replayer redriving(InMemory.Ledger ledger) {
+        return new Replayer(sqs, Optional.empty(), new JobStore(table, "jobs"), Optional.of(ledger),
+                Optional.of(new SqsDueJobsQueue(sqs, DUE_JOBS, Duration.ofSeconds(900), clock)), clock, DLQ, Optional.empty(),
+                Optional.of(REDRIVE), true);
+    }
+
+    void gaveUpOn(Job job) {
+        sqs.sendMessage(SendMessageRequest.builder().queueUrl(REDRIVE).messageBody(DueJobsQueue.Message.of(job).body()).build());
+    }
+
+    @Test
+    void aDueJobsMessageSqsGaveUpOnBringsBackTheJobItsReleasedClaimHoldsAndOnlyThat() {
+        InMemory.Ledger ledger = new InMemory.Ledger(clock, Duration.ofSeconds(60));
+        Job released = failed("released");
+        ledger.claim(released);
+        ledger.release(released.occurrenceId(), released.attempt()); // put back failed: the claim's copy is all there is
+        Job done = failed("done");
+        ledger.claim(done);
+        ledger.finishPatiently(done.occurrenceId(), done.attempt(), ExecutionLedger.State.DONE, "ran");
+        Job running = failed("running");
+        ledger.claim(running); // in flight elsewhere, its lease not over
+        gaveUpOn(released);
+        gaveUpOn(done);
+        gaveUpOn(running);
+        clock.tick(Duration.ofSeconds(1));
+
+        JsonNode answer = redriving(ledger).replay(Json.read("{\"source\": \"due-jobs-redrive\"}"));
+
+        assertThat(answer.path("replayed").toString()).isEqualTo("[\"released\"]");
+        assertThat(table.job("released").payload()).isEqualTo(released.payload());
+        assertThat(table.written).as("the finished one is not run again").doesNotContainKey("done");
+        assertThat(sqs.deleted).as("the released one is back, the finished one has nothing left").containsExactlyInAnyOrder("m0", "m1");
+        assertThat(answer.path("left")).singleElement().satisfies(left -> {
+            assertThat(left.path("messageId").asText()).isEqualTo("m2");
+            assertThat(left.path("reason").asText()).isEqualTo("job running is in flight; try again later");
+        });
     }
 
     @Test
