@@ -68,7 +68,7 @@ public final class LapseLogging implements SLF4JServiceProvider {
         String formatSetting = setting(env, properties, "LAPSE_LOG_FORMAT", "lapse.log.format");
         format = formatSetting != null ? format(formatSetting)
                 : env.get("AWS_LAMBDA_FUNCTION_NAME") != null ? Format.JSON : Format.TEXT;
-        prefixLevels = prefixLevels();
+        prefixLevels = prefixLevels(LapseLogging.class.getClassLoader().getResource(LEVELS_RESOURCE));
         sink = line -> System.out.println(line); // System.out as it is when the line is written (Lambda's runtime sets it)
     }
 
@@ -106,9 +106,14 @@ public final class LapseLogging implements SLF4JServiceProvider {
 
     /** The level from which {@code loggerName} writes: its longest prefix in {@value #LEVELS_RESOURCE}, else the level set. */
     static Level threshold(String loggerName) {
+        return threshold(loggerName, level, prefixLevels);
+    }
+
+    /** {@code loggerName}'s level: that of its longest prefix (a whole name, or one followed by a dot) in {@code prefixes}, else {@code level}. */
+    static Level threshold(String loggerName, Level level, Map<String, Level> prefixes) {
         Level found = level;
         int longest = -1;
-        for (Map.Entry<String, Level> e : prefixLevels.entrySet()) {
+        for (Map.Entry<String, Level> e : prefixes.entrySet()) {
             String prefix = e.getKey();
             if ((loggerName.equals(prefix) || loggerName.startsWith(prefix + ".")) && prefix.length() > longest) {
                 longest = prefix.length();
@@ -144,8 +149,8 @@ public final class LapseLogging implements SLF4JServiceProvider {
         }
     }
 
-    private static Map<String, Level> prefixLevels() {
-        URL resource = LapseLogging.class.getClassLoader().getResource(LEVELS_RESOURCE);
+    /** The levels by logger-name prefix of a properties file ({@code org.elasticmq=warn}); none without one. */
+    static Map<String, Level> prefixLevels(URL resource) {
         if (resource == null) {
             return Map.of();
         }

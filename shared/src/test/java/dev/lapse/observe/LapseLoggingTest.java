@@ -85,4 +85,41 @@ class LapseLoggingTest {
                 Map.of("trigger", "ttl", "jobId", "j-1"), null);
         assertThat(line).isEqualTo("12:00:01.005 INFO  JobRunner - job j-1 ran [jobId=j-1 trigger=ttl]");
     }
+
+    @Test
+    void aLoggerTakesTheLevelOfItsLongestPrefixAndOffSilencesIt() {
+        Map<String, Level> levels = LapseLogging.prefixLevels(LapseLoggingTest.class.getResource("levels-sample.properties"));
+
+        assertThat(levels).containsEntry("org.elasticmq", Level.WARN).containsEntry("org.elasticmq.rest", Level.ERROR)
+                .containsEntry("loud", Level.ERROR).containsEntry("unclear", Level.INFO);
+        assertThat(levels.get("noisy")).as("off").isNull();
+        assertThat(LapseLogging.threshold("org.elasticmq.rest.sqs.Server", Level.DEBUG, levels)).isEqualTo(Level.ERROR);
+        assertThat(LapseLogging.threshold("org.elasticmq.actor", Level.DEBUG, levels)).isEqualTo(Level.WARN);
+        assertThat(LapseLogging.threshold("org.elasticmq", Level.DEBUG, levels)).as("the prefix itself").isEqualTo(Level.WARN);
+        assertThat(LapseLogging.threshold("org.elasticmqx.Other", Level.DEBUG, levels)).as("not a dotted prefix").isEqualTo(Level.DEBUG);
+        assertThat(LapseLogging.threshold("noisy.Thing", Level.DEBUG, levels)).isNull();
+        assertThat(LapseLogging.enabled(null, Level.ERROR)).as("nothing is written where it is off").isFalse();
+        assertThat(LapseLogging.prefixLevels(null)).isEmpty();
+    }
+
+    @Test
+    void eachLevelIsWrittenFromItsThresholdUp() {
+        LapseLogging.configure(Map.of("LAPSE_LOG_LEVEL", "warn"), name -> null);
+        assertThat(List.of(log.isTraceEnabled(), log.isDebugEnabled(), log.isInfoEnabled(), log.isWarnEnabled(), log.isErrorEnabled()))
+                .containsExactly(false, false, false, true, true);
+        LapseLogging.configure(Map.of("LAPSE_LOG_LEVEL", "trace"), name -> null);
+        assertThat(log.isTraceEnabled()).isTrue();
+        LapseLogging.configure(Map.of("LAPSE_LOG_LEVEL", "off"), name -> null);
+        assertThat(log.isErrorEnabled()).as("off").isFalse();
+    }
+
+    @Test
+    void aTextLineShowsFieldsBeyondTheKnownOnesAfterThemAndLeavesOutEmptyOnes() {
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("tenant", "acme");
+        fields.put("jobId", "j-1");
+        fields.put("empty", null);
+        String line = LapseLogger.text(LocalTime.of(12, 0), Level.WARN, "Runner", "late", fields, null);
+        assertThat(line).isEqualTo("12:00:00.000 WARN  Runner - late [jobId=j-1 tenant=acme]");
+    }
 }

@@ -71,14 +71,19 @@ final class InMemoryStores implements ScheduledJobs, LicenceStore {
 
     /** How many of the next replaces find the item changed (an occurrence armed meanwhile). */
     int contendedReplaces;
+    /** What happened meanwhile, run at each contended replace (null: only another occurrence armed). */
+    Runnable meanwhile;
 
     @Override
     public boolean replace(Job seen, Job next) {
-        Job current = jobs.get(seen.jobId());
         if (contendedReplaces > 0) {
             contendedReplaces--;
+            if (meanwhile != null) {
+                meanwhile.run();
+            }
             return false;
         }
+        Job current = jobs.get(seen.jobId());
         if (current == null || !current.occurrenceId().equals(seen.occurrenceId()) || current.attempt() != seen.attempt()) {
             return false;
         }

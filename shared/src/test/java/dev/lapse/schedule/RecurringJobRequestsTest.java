@@ -152,6 +152,21 @@ class RecurringJobRequestsTest {
     }
 
     @Test
+    void aCancelThatFindsTheSeriesGoneMeanwhileIsNotFoundAndOneThatKeepsFindingItChangedIsContended() {
+        send("Schedule Job", recurring("{\"every\": \"PT30S\"}"));
+        stores.contendedReplaces = 1;
+        stores.meanwhile = () -> stores.jobs.remove("r1"); // its last occurrence ran meanwhile, and the series ended
+        assertThat(send("Cancel Job", "{\"jobId\": \"r1\"}").path("outcome").asText()).isEqualTo("NOT_FOUND");
+
+        stores.meanwhile = null;
+        send("Schedule Job", recurring("{\"every\": \"PT30S\"}"));
+        stores.contendedReplaces = 5;
+        assertThat(send("Cancel Job", "{\"jobId\": \"r1\"}").at("/error/code").asText()).isEqualTo("JOB_CONTENDED");
+        stores.contendedReplaces = 4;
+        assertThat(send("Cancel Job", "{\"jobId\": \"r1\"}").path("outcome").asText()).as("the fifth try").isEqualTo("CANCELLED");
+    }
+
+    @Test
     void pauseOfAOneTimeJobOrOfNothingIsRefusedOrNotFound() {
         send("Schedule Job", "{\"jobId\": \"once\", \"jobType\": \"a.b\", \"delay\": \"PT1M\"}");
         assertThat(send("Pause Job", "{\"jobId\": \"once\"}").at("/error/code").asText()).isEqualTo("JOB_NOT_RECURRING");
