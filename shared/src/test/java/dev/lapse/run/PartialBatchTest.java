@@ -2,6 +2,7 @@ package dev.lapse.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lapse.observe.LogFields;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -37,6 +38,22 @@ class PartialBatchTest {
             sleep(5);
         });
         assertThat(later).as("the pooled workers, used again outside priming").hasSize(records.size()).containsOnly(false);
+    }
+
+    @Test
+    void everyRecordStartsWithTheInvocationsLogFieldsAndTheInvokingThreadEndsWithThem() {
+        List<String> records = java.util.stream.IntStream.range(0, 3 * PartialBatch.CONCURRENCY).mapToObj(i -> "r" + i).toList();
+        List<Map<String, String>> seen = Collections.synchronizedList(new ArrayList<>());
+        try (var request = LogFields.forRequest("req-1")) {
+            Map<String, String> invocation = LogFields.current();
+            PartialBatch.failedIds(records, r -> r, r -> {
+                seen.add(LogFields.current());
+                LogFields.adopt(Map.of("jobId", r)); // a record's own fields, left behind
+                sleep(2);
+            });
+            assertThat(seen).hasSize(records.size()).containsOnly(invocation);
+            assertThat(LogFields.current()).as("the invoking thread, after the batch").isEqualTo(invocation);
+        }
     }
 
     @Test
