@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 public final class RequestParser {
     /** What a job type name may be (also for the recurring jobs' own types). */
     static final Pattern TYPE = JobFields.TYPE;
-    private static final List<String> TYPES = List.of(JobRequest.SCHEDULE, JobRequest.CANCEL, JobRequest.RESCHEDULE,
+    /** The detail-types of the requests this parser reads. */
+    static final List<String> TYPES = List.of(JobRequest.SCHEDULE, JobRequest.CANCEL, JobRequest.RESCHEDULE,
             JobRequest.PAUSE, JobRequest.RESUME, JobRequest.SUBSCRIPTION_CANCELLED, JobRequest.SUBSCRIPTION_REACTIVATED);
 
     private final DueTimes dueTimes;

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lapse.job.InvalidRequestException;
 import dev.lapse.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +34,7 @@ class RequestParserTest {
 
         assertThat(request.jobId()).isEqualTo("invoice-reminder-42");
         assertThat(request.type()).isEqualTo("invoice.remind");
-        assertThat(request.due().at()).isEqualTo(Instant.parse("2026-12-01T09:00:00Z"));
+        assertThat(request.due().at()).isEqualTo(Instant.parse("2030-12-01T09:00:00Z"));
         assertThat(request.payload()).contains("INV-42");
         assertThat(request.retry()).hasValueSatisfying(p -> assertThat(p.maxAttempts()).isEqualTo(3));
         assertThat(request.requestedBy()).isEqualTo("com.example.billing");
@@ -54,6 +57,36 @@ class RequestParserTest {
         assertThat(parser.parse(sample("subscription-reactivated.json"))).isInstanceOf(JobRequest.SubscriptionReactivated.class);
         var direct = parser.parse(sample("direct-schedule-job.json"));
         assertThat(direct.requestedBy()).isEqualTo("direct");
+    }
+
+    /**
+     * The request samples, as {@code sam local invoke -e} or {@code aws lambda invoke} send them, are accepted on today's
+     * clock and still a year from now (absolute times lie years ahead; the rest is relative to the call), so this fails
+     * a year before one would stop working. Not {@code schedule-job-delay.json}: it is EventBridge's delivery of one
+     * event, whose {@code time} its delay counts from (the test above); send that job with
+     * {@code put-events-schedule-job.json}, which EventBridge stamps with the time it is sent.
+     */
+    @Test
+    void theRequestSamplesAreAcceptedTodayAndAYearFromNow() throws Exception {
+        List<String> samples;
+        try (var files = Files.list(Path.of("..", "events"))) {
+            samples = files.map(f -> f.getFileName().toString()).filter(name -> name.endsWith(".json")).sorted().toList();
+        }
+        List<String> requests = new ArrayList<>();
+        for (String name : samples) {
+            JsonNode sample = Json.read(sample(name));
+            if (sample.isObject() && RequestParser.TYPES.contains(sample.path("detail-type").asText()) && !name.equals("schedule-job-delay.json")) {
+                requests.add(name);
+            }
+        }
+        assertThat(requests).as("the request samples").hasSizeGreaterThanOrEqualTo(11)
+                .contains("schedule-job.json", "reschedule-job.json", "subscription-cancelled.json", "direct-schedule-job.json");
+        for (Instant at : List.of(Instant.now(), Instant.now().plus(Duration.ofDays(365)))) {
+            RequestParser onThatDay = new RequestParser(Clock.fixed(at, ZoneOffset.UTC));
+            for (String name : requests) {
+                assertThat(onThatDay.parse(sample(name))).as(name + " on " + at).isNotNull();
+            }
+        }
     }
 
     @Test
