@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ public final class JobScheduler {
 
     /** The scheduler on DynamoDB: the Jobs table, the executions ledger, PaidLicenses and the due-jobs queue if there is one. */
     public JobScheduler(JobStore store, ExecutionLedger ledger, PaidLicenses licences, Optional<? extends DueJobsQueue> dueJobs, Clock clock) {
-        this(ScheduledJobs.in(store), new DynamoLicenceStore(licences, store), ranForGoodIn(ledger),
+        this(ScheduledJobs.in(store), new DynamoLicenceStore(licences, store), ranForGoodIn(ledger::state),
                 job -> dueJobs.ifPresent(q -> q.offer(job)), clock);
     }
 
@@ -155,12 +156,15 @@ public final class JobScheduler {
         return new RecurringSeries(jobs, ranForGood, this::offerToDueJobsQueue, clock);
     }
 
-    /** Whether a stored job's occurrence has run for good, as the executions ledger tells. */
-    private static Predicate<Job> ranForGoodIn(ExecutionLedger ledger) {
+    /**
+     * Whether a stored job's occurrence has run for good (done or dead-lettered), as the executions ledger tells
+     * ({@code stateOf}: an occurrence's state, null if never claimed); a ledger this function may not read keeps the job.
+     */
+    static Predicate<Job> ranForGoodIn(Function<String, ExecutionLedger.State> stateOf) {
         return stored -> {
             ExecutionLedger.State state;
             try {
-                state = ledger.state(stored.occurrenceId());
+                state = stateOf.apply(stored.occurrenceId());
             } catch (DynamoDbException e) {
                 if (e.awsErrorDetails() == null || !"AccessDeniedException".equals(e.awsErrorDetails().errorCode())) {
                     throw e;

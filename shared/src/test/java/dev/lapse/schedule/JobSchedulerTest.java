@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.action.TransientFailureException;
 import dev.lapse.job.Job;
 import dev.lapse.licence.PaidLicenses;
+import dev.lapse.store.ExecutionLedger;
 import dev.lapse.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /** The scheduling rules, end to end through the endpoint's answer, on in-memory stores and a settable clock. */
 class JobSchedulerTest {
@@ -360,5 +363,32 @@ class JobSchedulerTest {
                 .isInstanceOf(TransientFailureException.class).hasMessageContaining("25 attempts");
         assertThat(stores.writes).isEqualTo(25);
         assertThat(stores.licences).isEmpty();
+    }
+
+    @Test
+    void aStoredJobRanForGoodWhenItsOccurrenceIsDoneOrDeadLetteredAndALedgerItMayNotReadKeepsIt() {
+        Job stored = new Job("j1", "a.b", "{}", Instant.parse("2026-12-01T09:00:00Z"), "now", "occ-1", 1, Optional.empty(), List.of(),
+                Instant.parse("2026-12-01T08:00:00Z"), "t");
+        for (ExecutionLedger.State state : ExecutionLedger.State.values()) {
+            boolean forGood = state == ExecutionLedger.State.DONE || state == ExecutionLedger.State.DEAD_LETTERED;
+            assertThat(JobScheduler.ranForGoodIn(occurrence -> occurrence.equals("occ-1") ? state : null).test(stored)).as(state.name())
+                    .isEqualTo(forGood);
+        }
+        assertThat(JobScheduler.ranForGoodIn(occurrence -> null).test(stored)).as("never claimed").isFalse();
+
+        DynamoDbException denied = (DynamoDbException) DynamoDbException.builder().message("no")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException").build()).build();
+        assertThat(JobScheduler.ranForGoodIn(occurrence -> {
+            throw denied;
+        }).test(stored)).as("may not read the ledger: still pending").isFalse();
+        DynamoDbException throttled = (DynamoDbException) DynamoDbException.builder().message("slow down")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").build()).build();
+        assertThatThrownBy(() -> JobScheduler.ranForGoodIn(occurrence -> {
+            throw throttled;
+        }).test(stored)).isSameAs(throttled);
+        DynamoDbException bare = (DynamoDbException) DynamoDbException.builder().message("no details").build();
+        assertThatThrownBy(() -> JobScheduler.ranForGoodIn(occurrence -> {
+            throw bare;
+        }).test(stored)).isSameAs(bare);
     }
 }
