@@ -53,7 +53,7 @@ public final class JobQueries {
     public ObjectNode answer(JsonNode request) {
         JsonNode detail = request.path("detail");
         if (!detail.isObject()) {
-            throw new InvalidRequestException("detail", "is " + (detail.isMissingNode() ? "missing" : detail.getNodeType()), "a JSON object");
+            throw new InvalidRequestException("detail", "is " + Json.kind(detail), "a JSON object");
         }
         return GET.equals(request.path("detail-type").asText()) ? get(detail) : list(detail);
     }

@@ -69,4 +69,20 @@ public final class Json {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** What a JSON value is, as an error says it: "an object", "a number", "null", "missing". */
+    public static String kind(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "missing";
+        }
+        return switch (node.getNodeType()) {
+            case OBJECT -> "an object";
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
 }

@@ -2,13 +2,14 @@ package dev.lapse.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.job.InvalidRequestException;
+import dev.lapse.json.Json;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The vocabulary of a request's field errors: how a field's path, a value's kind and a value itself
- * are shown, and the reads every concept shares (a required string, an id, the allowed keys of an object).
+ * The vocabulary of a request's field errors: how a field's path and a value itself are shown (a value's kind:
+ * {@link Json#kind}), and the reads every concept shares (a required string, an id, the allowed keys of an object).
  */
 final class Fields {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]+");
@@ -42,7 +43,7 @@ final class Fields {
             throw new InvalidRequestException(field, "is missing", accepted);
         }
         if (!value.isTextual()) {
-            throw new InvalidRequestException(field, "is " + kind(value) + ", not a string", accepted);
+            throw new InvalidRequestException(field, "is " + Json.kind(value) + ", not a string", accepted);
         }
         return value.asText();
     }
@@ -59,22 +60,6 @@ final class Fields {
                     + printable(value) + "\"", accepted);
         }
         return value;
-    }
-
-    /** What a JSON value is, as an error says it: "an object", "a number", "null", "missing". */
-    static String kind(JsonNode node) {
-        if (node == null || node.isMissingNode()) {
-            return "missing";
-        }
-        return switch (node.getNodeType()) {
-            case OBJECT -> "an object";
-            case ARRAY -> "an array";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            default -> node.getNodeType().toString().toLowerCase();
-        };
     }
 
     /** Shows a value in an error without letting control characters or megabytes into the log. */

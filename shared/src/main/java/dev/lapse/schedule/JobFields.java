@@ -1,6 +1,6 @@
 package dev.lapse.schedule;
 
-import static dev.lapse.schedule.Fields.kind;
+import static dev.lapse.json.Json.kind;
 import static dev.lapse.schedule.Fields.printable;
 import static dev.lapse.schedule.Fields.text;
 

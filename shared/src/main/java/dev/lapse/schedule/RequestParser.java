@@ -2,6 +2,7 @@ package dev.lapse.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.job.InvalidRequestException;
+import dev.lapse.json.Json;
 import dev.lapse.licence.SubscriptionOrder;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,13 +42,13 @@ public final class RequestParser {
 
     public JobRequest parse(JsonNode root) {
         if (root == null || !root.isObject()) {
-            throw new InvalidRequestException("(request)", "is " + Fields.kind(root), RequestJson.SHAPE);
+            throw new InvalidRequestException("(request)", "is " + Json.kind(root), RequestJson.SHAPE);
         }
         RequestJson.refuseLoneSurrogates(root, "");
         String detailType = Fields.text(root, "detail-type", "detail-type", "one of " + TYPES);
         JsonNode detail = root.get("detail");
         if (detail == null || !detail.isObject()) {
-            throw new InvalidRequestException("detail", detail == null ? "is missing" : "is " + Fields.kind(detail), "a JSON object");
+            throw new InvalidRequestException("detail", detail == null ? "is missing" : "is " + Json.kind(detail), "a JSON object");
         }
         String requestedBy = root.hasNonNull("source") && root.get("source").isTextual() ? root.get("source").asText() : "direct";
         Instant base = dueTimes.eventTime(root);

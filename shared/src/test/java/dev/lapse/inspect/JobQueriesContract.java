@@ -322,6 +322,8 @@ public abstract class JobQueriesContract {
         assertThat(JobQueries.handles(JobQueries.LIST)).isTrue();
         assertThat(JobQueries.handles("Schedule Job")).isFalse();
         assertThat(refusal(() -> queries.answer(Json.object().put("detail-type", JobQueries.GET))).problem()).isEqualTo("is missing");
+        assertThat(refusal(() -> queries.answer(Json.object().put("detail-type", JobQueries.LIST).put("detail", "pending"))).problem())
+                .isEqualTo("is a string");
         assertThat(refusal(() -> queries.answer(request(JobQueries.GET, Json.object().put("jobId", 5)))).problem()).isEqualTo("is 5");
         assertThat(refusal(() -> queries.answer(request(JobQueries.GET, Json.object()))).problem()).isEqualTo("is missing");
         for (String token : List.of("%%%", "bm90LWpzb24", "WzFd")) { // not Base64; Base64 of "not-json"; of [1]

@@ -19,14 +19,14 @@ class FieldsTest {
     @Test
     void aValuesKindIsSaidAsAnErrorSaysIt() {
         JsonNode d = json("{\"o\":{},\"a\":[],\"s\":\"x\",\"n\":1.5,\"b\":true,\"z\":null}");
-        assertThat(Fields.kind(d.get("o"))).isEqualTo("an object");
-        assertThat(Fields.kind(d.get("a"))).isEqualTo("an array");
-        assertThat(Fields.kind(d.get("s"))).isEqualTo("a string");
-        assertThat(Fields.kind(d.get("n"))).isEqualTo("a number");
-        assertThat(Fields.kind(d.get("b"))).isEqualTo("a boolean");
-        assertThat(Fields.kind(d.get("z"))).isEqualTo("null");
-        assertThat(Fields.kind(d.get("nothing"))).isEqualTo("missing");
-        assertThat(Fields.kind(d.path("nothing"))).isEqualTo("missing");
+        assertThat(Json.kind(d.get("o"))).isEqualTo("an object");
+        assertThat(Json.kind(d.get("a"))).isEqualTo("an array");
+        assertThat(Json.kind(d.get("s"))).isEqualTo("a string");
+        assertThat(Json.kind(d.get("n"))).isEqualTo("a number");
+        assertThat(Json.kind(d.get("b"))).isEqualTo("a boolean");
+        assertThat(Json.kind(d.get("z"))).isEqualTo("null");
+        assertThat(Json.kind(d.get("nothing"))).isEqualTo("missing");
+        assertThat(Json.kind(d.path("nothing"))).isEqualTo("missing");
     }
 
     @Test
