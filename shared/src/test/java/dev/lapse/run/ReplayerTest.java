@@ -405,6 +405,32 @@ class ReplayerTest {
     }
 
     @Test
+    void fromAStreamFailureAJobThatRanOrWasDeadLetteredMeanwhileStaysOutAndAReleasedOrUnclaimedOneComesBack() {
+        InMemory.Ledger ledger = new InMemory.Ledger(clock, Duration.ofSeconds(60));
+        Job ran = failed("ran");
+        ledger.claim(ran);
+        ledger.finishPatiently(ran.occurrenceId(), ran.attempt(), ExecutionLedger.State.DONE, "ran");
+        Job gaveUp = failed("gave-up");
+        ledger.claim(gaveUp);
+        ledger.finishPatiently(gaveUp.occurrenceId(), gaveUp.attempt(), ExecutionLedger.State.DEAD_LETTERED, "failed");
+        Job released = failed("released");
+        ledger.claim(released);
+        ledger.release(released.occurrenceId(), released.attempt());
+        stream.pages.add(List.of(removed(100, ran, true), removed(101, gaveUp, true), removed(102, released, true),
+                removed(103, failed("never-claimed"), true)));
+        streamFailure(100, 103);
+        clock.tick(Duration.ofSeconds(1));
+        Replayer withLedger = new Replayer(sqs, Optional.of(stream), new JobStore(table, "jobs"), Optional.of(ledger),
+                Optional.empty(), clock, DLQ, Optional.of(STREAM_FAILURES_QUEUE), Optional.empty(), true);
+
+        JsonNode answer = withLedger.replay(Json.read("{\"source\": \"stream-failures\"}"));
+
+        assertThat(answer.path("replayed")).extracting(JsonNode::asText).containsExactly("released", "never-claimed");
+        assertThat(table.written).containsOnlyKeys("released", "never-claimed");
+        assertThat(sqs.deleted).containsExactly("m0");
+    }
+
+    @Test
     void fromAStreamFailureOnlyTheTtlDeletionsInItsRangeComeBack() {
         Map<String, AttributeValue> corrupt = new HashMap<>(JobItems.toItem(failed("broken")));
         corrupt.remove("payload");
