@@ -17,7 +17,7 @@ import org.slf4j.event.Level;
  * function jars cost — runtime ready time ({@link ReadyTime}), raw DynamoDB Local writes against
  * scheduling through the handler ({@link WriteThroughput}), running throughput ({@link RunThroughput}),
  * lateness of jobs due in the same second ({@link BurstLateness}), each function's cold start in a
- * fresh JVM ({@link ColdStarts}), and each function jar's size ({@link JarSizes}) — and prints one
+ * fresh JVM ({@link ColdStarts}), and the functions' jar size ({@link JarSizes}) — and prints one
  * Markdown table on stdout ({@link BenchTable}; progress and logs go to stderr).
  *
  * <p>Sizes can be changed with system properties: {@code lapse.bench.threads} (4),

@@ -24,7 +24,7 @@ import java.util.Map;
  * Lambda serialization library the Java runtime itself uses for event types, and of the local
  * runtime only {@link LocalContext} and the handler-type lookup.
  *
- * <p>{@code java -cp <function>-lambda.jar:<aws-lambda-java-serialization.jar>:<this class>:<LocalContext's> dev.lapse.local.ColdStartProbe <Handler> <event.json>}
+ * <p>{@code java -cp lapse-lambda.jar:<aws-lambda-java-serialization.jar>:<this class>:<LocalContext's> dev.lapse.local.ColdStartProbe <Handler> <event.json>}
  */
 public final class ColdStartProbe {
     private static final String MARKER = "LAPSE-COLDSTART ";

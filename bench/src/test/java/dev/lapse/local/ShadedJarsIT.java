@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deployable jars work: each function's shaded, minimized and ProGuard-shrunk jar, alone on the
+ * The deployable jar works for every function: the shaded, minimized and ProGuard-shrunk jar, alone on the
  * classpath with the Lambda event serializer, is run in a fresh JVM the way Lambda runs it (no-arg
- * constructor, settings from the environment, priming) on its sample event against a local runtime,
+ * constructor, settings from the environment, priming) with each function's handler on its sample event against a local runtime,
  * and the event's effect is seen (the bench's cold-start probe, once per function). A class that the
  * shrinking dropped but something loads by name fails here.
  */

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * lateness can be graphed per path. Job types are not a dimension: their number is the user's, not bounded by Lapse.
  *
  * <p>Written by hand rather than with Powertools metrics: the format is a documented JSON shape, and the library
- * brings aws-embedded-metrics, commons-lang3, javatuples and crac into function jars already near their 8 MB limit.
+ * brings aws-embedded-metrics, commons-lang3, javatuples and crac into a function jar already near its 8 MB limit.
  */
 public final class EmfMetrics implements AttemptObserver {
     public static final String NAMESPACE = "Lapse";

@@ -27,7 +27,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * set while a job or request is handled, {@code error}), readable text on a terminal.
  *
  * <p>Written here rather than taken from Powertools logging: that brings log4j-core and its JSON template layout
- * (about 2.6 MB of jars) into function jars that have a few kilobytes left under their 8 MB limit; this is a few
+ * (about 2.6 MB of jars) into a function jar that has a few hundred kilobytes left under its 8 MB limit; this is a few
  * classes, and its lines are what Lambda's JSON log format and CloudWatch Logs Insights read (see README "Logs").
  *
  * <p>Settings (environment variable, or the system property in brackets):

@@ -139,7 +139,7 @@ class DeploymentPlanTest {
         assertThat(create.timeout()).isEqualTo(30);
         assertThat(create.architectures()).containsExactly(Architecture.X86_64);
         assertThat(create.code()).as("code is added by the deployer").isNull();
-        assertThat(schedule.code()).isEqualTo(ROOT.resolve("functions/schedule-job/target/schedule-job-lambda.jar"));
+        assertThat(schedule.code()).isEqualTo(ROOT.resolve("functions/bundle/target/lapse-lambda.jar"));
         assertThat(create.environment().variables())
                 .containsEntry("JOBS_TABLE", "lapse-JobsTable")
                 .containsEntry("EXECUTIONS_TABLE", "lapse-JobExecutionsTable")

@@ -75,7 +75,7 @@ public final class LocalStackDeployer {
                 code = Files.readAllBytes(function.code());
             } catch (IOException e) {
                 throw new TemplateException("Resource " + function.logicalId() + ": CodeUri " + function.code()
-                        + " cannot be read (" + e + "); build the function jars first: mvn -B package -DskipTests", e);
+                        + " cannot be read (" + e + "); build the functions' jar first: mvn -B package -DskipTests", e);
             }
             var created = lambda.createFunction(function.create().toBuilder().code(c -> c.zipFile(SdkBytes.fromByteArray(code))).build());
             deployed.function(function.logicalId(), created.functionName(), created.functionArn());
