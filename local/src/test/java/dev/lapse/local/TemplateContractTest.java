@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /** Every function of template.yaml names a handler that exists, and the one jar the Maven build produces as its CodeUri. */
@@ -48,9 +49,13 @@ class TemplateContractTest {
         Template template = Template.load(ROOT.resolve("template.yaml"), Map.of());
         String parentPom = Files.readString(ROOT.resolve("pom.xml"));
         Set<String> codeUris = new TreeSet<>();
+        Set<String> handlerClasses = new TreeSet<>();
         for (var entry : template.resources().entrySet()) {
             if ("AWS::Serverless::Function".equals(entry.getValue().get("Type"))) {
-                codeUris.add(String.valueOf(TemplateModel.functionProperties(template, entry.getValue()).get("CodeUri")));
+                Map<String, Object> props = TemplateModel.functionProperties(template, entry.getValue());
+                codeUris.add(String.valueOf(props.get("CodeUri")));
+                String handler = String.valueOf(props.get("Handler"));
+                handlerClasses.add(handler.substring(0, handler.indexOf("::")).replace('.', '/') + ".class");
             }
         }
         assertThat(codeUris).as("every function's CodeUri").hasSize(1);
@@ -76,5 +81,9 @@ class TemplateContractTest {
         assertThat(jar).as("built by `mvn package` before this module's tests").exists();
         assertThat(Files.size(jar)).as(jar + " size in bytes (≤ 8 MB; a JDK without jmods skips the ProGuard step, see pom.xml)")
                 .isLessThanOrEqualTo(JAR_LIMIT_BYTES);
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            assertThat(handlerClasses).as("every function's handler class is in " + jar).hasSize(6)
+                    .allSatisfy(entry -> assertThat(zip.getEntry(entry)).as(entry).isNotNull());
+        }
     }
 }
