@@ -138,14 +138,17 @@ public final class JobRunner {
             return told(job, trigger, now, new Result(Outcome.DUPLICATE, "already handled"));
         }
         if (claim.claim() == ExecutionLedger.Claim.IN_FLIGHT_ELSEWHERE) {
-            // Another invocation holds it. Come back when its lease ends: then it is done (and this is a
-            // duplicate) or its runner died (and this runs it). Nothing waits or blocks meanwhile.
+            // Another invocation holds it. Come back when its lease ends, or in TRANSIENT_RETRY if that is sooner: then
+            // it is done (and this is a duplicate), its runner died (this runs it once the lease is over), it gave the
+            // claim back after a transient failure (this runs it, without waiting out the rest of the lease), or it
+            // is still running (this comes back again). Nothing waits or blocks meanwhile.
             Instant leaseEnd = Instant.ofEpochMilli(claim.leaseUntilMillis()).plusSeconds(1);
-            putBack(job.waitingCopy().withAttempt(job.attempt(), leaseEnd.isAfter(job.dueAt()) ? leaseEnd : job.dueAt(), job.errors()),
+            Instant again = leaseEnd.isBefore(now.plus(TRANSIENT_RETRY)) ? leaseEnd : now.plus(TRANSIENT_RETRY);
+            putBack(job.waitingCopy().withAttempt(job.attempt(), again.isAfter(job.dueAt()) ? again : job.dueAt(), job.errors()),
                     "in flight elsewhere");
-            LOG.info("job {} occurrence {} is in flight elsewhere; looked at again after its lease, at {}", job.jobId(),
-                    job.occurrenceId(), leaseEnd);
-            return told(job, trigger, now, new Result(Outcome.DEFERRED, "in flight elsewhere until " + leaseEnd));
+            LOG.info("job {} occurrence {} is in flight elsewhere (lease until {}); looked at again at {}", job.jobId(),
+                    job.occurrenceId(), leaseEnd, again);
+            return told(job, trigger, now, new Result(Outcome.DEFERRED, "in flight elsewhere; looked at again at " + again));
         }
         if (seriesCancelled(job)) {
             ledger.finishPatiently(job.occurrenceId(), job.attempt(), ExecutionLedger.State.DONE, "recurring job cancelled");

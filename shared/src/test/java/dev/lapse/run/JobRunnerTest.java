@@ -93,17 +93,39 @@ class JobRunnerTest {
     }
 
     @Test
-    void anOccurrenceInFlightElsewhereIsLookedAtAgainAfterItsLease() {
+    void anOccurrenceInFlightElsewhereIsLookedAtAgainInThirtySecondsOrAtItsLeaseEndIfSooner() {
         Job job = job(1, T0.minusSeconds(5));
-        ledger.claim(job);
+        ledger.claim(job); // held elsewhere until T0 + LEASE (60 s)
         clock.tick(Duration.ofSeconds(10));
         var result = runner.run(job, "ttl");
         assertThat(result.outcome()).isEqualTo(JobRunner.Outcome.DEFERRED);
+        assertThat(result.detail()).isEqualTo("in flight elsewhere; looked at again at " + T0.plusSeconds(40));
         assertThat(runs).isEmpty();
         Job back = table.items.get("job-1");
-        assertThat(back.dueAt()).isEqualTo(T0.plus(LEASE).plusSeconds(1));
+        assertThat(back.dueAt()).as("30 s on: sooner than the lease's end").isEqualTo(T0.plusSeconds(10).plus(JobRunner.TRANSIENT_RETRY));
         assertThat(back.attempt()).isEqualTo(1);
         assertThat(table.offered).containsExactly(back);
+
+        clock.tick(Duration.ofSeconds(30));
+        table.items.clear();
+        table.offered.clear();
+        assertThat(runner.run(back, "ttl").outcome()).as("still held").isEqualTo(JobRunner.Outcome.DEFERRED);
+        assertThat(table.items.get("job-1").dueAt()).as("the lease ends sooner than 30 s on").isEqualTo(T0.plus(LEASE).plusSeconds(1));
+        assertThat(runs).isEmpty();
+    }
+
+    @Test
+    void anOccurrenceWhoseHolderGaveItsClaimBackRunsWhenLookedAtAgainWithoutWaitingOutTheLease() {
+        Job job = job(1, T0.minusSeconds(5));
+        ledger.claim(job);
+        assertThat(runner.run(job, "ttl").outcome()).isEqualTo(JobRunner.Outcome.DEFERRED);
+        Job back = table.items.get("job-1");
+        ledger.release(job.occurrenceId(), job.attempt()); // the holder hit a transient failure
+        clock.tick(JobRunner.TRANSIENT_RETRY);
+        assertThat(runner.run(back, "ttl").outcome()).isEqualTo(JobRunner.Outcome.RAN);
+        assertThat(runs).hasSize(1);
+        assertThat(clock.instant()).as("30 s after, not at the lease's end").isBefore(T0.plus(LEASE));
+        assertThat(ledger.stateOf(job)).isEqualTo(State.DONE);
     }
 
     @Test
