@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
-    /** How soon a job whose run hit a transient failure is tried again, when its trigger will not retry it. */
+    /**
+     * How soon a job whose run hit a transient failure is tried again, when its trigger will not retry it; and the
+     * longest an occurrence in flight elsewhere waits before it is looked at again.
+     */
     public static final Duration TRANSIENT_RETRY = Duration.ofSeconds(30);
 
     /** CANCELLED: a waiting occurrence of a recurring job that was cancelled meanwhile (it is not run). */
