@@ -126,10 +126,13 @@ public final class JobRunner {
                 || !series.get().scheduledAt().equals(copy.scheduledAt()));
     }
 
-    /** Runs a job whose claim has been attempted already (the precise path claims as it takes the job). */
-    public Result runClaimed(Job job, String trigger, ExecutionLedger.ClaimResult claim) {
+    /**
+     * Runs a job whose claim has been attempted already (the precise path claims as it takes the job). What came of it
+     * goes to the observer and the logs, as for {@link #run}; the precise path needs no answer.
+     */
+    public void runClaimed(Job job, String trigger, ExecutionLedger.ClaimResult claim) {
         try (LogFields.Scope fields = LogFields.forJob(job, trigger)) {
-            return runWith(job, trigger, claim);
+            runWith(job, trigger, claim);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.lapse.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lapse.action.EventPublisher;
@@ -157,6 +158,19 @@ class JobRunnerTest {
         });
         assertThat(ledger.stateOf(next)).isEqualTo(State.RETRIED);
         assertThat(deadLetters.letters).isEmpty();
+    }
+
+    @Test
+    void whatAnObserverIsToldOfAFailedAttemptIsItsErrorThenWhatWasDoneAboutIt() {
+        List<Attempt> told = new ArrayList<>();
+        JobRunner observed = new JobRunner(table, ledger, type -> (job, run) -> action.run(job, run), RetryPolicies.defaults(),
+                deadLetters, events, clock, () -> jitter, told::add);
+        failWith(new IllegalStateException("boom"));
+        observed.run(job(1, T0.minusSeconds(1)), "ttl");
+        observed.run(job(5, T0.minusSeconds(1)), "ttl");
+        assertThat(told).extracting(Attempt::outcome, Attempt::detail).containsExactly(
+                tuple(JobRunner.Outcome.RETRY_SCHEDULED, "IllegalStateException: boom; retry: attempt 2 at " + T0.plusMillis(22_500)),
+                tuple(JobRunner.Outcome.DEAD_LETTERED, "failed after 5 attempt(s); last error: IllegalStateException: boom"));
     }
 
     @Test
