@@ -99,6 +99,9 @@ public final class Lapse {
         }
     }
 
+    /** The URL-connection client's {@code clientName()}. */
+    static final String URL_CONNECTION = "UrlConnection";
+
     private final Settings settings;
     private final Clock clock;
     private final JobStore store;
@@ -170,7 +173,15 @@ public final class Lapse {
      * behind the {@link Priming} transport, so that the handler can prime itself ({@link #primeOnInit}).
      */
     public static Lapse fromEnvironment() {
-        return fromEnvironment(System.getenv(), UrlConnectionHttpClient.builder().build());
+        return fromEnvironment(System.getenv(), httpClientBuiltAside());
+    }
+
+    /**
+     * The URL-connection client, built on a thread of its own while the SDK clients are built ({@link BuiltAside}); that
+     * thread then loads what reading and writing a job's JSON needs.
+     */
+    private static SdkHttpClient httpClientBuiltAside() {
+        return BuiltAside.start(URL_CONNECTION, () -> UrlConnectionHttpClient.builder().build(), Priming::warmJson);
     }
 
     /**
@@ -178,7 +189,7 @@ public final class Lapse {
      * client itself: a builder named here would keep the streams client in every function's shrunk jar.
      */
     public static Lapse fromEnvironment(Function<SdkHttpClient, DynamoDbStreamsClient> streams) {
-        return fromEnvironment(System.getenv(), UrlConnectionHttpClient.builder().build(), Optional.of(streams));
+        return fromEnvironment(System.getenv(), httpClientBuiltAside(), Optional.of(streams));
     }
 
     /** {@link #fromEnvironment()} with the given environment and HTTP client (tests). */

@@ -185,6 +185,13 @@ public final class Priming {
                 List.of(), due.minusSeconds(60), "lapse.priming");
     }
 
+    /** Loads what reading and writing a job's JSON needs (Jackson, the job's bound records), on whichever thread calls it. */
+    static void warmJson() {
+        Job job = sampleJob(Instant.now());
+        Json.read(Json.write(dev.lapse.job.JobJson.deadLettered(job)));
+        Json.write(dev.lapse.job.JobJson.shown(job, java.time.Duration.ZERO));
+    }
+
     /** The AWS calls priming has answered in-process, by operation ({@code X-Amz-Target}); none of them reached AWS. */
     public List<String> answered() {
         return List.copyOf(answered);

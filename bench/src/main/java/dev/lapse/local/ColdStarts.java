@@ -18,8 +18,8 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * Each function's cold start: its deployable jar run in a fresh JVM ({@link ColdStartProbe}) on its
- * sample event ({@link ColdStartCases}) against a local runtime, {@code lapse.bench.cold-starts}
+ * Each function's cold start: its deployable jar, unpacked as Lambda unpacks it ({@link TaskRoot}), run in a fresh JVM
+ * ({@link ColdStartProbe}) on its sample event ({@link ColdStartCases}) against a local runtime, {@code lapse.bench.cold-starts}
  * times (5); rows for the first event after init and for JVM start to the event handled.
  */
 final class ColdStarts {
@@ -39,8 +39,8 @@ final class ColdStarts {
         Map<String, List<ColdStart>> results = run(new ColdStartCases(root, runtime, seen), runtime, functions, COLD_STARTS);
         List<Row> rows = new ArrayList<>();
         for (FunctionJar f : functions) {
-            String figure = "Cold start of " + f.logicalId() + " (fresh `java -cp " + f.jar().getFileName()
-                    + "` with the options Lambda's Java 17 runtime passes for " + f.memoryMb() + " MB, handler's no-arg constructor with its priming, one sample event; " + COLD_STARTS + " JVMs)";
+            String figure = "Cold start of " + f.logicalId() + " (fresh `java -cp <" + f.jar().getFileName()
+                    + " unpacked>` with the options Lambda's Java 17 runtime passes for " + f.memoryMb() + " MB, handler's no-arg constructor with its priming, one sample event; " + COLD_STARTS + " JVMs)";
             List<ColdStart> runs = results.get(f.logicalId());
             if (!Files.isRegularFile(f.jar())) {
                 rows.add(new Row(figure, "jar missing: " + root.relativize(f.jar()) + " (run `mvn -o package`)", "—", "no"));
@@ -88,6 +88,7 @@ final class ColdStarts {
                 codeSource(LocalContext.class));
         Path dir = Files.createTempDirectory("lapse-bench");
         try {
+            Map<Path, Path> taskRoots = new LinkedHashMap<>();
             Map<String, List<ColdStart>> results = new LinkedHashMap<>();
             for (int run = 0; run < count; run++) {
                 for (FunctionJar f : functions) {
@@ -101,7 +102,9 @@ final class ColdStarts {
                     Bench.step("cold start " + (run + 1) + "/" + count + ": " + f.logicalId() + " in a fresh JVM");
                     Path event = dir.resolve(f.logicalId() + "-" + run + ".json");
                     Files.writeString(event, c.eventJson());
-                    String classpath = f.jar() + File.pathSeparator + probe;
+                    // Lambda unpacks the deployment package into its task root and loads the classes from there, not from the jar
+                    Path taskRoot = taskRoots.computeIfAbsent(f.jar(), jar -> TaskRoot.unpack(jar, dir.resolve("task-" + taskRoots.size())));
+                    String classpath = taskRoot + File.pathSeparator + probe;
                     Map<String, String> env = new LinkedHashMap<>(runtime.environment(f.logicalId()));
                     env.put("AWS_REGION", runtime.template().region());
                     env.put("AWS_ACCESS_KEY_ID", "local");
@@ -117,12 +120,7 @@ final class ColdStarts {
             }
             return results;
         } finally {
-            try (var files = Files.list(dir)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(dir);
+            TaskRoot.delete(dir);
         }
     }
 
