@@ -173,14 +173,17 @@ public final class Lapse {
      * behind the {@link Priming} transport, so that the handler can prime itself ({@link #primeOnInit}).
      */
     public static Lapse fromEnvironment() {
-        return fromEnvironment(System.getenv(), httpClientBuiltAside());
+        BuiltAside http = httpClientBuiltAside();
+        Lapse lapse = fromEnvironment(System.getenv(), http);
+        http.awaitBuilt(); // a client that cannot be built fails init, as it did when it was built in line
+        return lapse;
     }
 
     /**
      * The URL-connection client, built on a thread of its own while the SDK clients are built ({@link BuiltAside}); that
      * thread then loads what reading and writing a job's JSON needs.
      */
-    private static SdkHttpClient httpClientBuiltAside() {
+    private static BuiltAside httpClientBuiltAside() {
         return BuiltAside.start(URL_CONNECTION, () -> UrlConnectionHttpClient.builder().build(), Priming::warmJson);
     }
 
@@ -189,7 +192,10 @@ public final class Lapse {
      * client itself: a builder named here would keep the streams client in every function's shrunk jar.
      */
     public static Lapse fromEnvironment(Function<SdkHttpClient, DynamoDbStreamsClient> streams) {
-        return fromEnvironment(System.getenv(), httpClientBuiltAside(), Optional.of(streams));
+        BuiltAside http = httpClientBuiltAside();
+        Lapse lapse = fromEnvironment(System.getenv(), http, Optional.of(streams));
+        http.awaitBuilt();
+        return lapse;
     }
 
     /** {@link #fromEnvironment()} with the given environment and HTTP client (tests). */

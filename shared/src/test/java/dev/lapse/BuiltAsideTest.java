@@ -58,13 +58,20 @@ class BuiltAsideTest {
             throw new IllegalStateException("no trust store");
         }, () -> {
         });
-        assertThatThrownBy(() -> failed.prepareRequest(REQUEST)).hasRootCauseMessage("no trust store");
-        assertThatThrownBy(() -> failed.prepareRequest(REQUEST)).hasRootCauseMessage("no trust store");
+        assertThatThrownBy(failed::awaitBuilt).isInstanceOf(IllegalStateException.class).hasMessage("no trust store");
+        assertThatThrownBy(() -> failed.prepareRequest(REQUEST)).isInstanceOf(IllegalStateException.class).hasMessage("no trust store");
+        assertThatThrownBy(() -> failed.prepareRequest(REQUEST)).isInstanceOf(IllegalStateException.class).hasMessage("no trust store");
+        var error = BuiltAside.start("E", () -> {
+            throw new ExceptionInInitializerError("no class");
+        }, () -> {
+        });
+        assertThatThrownBy(error::awaitBuilt).isInstanceOf(ExceptionInInitializerError.class).hasMessage("no class");
 
         RecordingHttp real = new RecordingHttp();
         var warmFails = BuiltAside.start("Y", () -> real, () -> {
             throw new IllegalStateException("warm-up");
         });
+        assertThat(warmFails.awaitBuilt()).isSameAs(warmFails);
         warmFails.prepareRequest(REQUEST).abort();
         assertThat(real.aborted).containsExactly("Test.Op");
     }
