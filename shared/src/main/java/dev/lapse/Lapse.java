@@ -173,18 +173,7 @@ public final class Lapse {
      * behind the {@link Priming} transport, so that the handler can prime itself ({@link #primeOnInit}).
      */
     public static Lapse fromEnvironment() {
-        BuiltAside http = httpClientBuiltAside();
-        Lapse lapse = fromEnvironment(System.getenv(), http);
-        http.awaitBuilt(); // a client that cannot be built fails init, as it did when it was built in line
-        return lapse;
-    }
-
-    /**
-     * The URL-connection client, built on a thread of its own while the SDK clients are built ({@link BuiltAside}); that
-     * thread then loads what reading and writing a job's JSON needs.
-     */
-    private static BuiltAside httpClientBuiltAside() {
-        return BuiltAside.start(URL_CONNECTION, () -> UrlConnectionHttpClient.builder().build(), Priming::warmJson);
+        return withClientBuiltAside(Optional.empty());
     }
 
     /**
@@ -192,8 +181,17 @@ public final class Lapse {
      * client itself: a builder named here would keep the streams client in every function's shrunk jar.
      */
     public static Lapse fromEnvironment(Function<SdkHttpClient, DynamoDbStreamsClient> streams) {
-        BuiltAside http = httpClientBuiltAside();
-        Lapse lapse = fromEnvironment(System.getenv(), http, Optional.of(streams));
+        return withClientBuiltAside(Optional.of(streams));
+    }
+
+    /**
+     * The URL-connection client, built on a thread of its own while the SDK clients are built ({@link BuiltAside}); that
+     * thread then loads what reading and writing a job's JSON needs. A client that cannot be built fails init, as it did
+     * when it was built in line.
+     */
+    private static Lapse withClientBuiltAside(Optional<Function<SdkHttpClient, DynamoDbStreamsClient>> streams) {
+        BuiltAside http = BuiltAside.start(URL_CONNECTION, () -> UrlConnectionHttpClient.builder().build(), Priming::warmJson);
+        Lapse lapse = fromEnvironment(System.getenv(), http, streams);
         http.awaitBuilt();
         return lapse;
     }
