@@ -258,7 +258,6 @@ public final class Lapse {
         return licences;
     }
 
-
     public DeadLetters deadLetters() {
         return deadLetters;
     }
@@ -267,7 +266,6 @@ public final class Lapse {
     public EmfMetrics metrics() {
         return metrics;
     }
-
 
     public JobRunner runner() {
         return runner;
@@ -280,7 +278,6 @@ public final class Lapse {
     public ExpiredJobs expiredJobs() {
         return expiredJobs;
     }
-
 
     public SchedulingEndpoint endpoint() {
         return endpoint;
