@@ -37,6 +37,8 @@ class BuiltAsideTest {
                 .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("a", "b")).build();
         assertThat(http.clientName()).isEqualTo("Recording");
         assertThat(order).isEmpty();
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().equals("lapse-init-http"))
+                .as("the build's thread never keeps a function's JVM alive").isNotEmpty().allMatch(Thread::isDaemon);
 
         // Then a request made before the build ends is prepared on the built client once it is there, and the warm-up follows the build
         Thread caller = new Thread(() -> http.prepareRequest(REQUEST).abort());
