@@ -224,6 +224,22 @@ class DeployedTemplateTest {
     }
 
     @Test
+    void everyResourceASamDeleteKeepsIsNamedByAnOutput() {
+        // sam delete keeps the tables and queues with DeletionPolicy Retain (and SAM's function versions); README "What a
+        // deletion keeps" sends the user to the outputs for their names and URLs
+        Set<String> kept = new TreeSet<>();
+        defaults.path("Resources").fields().forEachRemaining(r -> {
+            if ("Retain".equals(r.getValue().path("DeletionPolicy").asText())
+                    && Set.of("AWS::DynamoDB::Table", "AWS::SQS::Queue").contains(r.getValue().path("Type").asText())) {
+                kept.add(r.getKey());
+            }
+        });
+        assertThat(kept).contains("JobsTable", "JobExecutionsTable", "JobHistoryTable", "JobsDeadLetterQueue");
+        String outputs = defaults.path("Outputs").toString();
+        assertThat(kept).allSatisfy(id -> assertThat(outputs).as("an output names " + id).contains("{\"Ref\":\"" + id + "\"}"));
+    }
+
+    @Test
     void everyFailureQueueIsAnOutputAndOutlivesTheStack() {
         Map<String, JsonNode> failureQueues = failureQueues(defaults);
         assertThat(failureQueues.keySet()).contains("JobsDeadLetterQueue", "StreamFailureQueue", "DueJobsRedriveQueue",

@@ -116,7 +116,11 @@ public final class Replayer {
         }
         String source = request.path("source").asText(DEAD_LETTERS);
         Optional<String> jobId = request.hasNonNull("jobId") ? Optional.of(request.get("jobId").asText()) : Optional.empty();
-        int max = request.path("max").asInt(100);
+        JsonNode maxField = request.path("max");
+        if (!maxField.isMissingNode() && !maxField.isNull() && !(maxField.isIntegralNumber() && maxField.canConvertToInt())) {
+            throw new InvalidRequestException("max", "is " + maxField + ", not a whole number", "1 to 10000");
+        }
+        int max = maxField.asInt(100);
         if (max < 1 || max > 10_000) {
             throw new InvalidRequestException("max", "is " + max, "1 to 10000");
         }

@@ -502,8 +502,18 @@ class ReplayerTest {
         assertThat(badDue.path("error").path("accepted").asText()).isEqualTo("e.g. 2026-12-01T09:00:00Z, or omit it for now");
         assertThat(without.answer("{\"source\": \"dead-letters\", \"max\": -1}".getBytes()).path("error").path("problem").asText())
                 .isEqualTo("is -1");
+        // a max that is not a whole number was read as the default (or cut to an int) before: now refused, naming it
+        for (String max : new String[] {"\"abc\"", "\"5\"", "2.5", "true", "99999999999"}) {
+            JsonNode refused = without.answer(("{\"source\": \"dead-letters\", \"max\": " + max + "}").getBytes());
+            assertThat(refused.path("error").path("field").asText()).as(max).isEqualTo("max");
+            assertThat(refused.path("error").path("problem").asText()).as(max).isEqualTo("is " + max + ", not a whole number");
+            assertThat(refused.path("error").path("accepted").asText()).as(max).isEqualTo("1 to 10000");
+        }
         assertThat(sqs.hidden).isEmpty();
         assertThat(sqs.deleted).isEmpty();
         assertThat(table.written).isEmpty();
+
+        assertThat(without.answer("{\"source\": \"dead-letters\", \"max\": null}".getBytes()).path("error").isMissingNode())
+                .as("a null max is the default").isTrue();
     }
 }
