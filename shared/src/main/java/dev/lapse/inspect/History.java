@@ -31,9 +31,16 @@ public interface History extends AttemptObserver {
             return new Entry(jobId, jobType, occurrenceId, 0, dueAt, at, 0, "cancel", "CANCELLED", "cancelled by " + by);
         }
 
-        /** Its place in the job's story: {@code <firedAt>#<occurrenceId>#<attempt>}, in time order. */
+        /**
+         * {@code firedAt} with every fraction digit written: {@link Instant#toString()} writes 0, 3, 6 or 9 of them, and
+         * "…00.123Z" would sort after "…00.123456Z" and "…00Z" after "…00.5Z".
+         */
+        static final java.time.format.DateTimeFormatter SORTABLE = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+                .withZone(java.time.ZoneOffset.UTC);
+
+        /** Its place in the job's story: {@code <firedAt>#<occurrenceId>#<attempt>}, in time order (see {@link #SORTABLE}). */
         public String at() {
-            return firedAt + "#" + occurrenceId + "#" + attempt;
+            return SORTABLE.format(firedAt) + "#" + occurrenceId + "#" + attempt;
         }
 
         boolean isDeadLetter() {
