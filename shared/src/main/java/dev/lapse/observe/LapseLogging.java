@@ -65,9 +65,18 @@ public final class LapseLogging implements SLF4JServiceProvider {
             levelSetting = env.get("AWS_LAMBDA_LOG_LEVEL");
         }
         level = levelSetting == null ? Level.INFO : level(levelSetting, "LAPSE_LOG_LEVEL", Level.INFO);
+        Format usual = env.get("AWS_LAMBDA_FUNCTION_NAME") != null ? Format.JSON : Format.TEXT;
         String formatSetting = setting(env, properties, "LAPSE_LOG_FORMAT", "lapse.log.format");
-        format = formatSetting != null ? format(formatSetting)
-                : env.get("AWS_LAMBDA_FUNCTION_NAME") != null ? Format.JSON : Format.TEXT;
+        format = usual;
+        if (formatSetting != null) {
+            try {
+                format = format(formatSetting);
+            } catch (IllegalArgumentException e) {
+                // read while the logger binds: a throw here would fail every class that logs, with no word of why
+                System.err.println("lapse: LAPSE_LOG_FORMAT (or lapse.log.format) is \"" + formatSetting + "\", not one of json, text; "
+                        + usual.name().toLowerCase(Locale.ROOT) + " used");
+            }
+        }
         prefixLevels = prefixLevels(LapseLogging.class.getClassLoader().getResource(LEVELS_RESOURCE));
         sink = line -> System.out.println(line); // System.out as it is when the line is written (Lambda's runtime sets it)
     }

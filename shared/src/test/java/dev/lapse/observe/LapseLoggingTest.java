@@ -68,6 +68,25 @@ class LapseLoggingTest {
     }
 
     @Test
+    void anUnknownFormatInTheEnvironmentIsNamedOnStandardErrorAndTheUsualOneUsed() {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            // read while the logger binds (a static initialiser): it threw before, failing every class that logs
+            LapseLogging.configure(Map.of("AWS_LAMBDA_FUNCTION_NAME", "f", "LAPSE_LOG_FORMAT", "xml"), name -> null);
+            assertThat(LapseLogging.currentFormat()).isEqualTo(LapseLogging.Format.JSON);
+            LapseLogging.configure(Map.of("LAPSE_LOG_FORMAT", "yaml"), name -> null);
+            assertThat(LapseLogging.currentFormat()).isEqualTo(LapseLogging.Format.TEXT);
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8).lines()).containsExactly(
+                "lapse: LAPSE_LOG_FORMAT (or lapse.log.format) is \"xml\", not one of json, text; json used",
+                "lapse: LAPSE_LOG_FORMAT (or lapse.log.format) is \"yaml\", not one of json, text; text used");
+    }
+
+    @Test
     void aJsonLineCarriesTheFieldsInOrderTheAttemptAsANumberAndTheError() throws Exception {
         String line = LapseLogger.json(Instant.parse("2026-01-01T00:00:00.123456Z"), Level.ERROR, "dev.lapse.run.JobRunner", "boom",
                 Map.of("extra", "x", "attempt", "3", "jobId", "j-1"), new IllegalStateException("bad"));
