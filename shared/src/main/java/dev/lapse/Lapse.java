@@ -128,8 +128,8 @@ public final class Lapse {
         this.settings = settings;
         this.clock = clock;
         this.dueJobsQueue = settings.dueJobsQueueUrl().map(url -> new SqsDueJobsQueue(sqs, url, settings.preciseHorizon(), clock));
-        // With a due-jobs queue, a job due beyond the horizon goes into the due-time index for the sweep; without one, TTL runs every job.
-        // and its TTL waits SqsDueJobsQueue.TTL_GRACE past the due time, so the safety net never races the queue.
+        // With a due-jobs queue, a job due beyond the horizon goes into the due-time index for the sweep, and every job's TTL
+        // waits SqsDueJobsQueue.TTL_GRACE past its due time, so the safety net never races the queue; without one, TTL runs every job.
         Duration ttlGrace = dueJobsQueue.isPresent() ? SqsDueJobsQueue.TTL_GRACE : Duration.ZERO;
         this.store = new JobStore(dynamo, settings.jobsTable(), dueJobsQueue.isPresent()
                 ? job -> job.dueAt().isAfter(clock.instant().plus(settings.preciseHorizon())) : job -> false, ttlGrace);

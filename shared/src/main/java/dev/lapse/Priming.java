@@ -40,7 +40,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  */
 public final class Priming {
     private static final Logger LOG = LoggerFactory.getLogger(Priming.class);
-    /** The answer of every AWS call made while priming: an empty JSON object, which every JSON-protocol operation accepts. */
+    /** The answer of an AWS call made while priming, but the three shaped below: an empty JSON object, which every JSON-protocol operation accepts. */
     private static final byte[] EMPTY_ANSWER = "{}".getBytes(StandardCharsets.UTF_8);
     private static final String SQS_SEND_MESSAGE = "AmazonSQS.SendMessage";
     private static final String SQS_RECEIVE_MESSAGE = "AmazonSQS.ReceiveMessage";

@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Lateness of a burst of jobs due within the same second, on a runtime of its own with fast TTL:
  * firedAt − dueAt of each Job Due event, and that every job ran once and none early. The drain time (due
  * second to the last Job Due) is set beside the store-bound minimum measured on the same runtime just before and just
- * after the burst (the mean of the two; a burst of the bench's own is run first, unmeasured, so the store and the
- * functions are compiled):
+ * after the burst (the mean of the two; for the bursts of {@link #BURSTS}, a burst of the bench's own is run first,
+ * unmeasured, so the store and the functions are compiled):
  * jobs × the DynamoDB calls per job the functions made in this burst (counted on their clients from the due second
  * on, {@link AwsCalls#countingOnly}) ÷ the raw DynamoDB Local PutItem rate, and beside the path's writes done alone
  * (take-and-claim, finish, history record; a transaction costs DynamoDB Local more than a PutItem: its single SQLite

@@ -17,14 +17,14 @@ import java.util.Map;
 
 /**
  * The child process of {@code ./lapse bench}'s cold-start figure: in a fresh JVM whose classpath
- * starts with a function's shaded jar, constructs the handler the way Lambda does (no-arg
+ * starts with a function's shaded jar, unpacked ({@link TaskRoot}), constructs the handler the way Lambda does (no-arg
  * constructor, settings from environment variables), hands it one event, and prints its timings
  * on a line starting with {@link #MARKER}: {@code initMs} (class loading, the constructor with its
- * priming, the event serializers) and {@code handleMs} (the first event after init). Uses the jar, the
+ * priming, and for a {@code RequestHandler} the event serializers) and {@code handleMs} (the first event after init). Uses the jar, the
  * Lambda serialization library the Java runtime itself uses for event types, and of the local
  * runtime only {@link LocalContext} and the handler-type lookup.
  *
- * <p>{@code java -cp lapse-lambda.jar:<aws-lambda-java-serialization.jar>:<this class>:<LocalContext's> dev.lapse.local.ColdStartProbe <Handler> <event.json>}
+ * <p>{@code java -cp <lapse-lambda.jar unpacked>:<aws-lambda-java-serialization.jar>:<this class>:<LocalContext's> dev.lapse.local.ColdStartProbe <Handler> <event.json>}
  */
 public final class ColdStartProbe {
     private static final String MARKER = "LAPSE-COLDSTART ";

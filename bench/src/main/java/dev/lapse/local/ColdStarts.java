@@ -40,7 +40,7 @@ final class ColdStarts {
         List<Row> rows = new ArrayList<>();
         for (FunctionJar f : functions) {
             String figure = "Cold start of " + f.logicalId() + " (fresh `java -cp <" + f.jar().getFileName()
-                    + " unpacked>` with the options Lambda's Java 17 runtime passes for " + f.memoryMb() + " MB, handler's no-arg constructor with its priming, one sample event; " + COLD_STARTS + " JVMs)";
+                    + " unpacked>` with the options Lambda's Java runtime passes for " + f.memoryMb() + " MB, handler's no-arg constructor with its priming, one sample event; " + COLD_STARTS + " JVMs)";
             List<ColdStart> runs = results.get(f.logicalId());
             if (!Files.isRegularFile(f.jar())) {
                 rows.add(new Row(figure, "jar missing: " + root.relativize(f.jar()) + " (run `mvn -o package`)", "—", "no"));

@@ -11,7 +11,8 @@ record FunctionJar(String logicalId, Path jar, String handler, int memoryMb) {
     static final int DEFAULT_MEMORY_MB = 128;
 
     /**
-     * The options Lambda's Java 17 runtime starts its JVM with, for this function's memory: a heap of 85 % of it,
+     * The options Lambda's Java runtime starts its JVM with, for this function's memory, as seen on its java17 runtime (the
+     * template's java21 is launched the same way as far as AWS documents it; this bench's JVM is the machine's JDK): a heap of 85 % of it,
      * the serial collector, class-data sharing and C1 only (the runtime's command line as seen from a wrapper script,
      * github.com/DataDog/datadog-lambda-extension/pull/117, and its current form with {@code -Xshare:on} and the
      * runtime's own archive; the local JDK's default archive stands in for that one). The template's

@@ -63,7 +63,7 @@ public final class LocalEventBus {
     }
 
     /**
-     * Failure injection for tests and the demo: the next {@code times} PutEvents entries whose
+     * Failure injection for tests: the next {@code times} PutEvents entries whose
      * event (envelope with parsed detail) matches fail with {@code errorCode}, as EventBridge
      * reports a failed entry ({@code FailedEntryCount} > 0).
      */

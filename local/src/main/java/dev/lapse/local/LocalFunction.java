@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A function of the template, its real handler class constructed in-process with a {@link Lapse}
- * wired to the local endpoints. Invocations take and return JSON, decoded with the same
- * serializers the Lambda Java runtime uses for event types.
+ * wired to the local endpoints. Invocations take and return JSON: a {@code RequestStreamHandler} (every handler of
+ * Lapse) reads and writes it itself; a {@code RequestHandler}'s event is decoded with the serializers the Lambda Java
+ * runtime uses for event types.
  */
 public final class LocalFunction {
     private final String logicalId;

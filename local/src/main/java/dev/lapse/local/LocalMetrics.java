@@ -23,7 +23,7 @@ final class LocalMetrics {
     private final ArrayDeque<Long> lateness = new ArrayDeque<>();
     private long lines;
 
-    /** One EMF line, as a function wrote it. A line that is not EMF is counted as such and otherwise ignored. */
+    /** One EMF line, as a function wrote it (JSON). A JSON line that is not EMF is counted and otherwise ignored. */
     synchronized void record(String line) {
         JsonNode emf = Json.read(line);
         lines++;

@@ -28,7 +28,7 @@ public record RuntimeOptions(Path root, boolean fastTtl, int dynamoPort, int sqs
         return new RuntimeOptions(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff, address, clock);
     }
 
-    /** Tests only: no TTL deletion at all, so only the precise path (due-jobs queue) can run a job. */
+    /** For tests and the bench's cost model: no TTL deletion at all, so only the precise path (due-jobs queue) can run a job. */
     public RuntimeOptions withoutTtl() {
         return new RuntimeOptions(root, false, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, true, host, clock);
     }

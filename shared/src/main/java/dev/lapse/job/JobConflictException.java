@@ -20,7 +20,10 @@ public class JobConflictException extends RuntimeException {
         this.fields = List.copyOf(fields);
     }
 
-    /** JOB_CONFLICT when the jobId holds different content, JOB_NOT_PENDING when there is no pending job. */
+    /**
+     * JOB_CONFLICT when the jobId holds different content, JOB_NOT_PENDING when there is no pending job, JOB_IS_RECURRING
+     * or JOB_NOT_RECURRING when the request is for the other kind of job, JOB_CONTENDED when a recurring job kept changing.
+     */
     public String code() {
         return code;
     }

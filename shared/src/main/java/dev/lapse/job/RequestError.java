@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Why a request was refused, as Lapse's functions answer it: {@code {"ok": false, "error": {...}}}.
  * An {@code INVALID_REQUEST} names the field, the problem and what is accepted; a conflict
- * ({@code JOB_CONFLICT}, {@code JOB_NOT_PENDING}, {@code LICENCE_DEACTIVATED}) names the job and the fields.
+ * ({@code JOB_CONFLICT}, {@code JOB_NOT_PENDING}, {@code JOB_IS_RECURRING}, {@code JOB_NOT_RECURRING}, {@code JOB_CONTENDED},
+ * {@code LICENCE_DEACTIVATED}) names the job and the fields.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"code", "field", "problem", "accepted", "jobId", "fields", "message"})

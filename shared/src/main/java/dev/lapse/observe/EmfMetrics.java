@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Lapse's metrics in CloudWatch's embedded metric format: one JSON log line per attempt the runner ends and per
- * scheduling request, which CloudWatch turns into metrics of namespace {@value #NAMESPACE} (no API call, no extra
+ * Lapse's metrics in CloudWatch's embedded metric format: one JSON log line per attempt the runner ends (ran, retry
+ * scheduled, dead-lettered, duplicate; a deferred attempt is counted when it comes back) and per job scheduled or
+ * request refused, which CloudWatch turns into metrics of namespace {@value #NAMESPACE} (no API call, no extra
  * permission). Dimensions: {@code Service} always, and {@code Trigger} (ttl, due-jobs-queue, schedule) for runs, so
  * lateness can be graphed per path. Job types are not a dimension: their number is the user's, not bounded by Lapse.
  *
@@ -32,11 +33,6 @@ public final class EmfMetrics implements AttemptObserver {
 
     private final Clock clock;
     private volatile Consumer<String> sink;
-
-    /** Lines go to standard output, where Lambda sends them to CloudWatch Logs. */
-    public EmfMetrics(Clock clock) {
-        this(clock, line -> System.out.println(line));
-    }
 
     public EmfMetrics(Clock clock, Consumer<String> sink) {
         this.clock = clock;
@@ -66,7 +62,7 @@ public final class EmfMetrics implements AttemptObserver {
         emit(values, Map.of("Trigger", attempt.trigger()));
     }
 
-    /** A scheduling request's outcome: accepted ({@code SCHEDULED}, {@code RESCHEDULED}...) or refused. */
+    /** A scheduling request's outcome: a job scheduled ({@code SCHEDULED}; other accepted requests are not counted) or refused. */
     public void request(boolean accepted) {
         emit(Json.object().put(accepted ? SCHEDULED : REJECTED, 1), Map.of());
     }

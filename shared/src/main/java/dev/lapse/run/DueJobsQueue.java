@@ -11,7 +11,7 @@ import java.time.Instant;
  * seconds of its due time instead of waiting for DynamoDB's TTL sweeper (see {@link SqsDueJobsQueue}).
  */
 public interface DueJobsQueue {
-    /** Sends the job if it is due within the queue's longest delay; returns whether it did. */
+    /** Sends the job if it is due within the horizon ({@code PreciseHorizonSeconds}); returns whether it did. */
     boolean offer(Job job);
 
     /** Sends a message that arrived early again, for the rest of its delay. */

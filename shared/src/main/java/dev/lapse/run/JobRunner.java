@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * occurrence in the ledger, runs its action, and on failure re-arms it with backoff or, after the
  * last attempt, dead-letters it and emits "Job Failed".
  *
- * <p>Throws {@link TransientFailureException} when the record should be retried by its trigger
- * (a throttled or timed-out call, an occurrence in flight elsewhere, or bookkeeping that failed).
+ * <p>Throws {@link TransientFailureException} when the record should be retried by its trigger (a throttled or
+ * timed-out call, or bookkeeping that failed). An occurrence in flight elsewhere is not thrown: a waiting copy of the
+ * job is put back in the table and the outcome is {@link Outcome#DEFERRED}.
  */
 public final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);

@@ -37,9 +37,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * Puts failed jobs back on schedule, as new occurrences (attempt 1) due now or at a given time:
- * from the jobs dead-letter queue ({@code "dead-letters"}), or from the stream's on-failure
+ * from the jobs dead-letter queue ({@code "dead-letters"}), from the stream's on-failure
  * destination ({@code "stream-failures"}), whose records only point at a range of the stream: the
- * jobs are read back from the stream (kept 24 hours) by sequence number. A message is deleted only
+ * jobs are read back from the stream (kept 24 hours) by sequence number, or from the due-jobs queue's redrive
+ * queue ({@code "due-jobs-redrive"}), whose jobs are read back from their claims. A message is deleted only
  * once all its jobs are back in the Jobs table; a message it cannot replay stays in the queue.
  */
 public final class Replayer {
@@ -105,14 +106,15 @@ public final class Replayer {
     }
 
     /**
-     * Request: {@code {"source": "dead-letters" | "stream-failures", "jobId": optional, "max": optional (default 100),
+     * Request: {@code {"source": "dead-letters" | "stream-failures" | "due-jobs-redrive", "jobId": optional, "max": optional (default 100),
      * "dueAt": optional ISO instant}}. Answer: replayed job ids, and messages left in the queue with why.
      * With a {@code jobId} the replay ends as soon as that job is back (it is pending again, so any other
      * message of it would be refused): no further poll of the queue.
      */
     public ObjectNode replay(JsonNode request) {
         if (request == null || !request.isObject()) {
-            throw new InvalidRequestException("(request)", "is not a JSON object", "{\"source\": \"dead-letters\" | \"stream-failures\", ...}");
+            throw new InvalidRequestException("(request)", "is not a JSON object",
+                    "{\"source\": \"dead-letters\" | \"stream-failures\" | \"due-jobs-redrive\", ...}");
         }
         String source = request.path("source").asText(DEAD_LETTERS);
         Optional<String> jobId = request.hasNonNull("jobId") ? Optional.of(request.get("jobId").asText()) : Optional.empty();

@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 /**
  * Puts dead-lettered jobs back on schedule. Invoke directly:
  * {@code {"source": "dead-letters"}} replays all, {@code {"source": "dead-letters", "jobId": "..."}} one,
- * {@code {"source": "stream-failures"}} the jobs of stream batches that exhausted their retries.
+ * {@code {"source": "stream-failures"}} the jobs of stream batches that exhausted their retries,
+ * {@code {"source": "due-jobs-redrive"}} the jobs of due-jobs messages SQS gave up on.
  */
 public final class ReplayDeadLettersHandler implements RequestStreamHandler {
     private final Replayer replayer;
