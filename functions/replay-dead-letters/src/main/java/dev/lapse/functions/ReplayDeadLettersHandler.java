@@ -14,10 +14,8 @@ import java.nio.charset.StandardCharsets;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * Puts dead-lettered jobs back on schedule. Invoke directly:
- * {@code {"source": "dead-letters"}} replays all, {@code {"source": "dead-letters", "jobId": "..."}} one,
- * {@code {"source": "stream-failures"}} the jobs of stream batches that exhausted their retries,
- * {@code {"source": "due-jobs-redrive"}} the jobs of due-jobs messages SQS gave up on.
+ * Puts failed jobs back on schedule; invoke directly with {@code {"source": "dead-letters" | "stream-failures" |
+ * "due-jobs-redrive"}}, optionally a {@code "jobId"} (see {@link dev.lapse.run.Replayer#replay}).
  */
 public final class ReplayDeadLettersHandler implements RequestStreamHandler {
     private final Replayer replayer;

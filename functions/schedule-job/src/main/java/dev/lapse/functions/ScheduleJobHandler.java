@@ -13,10 +13,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Schedules, cancels, reschedules, pauses and resumes jobs. Invoked by the EventBridge rule ("Schedule Job", "Cancel Job",
- * "Reschedule Job", "Pause Job", "Resume Job", "Subscription Cancelled", "Subscription Reactivated") or directly
- * (synchronous Invoke, which also answers "Get Job" and "List Jobs"), it answers the stored job or a structured error. Reads the raw stream so that even
- * malformed JSON gets a clear answer instead of a deserialization failure.
+ * Schedules, cancels, reschedules, pauses and resumes jobs, from the EventBridge rule (the template lists its detail-types)
+ * or a direct Invoke (which also answers "Get Job" and "List Jobs"); answers the stored job or a structured error. Reads
+ * the raw stream so that even malformed JSON gets a clear answer instead of a deserialization failure.
  */
 public final class ScheduleJobHandler implements RequestStreamHandler {
     private final SchedulingEndpoint endpoint;
