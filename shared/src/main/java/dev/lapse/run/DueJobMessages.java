@@ -114,7 +114,9 @@ public final class DueJobMessages {
     private Outcome handle(DueJobsQueue.Message pointer, Optional<Job> read) {
         Duration early = Duration.between(clock.instant(), pointer.dueAt());
         if (early.compareTo(Duration.ZERO) > 0 && early.compareTo(EARLY_WAIT) <= 0) {
-            waiter.waitFor(early); // sent up to EARLY_WAIT early on purpose (whole-second delays): wait, never run early
+            // sent up to EARLY_WAIT early on purpose (whole-second delays): wait, never run early; the batch's other jobs
+            // do not wait for this one to publish their events meanwhile
+            RecordBatch.aside(() -> waiter.waitFor(early));
         } else if (early.compareTo(Duration.ZERO) > 0 && queue.isPresent()) {
             // only with a skewed clock: send it again for the rest
             queue.get().resend(pointer);

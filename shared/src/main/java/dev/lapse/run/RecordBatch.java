@@ -11,7 +11,7 @@ import java.util.concurrent.ExecutionException;
  * The workers running the records of one batch, so that calls AWS lets batch (PutEvents: 10 entries) are
  * joined across records without adding latency: an entry waits only while another worker of the batch is
  * still running a record and may add one to the same call. The call goes out when it is full or when every
- * worker waits for a call or has finished.
+ * worker waits for a call, has finished, or has stepped {@link #aside} (waiting out a due time).
  */
 public final class RecordBatch {
     private static final ThreadLocal<RecordBatch> CURRENT = new ThreadLocal<>();
@@ -60,6 +60,32 @@ public final class RecordBatch {
             return call.send(List.of(entry)).get(0);
         }
         return batch.add(call, entry, maxEntries);
+    }
+
+    /**
+     * Runs {@code pause} (a wait that adds nothing to a call, such as waiting out a due time) with the calling worker
+     * stepped aside: meanwhile the batch's joined calls go out without waiting for it, and what it adds afterwards
+     * joins the next call. Outside a batch, just runs {@code pause}.
+     */
+    public static void aside(Runnable pause) {
+        RecordBatch batch = CURRENT.get();
+        if (batch == null) {
+            pause.run();
+            return;
+        }
+        List<Waiting<?, ?>> due;
+        synchronized (batch.lock) {
+            batch.mayAdd--;
+            due = batch.dueLocked(null, 0);
+        }
+        due.forEach(batch::send);
+        try {
+            pause.run();
+        } finally {
+            synchronized (batch.lock) {
+                batch.mayAdd++;
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

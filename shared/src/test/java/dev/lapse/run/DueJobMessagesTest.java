@@ -67,6 +67,38 @@ class DueJobMessagesTest {
     }
 
     @Test
+    void aJobWaitingOutItsDueTimeDoesNotHoldBackTheEventOfADueJobOfTheSameBatch() {
+        // Given a batch of a job due now and one whose message came 200 ms early, whose actions publish through a joined call
+        List<List<String>> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        RecordBatch.Call<String, String> publish = entries -> {
+            calls.add(List.copyOf(entries));
+            return entries;
+        };
+        java.util.concurrent.CountDownLatch published = new java.util.concurrent.CountDownLatch(1);
+        JobRunner publishing = InMemory.runner(table, ledger, (j, run) -> {
+            RecordBatch.join(publish, j.jobId(), 10);
+            if (j.jobId().equals("due")) {
+                published.countDown();
+            }
+            return new JobAction.Result("did it", false);
+        }, clock);
+        // the early job's wait ends only once the due job's event is out: held back by the waiting job, it never would be
+        DueJobMessages waitingForTheOther = new DueJobMessages(table, ledger, publishing, Optional.of(queue), clock, d -> {
+            PartialBatchTest.await(published);
+            clock.tick(d);
+        });
+        List<Record> batch = batchOf(oneTime("due", 1, T0), oneTime("early", 1, T0.plusMillis(200)));
+
+        // When the batch is handled
+        List<String> failed = waitingForTheOther.handleAll(batch, Record::id, Record::body);
+
+        // Then both ran, the due job's event in a call of its own, before the early one's
+        assertThat(failed).isEmpty();
+        assertThat(calls).containsExactly(List.of("due"), List.of("early"));
+        assertThat(table.items).isEmpty();
+    }
+
+    @Test
     void aBatchReadsItsJobsInOneCallAndTakesEachAsRead() {
         List<Record> batch = batchOf(oneTime("a", 1, T0), oneTime("b", 1, T0), oneTime("c", 2, T0.minusSeconds(5)));
 

@@ -47,6 +47,39 @@ class RecordBatchTest {
     }
 
     @Test
+    void aWorkerWaitingOutADueTimeDoesNotHoldTheOthersCallAndWhatItAddsAfterwardsGoesInTheNext() {
+        CountDownLatch othersSent = new CountDownLatch(1);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        List<String> failed = PartialBatch.failedIds(List.of("a", "b", "late"), r -> r, r -> {
+            if (r.equals("late")) {
+                // it steps aside until the call of a and b is out: without aside, that call would wait for it
+                RecordBatch.aside(() -> {
+                    PartialBatchTest.await(othersSent);
+                    order.add("late woke");
+                });
+                order.add(RecordBatch.join(echo, r, 10));
+                return;
+            }
+            order.add(RecordBatch.join(echo, r, 10));
+            othersSent.countDown();
+        });
+
+        assertThat(failed).isEmpty();
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0)).containsExactlyInAnyOrder("a", "b");
+        assertThat(calls.get(1)).containsExactly("late");
+        assertThat(order).containsSubsequence("late woke", "sent late");
+    }
+
+    @Test
+    void outsideABatchAsideJustRunsThePause() {
+        List<String> ran = new ArrayList<>();
+        RecordBatch.aside(() -> ran.add("paused"));
+        assertThat(ran).containsExactly("paused");
+        assertThat(RecordBatch.join(echo, "x", 10)).isEqualTo("sent x");
+    }
+
+    @Test
     void entriesWaitForEachOtherUntilEveryWorkerWaitsOrHasFinished() {
         List<String> records = List.of("a", "b", "c", "d", "e");
         List<String> failed = PartialBatch.failedIds(records, r -> r, r -> RecordBatch.join(echo, r, 10));
