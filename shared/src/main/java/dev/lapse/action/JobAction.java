@@ -16,6 +16,14 @@ public interface JobAction {
      */
     Result run(Job job, Run run);
 
+    /**
+     * Whether running it may put an event on the bus. One that never does runs aside from its batch's joined
+     * {@code PutEvents} call ({@code run.RecordBatch#aside}): the batch's other jobs publish without waiting for it.
+     */
+    default boolean publishesEvents() {
+        return true;
+    }
+
     /** What one run of an action did. */
     record Result(String outcome, boolean ledgerFinished) {
     }

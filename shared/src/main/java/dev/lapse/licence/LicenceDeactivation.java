@@ -22,6 +22,12 @@ public final class LicenceDeactivation implements JobAction {
         this.ledger = ledger;
     }
 
+    /** A deactivation writes the licence and the ledger; it puts no event on the bus. */
+    @Override
+    public boolean publishesEvents() {
+        return false;
+    }
+
     @Override
     public Result run(Job job, Run run) {
         String licenceId = Json.read(job.payload()).path(PaidLicenses.KEY).asText("");

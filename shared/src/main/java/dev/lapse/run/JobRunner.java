@@ -164,7 +164,9 @@ public final class JobRunner {
         }
         JobAction.Result result;
         try {
-            result = actions.apply(job.type()).run(job, new JobAction.Run(now, trigger));
+            JobAction action = actions.apply(job.type());
+            JobAction.Run run = new JobAction.Run(now, trigger);
+            result = action.publishesEvents() ? action.run(job, run) : RecordBatch.aside(() -> action.run(job, run));
         } catch (RuntimeException e) {
             if (TransientFailureException.isTransient(e)) {
                 ledger.release(job.occurrenceId(), job.attempt());

@@ -11,7 +11,8 @@ import java.util.concurrent.ExecutionException;
  * The workers running the records of one batch, so that calls AWS lets batch (PutEvents: 10 entries) are
  * joined across records without adding latency: an entry waits only while another worker of the batch is
  * still running a record and may add one to the same call. The call goes out when it is full or when every
- * worker waits for a call, has finished, or has stepped {@link #aside} (waiting out a due time).
+ * worker waits for a call, has finished, or has stepped {@link #aside} (waiting out a due time, or running an action
+ * that puts no event on the bus).
  */
 public final class RecordBatch {
     private static final ThreadLocal<RecordBatch> CURRENT = new ThreadLocal<>();
@@ -68,10 +69,17 @@ public final class RecordBatch {
      * joins the next call. Outside a batch, just runs {@code pause}.
      */
     public static void aside(Runnable pause) {
+        aside(() -> {
+            pause.run();
+            return null;
+        });
+    }
+
+    /** As {@link #aside(Runnable)}, for work that adds nothing to a call (an action that puts no event on the bus); its result. */
+    public static <T> T aside(java.util.function.Supplier<T> work) {
         RecordBatch batch = CURRENT.get();
         if (batch == null) {
-            pause.run();
-            return;
+            return work.get();
         }
         List<Waiting<?, ?>> due;
         synchronized (batch.lock) {
@@ -80,7 +88,7 @@ public final class RecordBatch {
         }
         due.forEach(batch::send);
         try {
-            pause.run();
+            return work.get();
         } finally {
             synchronized (batch.lock) {
                 batch.mayAdd++;

@@ -72,6 +72,49 @@ class RecordBatchTest {
     }
 
     @Test
+    void aJobWhoseActionPutsNoEventOnTheBusDoesNotHoldBackTheEventOfAnotherJobOfTheBatch() {
+        // Given a batch of a licence-like job (its action publishes nothing) and a job that publishes, run by one runner
+        CountDownLatch published = new CountDownLatch(1);
+        dev.lapse.testing.SettableClock clock = new dev.lapse.testing.SettableClock(JobRunnerTest.T0);
+        InMemory.Ledger ledger = new InMemory.Ledger(clock, JobRunnerTest.LEASE);
+        InMemory.Table table = new InMemory.Table(ledger);
+        dev.lapse.action.JobAction publishing = (job, run) -> {
+            RecordBatch.join(echo, job.jobId(), 10);
+            published.countDown();
+            return new dev.lapse.action.JobAction.Result("published", false);
+        };
+        dev.lapse.action.JobAction quiet = new dev.lapse.action.JobAction() {
+            @Override
+            public Result run(dev.lapse.job.Job job, Run run) {
+                PartialBatchTest.await(published); // held back by this one, the other job's event never would go out
+                return new Result("wrote a licence", false);
+            }
+
+            @Override
+            public boolean publishesEvents() {
+                return false;
+            }
+        };
+        JobRunner runner = new JobRunner(table, ledger, type -> type.equals("quiet") ? quiet : publishing, RetryPolicies.defaults(),
+                new InMemory.DeadLetters(), new InMemory.Events(), clock, () -> 0.5);
+        List<dev.lapse.job.Job> jobs = List.of(job("q", "quiet"), job("p", "loud"));
+
+        // When the batch runs
+        List<String> failed = PartialBatch.failedIds(jobs, dev.lapse.job.Job::jobId, job -> runner.run(job, "ttl"));
+
+        // Then both ran, and the publishing job's event went out while the quiet one ran
+        assertThat(failed).isEmpty();
+        assertThat(calls).containsExactly(List.of("p"));
+        assertThat(ledger.stateOf(jobs.get(0))).isEqualTo(dev.lapse.store.ExecutionLedger.State.DONE);
+    }
+
+    private static dev.lapse.job.Job job(String jobId, String type) {
+        java.time.Instant due = JobRunnerTest.T0.minusSeconds(1);
+        return new dev.lapse.job.Job(jobId, type, "{}", due, due.toString(), "occ-" + jobId, 1, java.util.Optional.empty(), List.of(),
+                due.minusSeconds(60), "t");
+    }
+
+    @Test
     void outsideABatchAsideJustRunsThePause() {
         List<String> ran = new ArrayList<>();
         RecordBatch.aside(() -> ran.add("paused"));
