@@ -23,7 +23,7 @@ class DueJobMessagesTest {
     final InMemory.Ledger ledger = new InMemory.Ledger(clock, JobRunnerTest.LEASE);
     final InMemory.Table table = new InMemory.Table(ledger);
     final InMemory.Queue queue = new InMemory.Queue();
-    final List<String> triggers = new ArrayList<>();
+    final List<String> triggers = java.util.Collections.synchronizedList(new ArrayList<>()); // a batch runs its records on several workers
     RuntimeException failure;
     final JobRunner runner = InMemory.runner(table, ledger, (job, run) -> {
         if (failure != null) {
@@ -32,7 +32,7 @@ class DueJobMessagesTest {
         triggers.add(run.trigger());
         return new JobAction.Result("did it", false);
     }, clock);
-    final List<java.time.Duration> waited = new ArrayList<>();
+    final List<java.time.Duration> waited = java.util.Collections.synchronizedList(new ArrayList<>());
     final DueJobMessages messages = new DueJobMessages(table, ledger, runner, Optional.of(queue), clock, d -> {
         waited.add(d);
         clock.tick(d);
