@@ -119,6 +119,7 @@ class RecordBatchTest {
         List<String> ran = new ArrayList<>();
         RecordBatch.aside(() -> ran.add("paused"));
         assertThat(ran).containsExactly("paused");
+        assertThat(RecordBatch.aside(() -> "its result")).isEqualTo("its result");
         assertThat(RecordBatch.join(echo, "x", 10)).isEqualTo("sent x");
     }
 
