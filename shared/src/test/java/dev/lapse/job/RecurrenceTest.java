@@ -78,7 +78,9 @@ class RecurrenceTest {
         assertThatThrownBy(() -> Recurrence.cronTimes("0 9 * * ? *")).hasMessageContaining("cron(...)");
         assertThatThrownBy(() -> Recurrence.cronTimes("cron(0 9 * * ?)")).hasMessageContaining("5 fields");
         assertThatThrownBy(() -> Recurrence.cronTimes("cron(0 25 * * ? *)")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(Recurrence.cronTimes(" cron(0/5 * * * ? *) ")).isNotNull();
+        java.time.ZonedDateTime from = java.time.ZonedDateTime.parse("2027-01-01T00:01:00Z");
+        assertThat(Recurrence.cronTimes(" cron(0/5 * * * ? *) ").nextExecution(from)).as("spaces around it are allowed")
+                .contains(java.time.ZonedDateTime.parse("2027-01-01T00:05:00Z"));
     }
 
     @Test
