@@ -114,7 +114,7 @@ public final class RecordBatch {
     /** The calls to send now, taken out of waiting: all when no worker may add, else {@code call} if full. */
     private List<Waiting<?, ?>> dueLocked(Call<?, ?> call, int maxEntries) {
         List<Waiting<?, ?>> due = new ArrayList<>();
-        if (mayAdd == 0) {
+        if (mayAdd <= 0) { // below 0 only if work run aside joined a call after all: it is sent rather than left waiting
             due.addAll(waiting.values());
             waiting.clear();
         } else if (call != null && waiting.get(call).entries().size() >= maxEntries) {
