@@ -71,21 +71,21 @@ public final class Lapse {
                     Duration.ofDays(Long.parseLong(env.getOrDefault("LEDGER_RETENTION_DAYS", "7"))),
                     Duration.ofMinutes(Long.parseLong(env.getOrDefault("RECONCILE_GRACE_MINUTES", "60"))),
                     !"false".equalsIgnoreCase(env.getOrDefault("REQUIRE_TTL_IDENTITY", "true")),
-                    preciseHorizon(env.getOrDefault("PRECISE_HORIZON_SECONDS", "900")),
+                    preciseHorizon(env.getOrDefault("PRECISE_HORIZON_SECONDS", "900"), SqsDueJobsQueue.minHorizon(env.get("SWEEP_PERIOD_SECONDS"))),
                     Optional.ofNullable(env.get("JOB_HISTORY_TABLE")).filter(s -> !s.isBlank()));
         }
 
-        /** The template parameter PreciseHorizonSeconds: how far ahead jobs go to the due-jobs queue. */
-        static Duration preciseHorizon(String seconds) {
+        /** The template parameter PreciseHorizonSeconds: how far ahead jobs go to the due-jobs queue ({@code min} or more). */
+        static Duration preciseHorizon(String seconds, Duration min) {
             long value;
             try {
                 value = Long.parseLong(seconds.trim());
             } catch (NumberFormatException e) {
                 value = -1;
             }
-            if (value < SqsDueJobsQueue.MIN_HORIZON.toSeconds() || value > SqsDueJobsQueue.MAX_DELAY.toSeconds()) {
+            if (value < min.toSeconds() || value > SqsDueJobsQueue.MAX_DELAY.toSeconds()) {
                 throw new IllegalStateException("environment variable PRECISE_HORIZON_SECONDS is \"" + seconds + "\"; accepted: an integer from "
-                        + SqsDueJobsQueue.MIN_HORIZON.toSeconds() + " to " + SqsDueJobsQueue.MAX_DELAY.toSeconds() + " (template parameter PreciseHorizonSeconds)");
+                        + min.toSeconds() + " to " + SqsDueJobsQueue.MAX_DELAY.toSeconds() + " (template parameter PreciseHorizonSeconds)");
             }
             return Duration.ofSeconds(value);
         }

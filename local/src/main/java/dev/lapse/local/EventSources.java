@@ -26,8 +26,11 @@ final class EventSources implements AutoCloseable {
     static final int SQS_POLLERS_DEFAULT = 5;
     static final int SQS_POLLERS_MAX = 8;
 
-    /** How the sources run: idle pause between polls, whether schedules fire, fast TTL, and the clock schedules read. */
-    record Settings(Duration pollInterval, boolean schedules, FastTtl fastTtl, Clock clock) {
+    /**
+     * How the sources run: idle pause between polls, whether schedules fire, fast TTL, the clock schedules read, and
+     * null or the period of every rate schedule ({@link RuntimeOptions#withSweepEvery}).
+     */
+    record Settings(Duration pollInterval, boolean schedules, FastTtl fastTtl, Clock clock, Duration rateEvery) {
     }
 
     private final Template template;
@@ -104,8 +107,9 @@ final class EventSources implements AutoCloseable {
                         + template.stackName() + "-" + eventId;
                 String input = p.get("Input") == null ? null : String.valueOf(p.get("Input"));
                 schedules.add(new ScheduleSource(name, arn, expression, zone, input, settings.clock().instant(),
-                        json -> invokeAsync(function, json)));
-                LOG.info("schedule {}: {} ({})", name, expression, zone);
+                        json -> invokeAsync(function, json)).withRate(settings.rateEvery()));
+                LOG.info("schedule {}: {} ({}){}", name, expression, zone, settings.rateEvery() == null || !expression.startsWith("rate(")
+                        ? "" : ", fired every " + settings.rateEvery() + " (for tests)");
             }
             default -> throw new TemplateException(where + ": event source type " + type + " is not supported by the local runtime"
                     + " (supported: DynamoDB, SQS, EventBridgeRule, ScheduleV2, Schedule)");

@@ -192,22 +192,25 @@ final class LocalResources {
         });
     }
 
-    void createFunctions(Clients clients, Clock clock) {
+    /** Each function of the template, reading {@code options}' clock, with its environment and the options' additions to it. */
+    void createFunctions(Clients clients, RuntimeOptions options) {
         template.resources().forEach((id, resource) -> {
             if (FUNCTION.equals(resource.get("Type"))) {
-                createFunction(id, TemplateModel.functionProperties(template, resource), clients, clock);
+                createFunction(id, TemplateModel.functionProperties(template, resource), clients, options);
             }
         });
     }
 
-    private void createFunction(String id, Map<String, Object> props, Clients clients, Clock clock) {
+    private void createFunction(String id, Map<String, Object> props, Clients clients, RuntimeOptions options) {
         String where = "Resources." + id + ".Properties";
         Map<String, Object> env = Template.map(Template.map(ids.resolve(props.get("Environment"), where + ".Environment")).get("Variables"));
         Map<String, String> variables = new LinkedHashMap<>();
         env.forEach((k, v) -> variables.put(k, String.valueOf(v)));
+        variables.putAll(options.functionEnvironment());
         Lapse lapse;
         try {
-            lapse = new Lapse(Lapse.Settings.fromEnvironment(variables), clients.dynamo(), clients.events(), clients.sqs(), clients.streams(), clock);
+            lapse = new Lapse(Lapse.Settings.fromEnvironment(variables), clients.dynamo(), clients.events(), clients.sqs(), clients.streams(),
+                    options.clock());
         } catch (RuntimeException e) {
             throw new TemplateException("Resource " + id + ": property Environment.Variables is not usable: " + e.getMessage(), e);
         }

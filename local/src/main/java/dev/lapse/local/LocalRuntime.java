@@ -64,7 +64,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     private LocalRuntime(RuntimeOptions options) {
         this.options = options;
-        this.template = Template.load(options.root().resolve("template.yaml"), options.parameters());
+        this.template = Template.load(options.root().resolve("template.yaml"), options.parameters(), options.lowerMinimums());
         this.resources = new LocalResources(template);
         this.address = new ListenAddress(options.host());
     }
@@ -127,7 +127,7 @@ public final class LocalRuntime implements AutoCloseable {
         var clients = new LocalResources.Clients(dynamo, streams, sqs, events);
         resources.createFunctions(functionCalls == null ? clients : LocalResources.Clients.connect(http, List.of(dynamoEndpoint, sqsEndpoint,
                 apiEndpoint), region, credentials, fastTtl, ClientOverrideConfiguration.builder().addExecutionInterceptor(functionCalls).build()),
-                options.clock());
+                options);
 
         resources.lapses().forEach(lapse -> lapse.metrics().sendTo(metrics::record));
         TemplateModel.ignoredIn(template).ifPresent(ignored ->
@@ -137,7 +137,7 @@ public final class LocalRuntime implements AutoCloseable {
                 LambdaClient.builder().httpClient(http).endpointOverride(apiEndpoint).region(region).credentialsProvider(credentials).build(),
                 sqs, localOutputs(), "the local runtime")), new StackDescription(localOutputs(), template.region(), template.account()));
         sources = new EventSources(template, resources, clients, bus, deliveries,
-                new EventSources.Settings(options.pollInterval(), options.schedules(), fastTtl, options.clock()));
+                new EventSources.Settings(options.pollInterval(), options.schedules(), fastTtl, options.clock(), options.sweepEvery()));
         bus.targets(new RuleTargets(sqs, sqsEndpoint, this::function, sources::invokeAsync)::target);
         sources.wire();
         sources.start();

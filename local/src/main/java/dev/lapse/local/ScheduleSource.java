@@ -31,7 +31,8 @@ final class ScheduleSource {
     private final String input;
     private final Consumer<String> target;
     private final ExecutionTime cron;
-    private final Duration rate;
+    /** A rate schedule's period (null for cron and at), which {@link #withRate} may shorten. */
+    private Duration rate;
     private final ZonedDateTime at;
     /** When the schedule was created, on the runtime's clock: a rate counts its periods from here. */
     private final Instant created;
@@ -73,6 +74,14 @@ final class ScheduleSource {
             throw new TemplateException(name + ": property ScheduleExpression " + expression
                     + " is not supported (accepted: cron(...), rate(N minutes|hours|days), at(yyyy-mm-ddThh:mm:ss))");
         }
+    }
+
+    /** If this is a rate schedule and {@code every} is not null, it fires every {@code every} from now on (tests only). */
+    ScheduleSource withRate(Duration every) {
+        if (every != null && rate != null) {
+            rate = every;
+        }
+        return this;
     }
 
     String name() {

@@ -38,76 +38,44 @@ public final class Template {
     private final String stackName;
 
     @SuppressWarnings("unchecked")
-    private Template(Map<String, Object> root, Map<String, String> overrides, String region, String account, String stackName) {
+    private Template(Map<String, Object> root, Map<String, String> overrides, Map<String, Double> lowerMinimums, String region,
+                     String account, String stackName) {
         this.root = root;
         this.region = region;
         this.account = account;
         this.stackName = stackName;
-        Map<String, Object> params = map(root.get("Parameters"));
-        params.forEach((name, spec) -> {
-            Map<String, Object> s = map(spec);
-            Object value = overrides.containsKey(name) ? overrides.get(name) : s.get("Default");
-            if (value == null) {
-                throw new TemplateException("Parameters." + name + ": no Default and no value given");
-            }
-            Object allowed = s.get("AllowedValues");
-            if (allowed instanceof List<?> list && !list.stream().map(String::valueOf).toList().contains(String.valueOf(value))) {
-                throw new TemplateException("Parameters." + name + ": value " + value + " is not one of " + list);
-            }
-            Object pattern = s.get("AllowedPattern");
-            if (pattern != null && !String.valueOf(value).matches(String.valueOf(pattern))) {
-                throw new TemplateException("Parameters." + name + ": value " + value + " does not match AllowedPattern " + pattern
-                        + (s.get("ConstraintDescription") == null ? "" : " (" + s.get("ConstraintDescription") + ")"));
-            }
-            checkNumber(name, s, String.valueOf(value));
-            parameters.put(name, String.valueOf(value));
-        });
-        for (String name : overrides.keySet()) {
-            if (!params.containsKey(name)) {
-                throw new TemplateException("parameter override " + name + " is not a parameter of the template (" + params.keySet() + ")");
-            }
-        }
+        parameters.putAll(TemplateParameters.values(map(root.get("Parameters")), overrides, lowerMinimums));
         Map<String, Object> conds = map(root.get("Conditions"));
         for (String name : conds.keySet()) {
             condition(name, conds);
         }
     }
 
-    /** A Number parameter's value must be a number within its MinValue and MaxValue, as CloudFormation checks. */
-    private static void checkNumber(String name, Map<String, Object> spec, String value) {
-        if (!"Number".equals(spec.get("Type"))) {
-            return;
-        }
-        double number;
-        try {
-            number = Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new TemplateException("Parameters." + name + ": value " + value + " is not a number");
-        }
-        Object min = spec.get("MinValue");
-        Object max = spec.get("MaxValue");
-        if ((min != null && number < Double.parseDouble(String.valueOf(min))) || (max != null && number > Double.parseDouble(String.valueOf(max)))) {
-            throw new TemplateException("Parameters." + name + ": value " + value + " is out of range; accepted: a number from "
-                    + (min == null ? "any" : min) + " to " + (max == null ? "any" : max));
-        }
+    public static Template load(Path file, Map<String, String> overrides) {
+        return load(file, overrides, Map.of());
     }
 
-    public static Template load(Path file, Map<String, String> overrides) {
+    /** With each named Number parameter's MinValue lowered by as much as given ({@link RuntimeOptions#withSweepEvery}). */
+    public static Template load(Path file, Map<String, String> overrides, Map<String, Double> lowerMinimums) {
         try (Reader reader = Files.newBufferedReader(file)) {
-            return parse(reader, overrides);
+            return parse(reader, overrides, lowerMinimums);
         } catch (IOException e) {
             throw new TemplateException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    @SuppressWarnings("unchecked")
     public static Template parse(Reader reader, Map<String, String> overrides) {
+        return parse(reader, overrides, Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Template parse(Reader reader, Map<String, String> overrides, Map<String, Double> lowerMinimums) {
         Yaml yaml = new Yaml(new IntrinsicTags());
         Object loaded = yaml.load(reader);
         if (!(loaded instanceof Map)) {
             throw new TemplateException("template is not a YAML mapping");
         }
-        return new Template((Map<String, Object>) loaded, overrides, "us-east-1", "000000000000", "lapse");
+        return new Template((Map<String, Object>) loaded, overrides, lowerMinimums, "us-east-1", "000000000000", "lapse");
     }
 
     public String region() {

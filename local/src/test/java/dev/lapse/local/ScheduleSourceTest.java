@@ -60,4 +60,19 @@ class ScheduleSourceTest {
         assertThat(every5.nextAfter(Instant.parse("2026-12-01T10:01:30Z"))).contains(Instant.parse("2026-12-01T10:06:30Z"));
         assertThat(every5.nextAfter(Instant.parse("2026-12-01T10:07:00Z"))).contains(Instant.parse("2026-12-01T10:11:30Z"));
     }
+
+    @Test
+    void aRateScheduleFiresEveryGivenPeriodForTestsAndACronKeepsItsTimes() {
+        Instant created = Instant.parse("2026-12-01T10:00:00Z");
+        ScheduleSource sweep = new ScheduleSource("Sweep", "arn", "rate(1 minute)", "UTC", null, created, b -> { })
+                .withRate(java.time.Duration.ofSeconds(5));
+        ScheduleSource cron = new ScheduleSource("Reconcile", "arn", "cron(*/15 * * * ? *)", "UTC", null, created, b -> { })
+                .withRate(java.time.Duration.ofSeconds(5));
+        ScheduleSource unchanged = new ScheduleSource("Sweep", "arn", "rate(1 minute)", "UTC", null, created, b -> { }).withRate(null);
+
+        assertThat(sweep.nextAfter(created)).contains(Instant.parse("2026-12-01T10:00:05Z"));
+        assertThat(sweep.nextAfter(Instant.parse("2026-12-01T10:00:07Z"))).contains(Instant.parse("2026-12-01T10:00:10Z"));
+        assertThat(cron.nextAfter(created)).contains(Instant.parse("2026-12-01T10:15:00Z"));
+        assertThat(unchanged.nextAfter(created)).contains(Instant.parse("2026-12-01T10:01:00Z"));
+    }
 }

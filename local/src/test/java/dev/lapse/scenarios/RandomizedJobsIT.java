@@ -38,12 +38,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * the number of jobs with {@code -Dlapse.random.jobs} (3,000) and their rate with {@code -Dlapse.random.rate} (100 a second).
  * Fast TTL stands behind the queue for every job (its {@code ttl} is 2 s after the due time), and takes any job the queue
  * is later than that for; the horizon is
- * {@code PreciseHorizonSeconds} = {@link #HORIZON_SECONDS} and the template's schedules run, so jobs beyond it are
- * handed to the queue by the sweep.
+ * {@code PreciseHorizonSeconds} = {@link #HORIZON_SECONDS} and the template's schedules run, the sweep every
+ * {@link #SWEEP_EVERY} instead of every minute (so the test takes about two minutes, not three; {@link SweepPathIT}
+ * runs it every minute), so jobs beyond the horizon are handed to the queue by the sweep.
  */
 class RandomizedJobsIT extends ScenarioSuite {
-    /** The precise horizon (the template's minimum): half the due times straddle it, within {@link #SPREAD_SECONDS}. */
-    static final int HORIZON_SECONDS = 90;
+    /**
+     * The precise horizon, the lowest the sweep every {@link #SWEEP_EVERY} allows ({@link RuntimeOptions#withSweepEvery}):
+     * half the due times straddle it, within {@link #SPREAD_SECONDS}.
+     */
+    static final int HORIZON_SECONDS = 35;
+    static final java.time.Duration SWEEP_EVERY = java.time.Duration.ofSeconds(5);
     /** Half the due times fall 1 s .. 2 × this after scheduling, half as far on either side of the horizon. */
     static final int SPREAD_SECONDS = 10;
     /** Where the half of the due times around the horizon begins, in ms after scheduling (the near half ends before it). */
@@ -63,8 +68,8 @@ class RandomizedJobsIT extends ScenarioSuite {
 
     @Override
     protected LapseEnvironment createEnvironment() {
-        // The template's schedules run too, so the every-minute sweep hands the jobs beyond the horizon to the queue.
-        return new LocalRuntimeEnvironment(RuntimeOptions.defaults(LocalRuntimeEnvironment.root()).withFastTtl(true)
+        // The template's schedules run too, the sweep every 5 s, so it hands the jobs beyond the horizon to the queue.
+        return new LocalRuntimeEnvironment(RuntimeOptions.defaults(LocalRuntimeEnvironment.root()).withFastTtl(true).withSweepEvery(SWEEP_EVERY)
                 .withParameters(Map.of("PreciseHorizonSeconds", Integer.toString(HORIZON_SECONDS))));
     }
 

@@ -25,6 +25,29 @@ public final class SqsDueJobsQueue implements DueJobsQueue, HandOver {
      * seconds of its minute) and for its queries and sends.
      */
     public static final Duration MIN_HORIZON = Duration.ofSeconds(90);
+    /** The sweep's period as deployed ({@code rate(1 minute)}); the horizon allows for it and 30 s more. */
+    public static final Duration SWEEP_PERIOD = Duration.ofMinutes(1);
+
+    /**
+     * The shortest horizon for the sweep every {@code sweepPeriodSeconds} (environment variable SWEEP_PERIOD_SECONDS,
+     * which only the local runtime's tests set, to sweep every few seconds; null: every minute): the period and 30 s.
+     */
+    public static Duration minHorizon(String sweepPeriodSeconds) {
+        if (sweepPeriodSeconds == null) {
+            return MIN_HORIZON;
+        }
+        long period;
+        try {
+            period = Long.parseLong(sweepPeriodSeconds.trim());
+        } catch (NumberFormatException e) {
+            period = -1;
+        }
+        if (period < 1 || period > SWEEP_PERIOD.toSeconds()) {
+            throw new IllegalStateException("environment variable SWEEP_PERIOD_SECONDS is \"" + sweepPeriodSeconds
+                    + "\"; accepted: an integer from 1 to " + SWEEP_PERIOD.toSeconds() + ", or unset (the sweep every minute, as deployed)");
+        }
+        return MIN_HORIZON.minus(SWEEP_PERIOD).plusSeconds(period);
+    }
     /**
      * How long after its due time (rounded up to the second) a job the queue carries may be deleted by DynamoDB's TTL.
      * A message arrives at most 750 ms after the due time ({@link #delaySeconds}); 2 s more leaves over a second for its
