@@ -24,11 +24,15 @@ import java.util.Map;
  * Lambda serialization library the Java runtime itself uses for event types, and of the local
  * runtime only {@link LocalContext} and the handler-type lookup.
  *
- * <p>{@code java -cp <lapse-lambda.jar unpacked>:<aws-lambda-java-serialization.jar>:<this class>:<LocalContext's> dev.lapse.local.ColdStartProbe <Handler> <event.json>}
+ * With a second event file it then hands that one over too, at once, and prints {@code warmMs}: the same kind of event
+ * warm, which shows how much of the first event was the store's and the handler's own work rather than the cold JVM's.
+ *
+ * <p>{@code java -cp <lapse-lambda.jar unpacked>:<aws-lambda-java-serialization.jar>:<this class>:<LocalContext's> dev.lapse.local.ColdStartProbe <Handler> <event.json> [<second-event.json>]}
  */
 public final class ColdStartProbe {
     private static final String MARKER = "LAPSE-COLDSTART ";
     private static final String RESPONSE_MARKER = "LAPSE-COLDSTART-RESPONSE ";
+    private static final String WARM_RESPONSE_MARKER = "LAPSE-COLDSTART-WARM-RESPONSE ";
 
     private ColdStartProbe() {
     }
@@ -54,7 +58,8 @@ public final class ColdStartProbe {
     static String notJson(String output) {
         for (String line : output.split("\n")) {
             // the JVM's own notice of JAVA_TOOL_OPTIONS (the template sets it) comes before any code runs, in Lambda too
-            if (line.isBlank() || line.startsWith(MARKER) || line.startsWith(RESPONSE_MARKER) || line.startsWith("Picked up JAVA_TOOL_OPTIONS")) {
+            if (line.isBlank() || line.startsWith(MARKER) || line.startsWith(RESPONSE_MARKER) || line.startsWith(WARM_RESPONSE_MARKER)
+                    || line.startsWith("Picked up JAVA_TOOL_OPTIONS")) {
                 continue;
             }
             try {
@@ -70,13 +75,22 @@ public final class ColdStartProbe {
 
     /** The handler's answer a child printed, or null. */
     static String response(String output) {
-        String response = null;
+        return line(output, RESPONSE_MARKER);
+    }
+
+    /** The handler's answer to the second event, warm ({@code main}'s optional third argument), or null. */
+    static String warmResponse(String output) {
+        return line(output, WARM_RESPONSE_MARKER);
+    }
+
+    private static String line(String output, String marker) {
+        String found = null;
         for (String line : output.split("\n")) {
-            if (line.startsWith(RESPONSE_MARKER)) {
-                response = line.substring(RESPONSE_MARKER.length());
+            if (line.startsWith(marker)) {
+                found = line.substring(marker.length());
             }
         }
-        return response;
+        return found;
     }
 
     private static Method handleRequest(Class<?> type) {
@@ -87,6 +101,27 @@ public final class ColdStartProbe {
             }
         }
         throw new IllegalStateException("no handleRequest(" + input.getSimpleName() + ", Context) on " + type);
+    }
+
+    /** Hands {@code event} to the handler as the Java runtime does, and answers its response as JSON text. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static String handle(Object handler, PojoSerializer<Object> in, PojoSerializer<Object> answer, byte[] event, Context context)
+            throws Exception {
+        if (handler instanceof RequestStreamHandler stream) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            stream.handleRequest(new ByteArrayInputStream(event), out, context);
+            return out.toString(StandardCharsets.UTF_8);
+        }
+        if (handler instanceof RequestHandler requestHandler) {
+            Object result = requestHandler.handleRequest(in.fromJson(new ByteArrayInputStream(event)), context);
+            if (result == null) {
+                return "null";
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            answer.toJson(result, bytes);
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+        throw new IllegalStateException(handler.getClass().getName() + " implements neither RequestHandler nor RequestStreamHandler");
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -109,32 +144,28 @@ public final class ColdStartProbe {
         }
         long tInit = System.nanoTime();
 
-        String response;
         Context context = new LocalContext(System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", className));
-        if (handler instanceof RequestStreamHandler stream) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            stream.handleRequest(new ByteArrayInputStream(event), out, context);
-            response = out.toString(StandardCharsets.UTF_8);
-        } else if (handler instanceof RequestHandler requestHandler) {
-            Object result = requestHandler.handleRequest(in.fromJson(new ByteArrayInputStream(event)), context);
-            if (result == null) {
-                response = "null";
-            } else {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                answer.toJson(result, bytes);
-                response = bytes.toString(StandardCharsets.UTF_8);
-            }
-        } else {
-            throw new IllegalStateException(className + " implements neither RequestHandler nor RequestStreamHandler");
-        }
+        String response = handle(handler, in, answer, event, context);
         long tHandled = System.nanoTime();
+        // a second event of the same kind, at once, in the same JVM: what the store and the handler's work take warm
+        String warm = null;
+        long warmMs = -1;
+        if (args.length > 2) {
+            byte[] second = Files.readAllBytes(Path.of(args[2]));
+            long t = System.nanoTime();
+            warm = handle(handler, in, answer, second, context);
+            warmMs = (System.nanoTime() - t) / 1_000_000;
+        }
 
         long jvmStartEpochMs = ManagementFactory.getRuntimeMXBean().getStartTime();
         long handledEpochMs = mainEpochMs + (tHandled - t0) / 1_000_000;
         System.out.println(MARKER + "jvmStartEpochMs=" + jvmStartEpochMs + " mainEpochMs=" + mainEpochMs
                 + " handledEpochMs=" + handledEpochMs + " initMs=" + (tInit - t0) / 1_000_000
-                + " handleMs=" + (tHandled - tInit) / 1_000_000);
+                + " handleMs=" + (tHandled - tInit) / 1_000_000 + (warm == null ? "" : " warmMs=" + warmMs));
         System.out.println(RESPONSE_MARKER + response.replace('\n', ' '));
+        if (warm != null) {
+            System.out.println(WARM_RESPONSE_MARKER + warm.replace('\n', ' '));
+        }
         System.out.flush();
     }
 }

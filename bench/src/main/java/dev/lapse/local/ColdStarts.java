@@ -26,10 +26,15 @@ final class ColdStarts {
     private static final int COLD_STARTS = Integer.getInteger("lapse.bench.cold-starts", 5);
     private static final long FIRST_EVENT_TARGET_MS = 150;
     private static final long JVM_TO_HANDLED_TARGET_MS = 1_000;
+    /** The run number of each child's second, warm event's case: apart from the first events' (0 .. cold starts). */
+    private static final int WARM_RUN = 1_000;
 
     /** One fresh-JVM invocation: the parent's wall clock and the child's own timings. */
     private record ColdStart(long wallMs, long launchToHandledMs, long jvmToHandledMs, long mainToHandledMs, long initMs,
-                             long handleMs, boolean verified, String problem) {
+                             long handleMs, long warmMs, boolean verified, String problem) {
+        static ColdStart failed(long wallMs, String problem) {
+            return new ColdStart(wallMs, 0, 0, 0, 0, 0, -1, false, problem);
+        }
     }
 
     private ColdStarts() {
@@ -99,9 +104,13 @@ final class ColdStarts {
                     if (c == null) {
                         continue;
                     }
+                    // the second, warm event: the same kind, its own job (a case of another run number)
+                    ColdStartCases.Case warm = cases.forFunction(f.logicalId(), WARM_RUN + run);
                     Bench.step("cold start " + (run + 1) + "/" + count + ": " + f.logicalId() + " in a fresh JVM");
                     Path event = dir.resolve(f.logicalId() + "-" + run + ".json");
                     Files.writeString(event, c.eventJson());
+                    Path second = dir.resolve(f.logicalId() + "-" + run + "-warm.json");
+                    Files.writeString(second, warm.eventJson());
                     // Lambda unpacks the deployment package into its task root and loads the classes from there, not from the jar
                     Path taskRoot = taskRoots.computeIfAbsent(f.jar(), jar -> TaskRoot.unpack(jar, dir.resolve("task-" + taskRoots.size())));
                     String classpath = taskRoot + File.pathSeparator + probe;
@@ -114,8 +123,8 @@ final class ColdStarts {
                     env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", runtime.apiEndpoint().toString());
                     env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
                     results.computeIfAbsent(f.logicalId(), k -> new ArrayList<>())
-                            .add(launch(java, f.lambdaJvmOptions(), classpath, f.handler(), event, env,
-                                    dir.resolve(f.logicalId() + "-" + run + ".out"), c.verify()));
+                            .add(launch(java, f.lambdaJvmOptions(), classpath, f.handler(), List.of(event, second), env,
+                                    dir.resolve(f.logicalId() + "-" + run + ".out"), List.of(c.verify(), warm.verify())));
                 }
             }
             return results;
@@ -131,13 +140,17 @@ final class ColdStarts {
             return List.of(new Row(figure, "failed: " + failed.get(0).problem(), "—", "no"));
         }
         long unverified = runs.stream().filter(r -> !r.verified()).count();
-        String effect = unverified == 0 ? "event handled and its effect seen every time" : unverified + " run(s) without the expected effect";
+        String effect = unverified == 0 ? "both events handled and their effects seen every time" : unverified + " run(s) without the expected effect";
         List<Long> init = sorted(runs, ColdStart::initMs);
+        List<Long> warm = sorted(runs, ColdStart::warmMs);
         List<Long> launch = sorted(runs, ColdStart::launchToHandledMs);
         return List.of(
                 timing(figure + ": first event after init (`handleRequest` alone)", sorted(runs, ColdStart::handleMs), FIRST_EVENT_TARGET_MS,
                         "init before it (constructor + priming) median " + BenchTable.num(median(init)) + " ms, range "
-                                + BenchTable.num(init.get(0)) + "–" + BenchTable.num(init.get(init.size() - 1)) + " ms; " + effect, unverified),
+                                + BenchTable.num(init.get(0)) + "–" + BenchTable.num(init.get(init.size() - 1)) + " ms; a second event of the"
+                                + " same kind at once in the same JVM, warm (what the store and the work take; DynamoDB Local here): median "
+                                + BenchTable.num(median(warm)) + " ms, range " + BenchTable.num(warm.get(0)) + "–" + BenchTable.num(warm.get(warm.size() - 1))
+                                + " ms; " + effect, unverified),
                 timing(figure + ": JVM start → event handled", sorted(runs, ColdStart::jvmToHandledMs), JVM_TO_HANDLED_TARGET_MS,
                         "process launch → handled median " + BenchTable.num(median(launch)) + " ms (includes the JVM's own start-up)", unverified));
     }
@@ -158,14 +171,16 @@ final class ColdStarts {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static ColdStart launch(Path java, List<String> jvmOptions, String classpath, String handler, Path event, Map<String, String> env,
-                                    Path output, Predicate<String> verify) throws Exception {
+    /** One child on {@code events} (the first, then the warm one), each answer checked by its {@code verify}. */
+    private static ColdStart launch(Path java, List<String> jvmOptions, String classpath, String handler, List<Path> events,
+                                    Map<String, String> env, Path output, List<Predicate<String>> verify) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
         // more options for the child JVMs, to look into a cold start (say -Xlog:class+load:file=cl-%p.log:uptime)
         command.addAll(Arrays.stream(System.getProperty("lapse.bench.child-options", "").split(" ")).filter(o -> !o.isBlank()).toList());
-        command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), handler, event.toString()));
+        command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), handler));
+        events.forEach(e -> command.add(e.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(env);
@@ -179,21 +194,23 @@ final class ColdStarts {
         String text = Files.readString(output, StandardCharsets.UTF_8);
         if (!exited) {
             process.destroyForcibly();
-            return new ColdStart(wall, 0, 0, 0, 0, 0, false, "no exit within 60 s; output: " + tail(text));
+            return ColdStart.failed(wall, "no exit within 60 s; output: " + tail(text));
         }
         Map<String, Long> timings = ColdStartProbe.timings(text);
         String response = ColdStartProbe.response(text);
-        if (process.exitValue() != 0 || response == null || !timings.containsKey("handledEpochMs")) {
-            return new ColdStart(wall, 0, 0, 0, 0, 0, false, "exit code " + process.exitValue() + "; output: " + tail(text));
+        String warm = ColdStartProbe.warmResponse(text);
+        if (process.exitValue() != 0 || response == null || !timings.containsKey("handledEpochMs") || (events.size() > 1 && warm == null)) {
+            return ColdStart.failed(wall, "exit code " + process.exitValue() + "; output: " + tail(text));
         }
         String notJson = ColdStartProbe.notJson(text);
         if (notJson != null) {
-            return new ColdStart(wall, 0, 0, 0, 0, 0, false, "a line of its output is not JSON (Lambda's JSON log format expects one"
+            return ColdStart.failed(wall, "a line of its output is not JSON (Lambda's JSON log format expects one"
                     + " object per line): " + tail(notJson));
         }
         long handled = timings.get("handledEpochMs");
         return new ColdStart(wall, handled - launchedAt, handled - timings.get("jvmStartEpochMs"), handled - timings.get("mainEpochMs"),
-                timings.get("initMs"), timings.get("handleMs"), verify.test(response), null);
+                timings.get("initMs"), timings.get("handleMs"), timings.getOrDefault("warmMs", -1L),
+                verify.get(0).test(response) && (events.size() < 2 || verify.get(1).test(warm)), null);
     }
 
     private static String tail(String text) {
