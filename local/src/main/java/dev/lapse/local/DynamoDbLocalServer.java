@@ -16,6 +16,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * No reflection is involved. Telemetry is configured by {@code ServerRunner} only, so none is sent.
  */
 final class DynamoDbLocalServer implements AutoCloseable {
+    /**
+     * DynamoDB Local's AWS SDK v1 warns on its first request that JAXB is missing and that it falls back to its own
+     * Base64 ("you will need to include javax.xml.bind:jaxb-api"): a notice for its developers, alarming in a user's
+     * terminal, and nothing is wrong. Held here so the level stays set (java.util.logging keeps loggers weakly).
+     */
+    static final java.util.logging.Logger SDK_V1_BASE64 = quiet("com.amazonaws.util.Base64");
+
     private final Server server;
     private final ServerConnector connector;
     private final LocalDynamoDBServerHandler handler;
@@ -39,6 +46,12 @@ final class DynamoDbLocalServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
     }
 
     int port() {

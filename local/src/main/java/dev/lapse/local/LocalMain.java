@@ -220,6 +220,9 @@ public final class LocalMain {
     }
 
     private static int run(RuntimeOptions options, PrintStream out, PrintStream err) throws InterruptedException {
+        // this JVM's shutdown hook below stops ElasticMQ; its actor system need not add one of its own, which it tries
+        // to do as it stops, and warns that it cannot ("Shutdown in progress") on every Ctrl-C
+        System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
         LocalRuntime runtime = LocalRuntime.start(options);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

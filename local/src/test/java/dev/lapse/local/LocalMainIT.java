@@ -91,6 +91,30 @@ class LocalMainIT {
         assertNoStackTrace(outcome);
     }
 
+    @Test
+    void runStartsServesAndStopsOnSigtermWithoutAWarning() throws Exception {
+        Path out = Files.createTempFile("lapse-run", ".txt");
+        List<String> args = List.of("run", "--dynamodb-port", Integer.toString(freePort()), "--sqs-port", Integer.toString(freePort()),
+                "--api-port", Integer.toString(freePort()));
+        Process process = new ProcessBuilder(java(args.toArray(String[]::new))).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.readString(out).contains("Stop with Ctrl-C.") && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(out)).as("started").contains("Stop with Ctrl-C.");
+            process.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook closes the runtime
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s").isTrue();
+            List<String> lines = lines(out);
+            // DynamoDB Local's SDK warned that JAXB is missing, and ElasticMQ's actor system that it could not add a
+            // shutdown hook during shutdown: neither meant anything was wrong
+            assertThat(lines).as("the output of ./lapse run from start to stop").noneMatch(l -> l.contains("WARN") || l.contains("ERROR"));
+        } finally {
+            process.destroyForcibly();
+            Files.deleteIfExists(out);
+        }
+    }
+
     private static void assertNoStackTrace(Outcome outcome) {
         assertThat(outcome.all()).doesNotContain("\tat ", "Exception in thread", "Caused by");
     }
