@@ -39,14 +39,15 @@ class SweepPathIT extends ScenarioSuite {
         List<Instant> dues = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String jobId = unique("far-" + i);
-            Instant due = start.plusSeconds(HORIZON + 3 + 2L * i);
+            // 6 s and more beyond the horizon: room for a slow first call of a runtime that has just started
+            Instant due = start.plusSeconds(HORIZON + 6 + 2L * i);
             steps.schedule(jobId, "invoice.remind", due, Json.object());
             jobs.add(jobId);
             dues.add(due);
         }
         String cancelled = unique("far-cancelled");
         String moved = unique("far-moved");
-        Instant movedFrom = start.plusSeconds(HORIZON + 5);
+        Instant movedFrom = start.plusSeconds(HORIZON + 10);
         steps.schedule(cancelled, "invoice.remind", movedFrom, Json.object());
         steps.schedule(moved, "invoice.remind", movedFrom, Json.object());
         await("all stored in the due-time index", Duration.ofSeconds(10), () -> jobs.stream().allMatch(j -> bucket(steps, j) != null)
