@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * deletion is off). With the sweep every {@link #SWEEP_EVERY} and the horizon at the lowest that allows
  * ({@link RuntimeOptions#withSweepEvery}), so this takes about a minute; {@link SweepPathIT} runs the sweep as deployed.
  */
-class SweepHandsOverAgainIT extends ScenarioSuite {
+class HandOverAgainIT extends ScenarioSuite {
     static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
     static final int HORIZON = 35;
 
