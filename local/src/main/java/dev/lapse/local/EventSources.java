@@ -152,7 +152,8 @@ final class EventSources implements AutoCloseable {
     }
 
     List<String> scheduleDescriptions() {
-        return schedules.stream().map(s -> s.name() + " " + s.expression() + " (" + s.zone() + ")").toList();
+        return schedules.stream().map(s -> s.name() + " " + s.expression() + " (" + s.zone() + ")" + (settings.rateEvery() != null
+                && s.expression().startsWith("rate(") ? ", here every " + settings.rateEvery().toSeconds() + " s" : "")).toList();
     }
 
     /**

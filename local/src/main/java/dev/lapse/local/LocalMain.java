@@ -16,15 +16,15 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./lapse [run|demo|bench] [--fast-ttl] [--host ADDRESS] [--dynamodb-port N] [--sqs-port N] [--api-port N] [--param Name=Value]
- * [--log-format text|json]}.
+ * {@code ./lapse [run|demo|bench] [--fast-ttl] [--sweep-every SECONDS] [--host ADDRESS] [--dynamodb-port N] [--sqs-port N]
+ * [--api-port N] [--param Name=Value] [--log-format text|json]}.
  * A wrong command line, or a runtime that cannot start, is one line on stderr and a non-zero exit.
  */
 public final class LocalMain {
     static final int USAGE = 2;
     static final int FAILED = 1;
-    private static final String USAGE_LINE = "usage: ./lapse [run|demo|bench] [--fast-ttl] [--host ADDRESS] [--dynamodb-port N]"
-            + " [--sqs-port N] [--api-port N] [--param Name=Value] [--log-format text|json]";
+    private static final String USAGE_LINE = "usage: ./lapse [run|demo|bench] [--fast-ttl] [--sweep-every SECONDS] [--host ADDRESS]"
+            + " [--dynamodb-port N] [--sqs-port N] [--api-port N] [--param Name=Value] [--log-format text|json]";
 
     private LocalMain() {
     }
@@ -36,9 +36,10 @@ public final class LocalMain {
         }
     }
 
-    /** The command line, read. Ports and the log format are null when not given. */
+    /** The command line, read. Ports, the sweep's period and the log format are null when not given. */
     record Command(String name, boolean fastTtl, String host, Integer dynamoPort, Integer sqsPort, Integer apiPort,
-                   Map<String, String> parameters, boolean help, List<String> runtimeOptions, LapseLogging.Format logFormat) {
+                   Map<String, String> parameters, boolean help, List<String> runtimeOptions, LapseLogging.Format logFormat,
+                   Integer sweepEvery) {
     }
 
     public static void main(String[] args) {
@@ -70,6 +71,9 @@ public final class LocalMain {
             Path root = findRoot();
             RuntimeOptions options = RuntimeOptions.defaults(root).withHost(command.host())
                     .withFastTtl(command.fastTtl()).withParameters(command.parameters());
+            if (command.sweepEvery() != null) {
+                options = options.withSweepEvery(java.time.Duration.ofSeconds(command.sweepEvery()));
+            }
             return switch (command.name()) {
                 case "demo" -> Demo.run(options.withPorts(orZero(command.dynamoPort()), orZero(command.sqsPort()), orZero(command.apiPort())));
                 case "bench" -> {
@@ -100,6 +104,7 @@ public final class LocalMain {
         Map<String, String> params = new LinkedHashMap<>();
         List<String> runtimeOptions = new ArrayList<>();
         LapseLogging.Format logFormat = null;
+        Integer sweepEvery = null;
         boolean commandSeen = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -113,6 +118,10 @@ public final class LocalMain {
                 }
                 case "--fast-ttl" -> {
                     fastTtl = true;
+                    runtimeOptions.add(arg);
+                }
+                case "--sweep-every" -> {
+                    sweepEvery = sweepEvery(value(args, i++));
                     runtimeOptions.add(arg);
                 }
                 case "--host" -> {
@@ -149,16 +158,18 @@ public final class LocalMain {
                     }
                 }
                 case "-h", "--help" -> {
-                    return new Command(name, fastTtl, host, dynamoPort, sqsPort, apiPort, params, true, runtimeOptions, logFormat);
+                    return new Command(name, fastTtl, host, dynamoPort, sqsPort, apiPort, params, true, runtimeOptions, logFormat, sweepEvery);
                 }
                 default -> throw new UsageError("unknown " + (arg.startsWith("-") ? "option " : "command ") + "\"" + arg
-                        + "\"; commands: run, demo, bench; options: --fast-ttl, --host, --dynamodb-port, --sqs-port, --api-port, --param, --log-format");
+                        + "\"; commands: run, demo, bench; options: --fast-ttl, --sweep-every, --host, --dynamodb-port, --sqs-port, --api-port, --param,"
+                        + " --log-format");
             }
         }
         distinct("--dynamodb-port", dynamoPort, "--sqs-port", sqsPort);
         distinct("--dynamodb-port", dynamoPort, "--api-port", apiPort);
         distinct("--sqs-port", sqsPort, "--api-port", apiPort);
-        return new Command(name, fastTtl, host, dynamoPort, sqsPort, apiPort, params, false, List.copyOf(runtimeOptions), logFormat);
+        return new Command(name, fastTtl, host, dynamoPort, sqsPort, apiPort, params, false, List.copyOf(runtimeOptions), logFormat,
+                sweepEvery);
     }
 
     private static String value(String[] args, int i) {
@@ -167,10 +178,25 @@ public final class LocalMain {
                 case "--host" -> ": --host ADDRESS (127.0.0.1 by default; 0.0.0.0 listens on every interface)";
                 case "--param" -> ": --param Name=Value";
                 case "--log-format" -> ": --log-format text|json";
+                case "--sweep-every" -> ": --sweep-every SECONDS, from 1 to 60";
                 default -> ": " + args[i] + " N, a port from 1 to 65535";
             });
         }
         return args[i + 1];
+    }
+
+    /** --sweep-every: the sweep's period in seconds, 1 to 60 (the template's is a minute). */
+    private static int sweepEvery(String value) {
+        int seconds;
+        try {
+            seconds = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 1 || seconds > 60) {
+            throw new UsageError("--sweep-every \"" + value + "\" is not a number of seconds from 1 to 60 (the sweep's period; the template's is 60)");
+        }
+        return seconds;
     }
 
     private static int port(String option, String value) {

@@ -40,7 +40,13 @@ class LocalMainIT {
             "run --log-format xml             | --log-format \"xml\" is not one of: text (readable, the default), json",
             "run --log-format                 | --log-format needs a value: --log-format text|json",
             "run --host 203.0.113.9           | --host 203.0.113.9 is not an address of this machine",
-            "run --api-port 4000 --sqs-port 4000 | --sqs-port and --api-port are both 4000"})
+            "run --api-port 4000 --sqs-port 4000 | --sqs-port and --api-port are both 4000",
+            "run --sweep-every                | --sweep-every needs a value: --sweep-every SECONDS, from 1 to 60",
+            "run --sweep-every 0              | --sweep-every \"0\" is not a number of seconds from 1 to 60",
+            "run --sweep-every 61             | --sweep-every \"61\" is not a number of seconds from 1 to 60",
+            "run --sweep-every 1.5            | --sweep-every \"1.5\" is not a number of seconds from 1 to 60",
+            "run --param PreciseHorizonSeconds=35 | Parameters.PreciseHorizonSeconds: value 35 is out of range; accepted: a number from 90 to 900",
+            "run --sweep-every 5 --param PreciseHorizonSeconds=34 | value 34 is out of range; accepted: a number from 35 to 900"})
     void aBadCommandLineIsOneLineAndExitsNonZero(String args, String expected) throws Exception {
         Outcome outcome = lapse(args.trim().split("\\s+"));
 
@@ -94,15 +100,17 @@ class LocalMainIT {
     @Test
     void runStartsServesAndStopsOnSigtermWithoutAWarning() throws Exception {
         Path out = Files.createTempFile("lapse-run", ".txt");
+        // with the sweep every 5 s, which allows a horizon down to 35 s
         List<String> args = List.of("run", "--dynamodb-port", Integer.toString(freePort()), "--sqs-port", Integer.toString(freePort()),
-                "--api-port", Integer.toString(freePort()));
+                "--api-port", Integer.toString(freePort()), "--sweep-every", "5", "--param", "PreciseHorizonSeconds=35");
         Process process = new ProcessBuilder(java(args.toArray(String[]::new))).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!Files.readString(out).contains("Stop with Ctrl-C.") && process.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            assertThat(Files.readString(out)).as("started").contains("Stop with Ctrl-C.");
+            assertThat(Files.readString(out)).as("started").contains("Stop with Ctrl-C.")
+                    .contains("SweepDueJobsFunction.Sweep rate(1 minute) (UTC), here every 5 s");
             process.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook closes the runtime
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s").isTrue();
             List<String> lines = lines(out);
