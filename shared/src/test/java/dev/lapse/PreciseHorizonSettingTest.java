@@ -27,6 +27,7 @@ class PreciseHorizonSettingTest {
     @Test
     void theShortestHorizonIsTheSweepsPeriodAnd30SecondsEveryMinuteUnlessTheLocalRuntimesTestsSweepMoreOften() {
         assertThat(SqsDueJobsQueue.minHorizon(null)).isEqualTo(Duration.ofSeconds(90));
+        assertThat(SqsDueJobsQueue.minHorizon(" ")).as("blank, as unset").isEqualTo(Duration.ofSeconds(90));
         assertThat(SqsDueJobsQueue.minHorizon("5")).isEqualTo(Duration.ofSeconds(35));
         assertThat(SqsDueJobsQueue.minHorizon(" 60 ")).isEqualTo(Duration.ofSeconds(90));
         assertThat(SqsDueJobsQueue.minHorizon("1")).isEqualTo(Duration.ofSeconds(31));

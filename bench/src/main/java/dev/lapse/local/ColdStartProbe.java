@@ -24,8 +24,9 @@ import java.util.Map;
  * Lambda serialization library the Java runtime itself uses for event types, and of the local
  * runtime only {@link LocalContext} and the handler-type lookup.
  *
- * With a second event file it then hands that one over too, at once, and prints {@code warmMs}: the same kind of event
- * warm, which shows how much of the first event was the store's and the handler's own work rather than the cold JVM's.
+ * With a second event file named it then waits for that file to appear (the parent writes it after the first answer),
+ * hands it over too and prints {@code warmMs}: the same kind of event warm, which shows how much of the first event was
+ * the store's and the handler's own work rather than the cold JVM's.
  *
  * <p>{@code java -cp <lapse-lambda.jar unpacked>:<aws-lambda-java-serialization.jar>:<this class>:<LocalContext's> dev.lapse.local.ColdStartProbe <Handler> <event.json> [<second-event.json>]}
  */
@@ -37,7 +38,10 @@ public final class ColdStartProbe {
     private ColdStartProbe() {
     }
 
-    /** The timings a child printed ({@code jvmStartEpochMs}, {@code mainEpochMs}, {@code handledEpochMs}, {@code initMs}, {@code handleMs}), if any. */
+    /**
+     * The timings a child printed ({@code jvmStartEpochMs}, {@code mainEpochMs}, {@code handledEpochMs}, {@code initMs},
+     * {@code handleMs}, and {@code warmMs} when it had a second event), if any.
+     */
     static Map<String, Long> timings(String output) {
         Map<String, Long> timings = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
@@ -147,25 +151,30 @@ public final class ColdStartProbe {
         Context context = new LocalContext(System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", className));
         String response = handle(handler, in, answer, event, context);
         long tHandled = System.nanoTime();
-        // a second event of the same kind, at once, in the same JVM: what the store and the handler's work take warm
-        String warm = null;
-        long warmMs = -1;
-        if (args.length > 2) {
-            byte[] second = Files.readAllBytes(Path.of(args[2]));
-            long t = System.nanoTime();
-            warm = handle(handler, in, answer, second, context);
-            warmMs = (System.nanoTime() - t) / 1_000_000;
-        }
-
         long jvmStartEpochMs = ManagementFactory.getRuntimeMXBean().getStartTime();
         long handledEpochMs = mainEpochMs + (tHandled - t0) / 1_000_000;
         System.out.println(MARKER + "jvmStartEpochMs=" + jvmStartEpochMs + " mainEpochMs=" + mainEpochMs
                 + " handledEpochMs=" + handledEpochMs + " initMs=" + (tInit - t0) / 1_000_000
-                + " handleMs=" + (tHandled - tInit) / 1_000_000 + (warm == null ? "" : " warmMs=" + warmMs));
+                + " handleMs=" + (tHandled - tInit) / 1_000_000);
         System.out.println(RESPONSE_MARKER + response.replace('\n', ' '));
-        if (warm != null) {
-            System.out.println(WARM_RESPONSE_MARKER + warm.replace('\n', ' '));
-        }
         System.out.flush();
+
+        // a second event of the same kind in the same JVM, warm: what the store and the handler's work take. Its file
+        // appears once the parent has read the first answer, so that the second event's fixtures (a dead letter, a
+        // job) are not there during the first; it is handed over as soon as it is there, as a new invocation.
+        if (args.length > 2) {
+            Path second = Path.of(args[2]);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.exists(second) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            byte[] warmEvent = Files.readAllBytes(second);
+            Context warmContext = new LocalContext(System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", className));
+            long t = System.nanoTime();
+            String warm = handle(handler, in, answer, warmEvent, warmContext);
+            System.out.println(MARKER + "warmMs=" + (System.nanoTime() - t) / 1_000_000);
+            System.out.println(WARM_RESPONSE_MARKER + warm.replace('\n', ' '));
+            System.out.flush();
+        }
     }
 }

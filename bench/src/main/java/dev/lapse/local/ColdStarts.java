@@ -7,12 +7,14 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -27,7 +29,7 @@ final class ColdStarts {
     private static final long FIRST_EVENT_TARGET_MS = 150;
     private static final long JVM_TO_HANDLED_TARGET_MS = 1_000;
     /** The run number of each child's second, warm event's case: apart from the first events' (0 .. cold starts). */
-    private static final int WARM_RUN = 1_000;
+    static final int WARM_RUN = 1_000;
 
     /** One fresh-JVM invocation: the parent's wall clock and the child's own timings. */
     private record ColdStart(long wallMs, long launchToHandledMs, long jvmToHandledMs, long mainToHandledMs, long initMs,
@@ -104,13 +106,14 @@ final class ColdStarts {
                     if (c == null) {
                         continue;
                     }
-                    // the second, warm event: the same kind, its own job (a case of another run number)
-                    ColdStartCases.Case warm = cases.forFunction(f.logicalId(), WARM_RUN + run);
                     Bench.step("cold start " + (run + 1) + "/" + count + ": " + f.logicalId() + " in a fresh JVM");
                     Path event = dir.resolve(f.logicalId() + "-" + run + ".json");
                     Files.writeString(event, c.eventJson());
-                    Path second = dir.resolve(f.logicalId() + "-" + run + "-warm.json");
-                    Files.writeString(second, warm.eventJson());
+                    // the second, warm event: the same kind, its own job (the case of another run number), made once the
+                    // first is answered, so that its fixtures are not there during the first
+                    int warmRun = WARM_RUN + run;
+                    String logicalId = f.logicalId();
+                    WarmEvent warm = new WarmEvent(dir.resolve(logicalId + "-" + run + "-warm.json"), () -> cases.forFunction(logicalId, warmRun));
                     // Lambda unpacks the deployment package into its task root and loads the classes from there, not from the jar
                     Path taskRoot = taskRoots.computeIfAbsent(f.jar(), jar -> TaskRoot.unpack(jar, dir.resolve("task-" + taskRoots.size())));
                     String classpath = taskRoot + File.pathSeparator + probe;
@@ -123,8 +126,8 @@ final class ColdStarts {
                     env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", runtime.apiEndpoint().toString());
                     env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
                     results.computeIfAbsent(f.logicalId(), k -> new ArrayList<>())
-                            .add(launch(java, f.lambdaJvmOptions(), classpath, f.handler(), List.of(event, second), env,
-                                    dir.resolve(f.logicalId() + "-" + run + ".out"), List.of(c.verify(), warm.verify())));
+                            .add(launch(java, f.lambdaJvmOptions(), classpath, f.handler(), event, warm, env,
+                                    dir.resolve(f.logicalId() + "-" + run + ".out"), c.verify()));
                 }
             }
             return results;
@@ -171,16 +174,22 @@ final class ColdStarts {
         return sorted.get(sorted.size() / 2);
     }
 
-    /** One child on {@code events} (the first, then the warm one), each answer checked by its {@code verify}. */
-    private static ColdStart launch(Path java, List<String> jvmOptions, String classpath, String handler, List<Path> events,
-                                    Map<String, String> env, Path output, List<Predicate<String>> verify) throws Exception {
+    /** Where a child finds its second event, and how to make its case (once the first is answered). */
+    private record WarmEvent(Path file, Callable<ColdStartCases.Case> make) {
+    }
+
+    /**
+     * One child on {@code event}, its answer checked by {@code verify}; then, once that answer is out, on the warm
+     * event's case, written to its file, its answer checked by its own verify.
+     */
+    private static ColdStart launch(Path java, List<String> jvmOptions, String classpath, String handler, Path event,
+                                    WarmEvent warmEvent, Map<String, String> env, Path output, Predicate<String> verify) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
         // more options for the child JVMs, to look into a cold start (say -Xlog:class+load:file=cl-%p.log:uptime)
         command.addAll(Arrays.stream(System.getProperty("lapse.bench.child-options", "").split(" ")).filter(o -> !o.isBlank()).toList());
-        command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), handler));
-        events.forEach(e -> command.add(e.toString()));
+        command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), handler, event.toString(), warmEvent.file().toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(env);
@@ -189,7 +198,15 @@ final class ColdStarts {
         long launchedAt = System.currentTimeMillis();
         long t0 = System.nanoTime();
         Process process = builder.start();
-        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (process.isAlive() && ColdStartProbe.response(Files.readString(output, StandardCharsets.UTF_8)) == null
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        ColdStartCases.Case warm = warmEvent.make().call();
+        Path written = Files.writeString(warmEvent.file().resolveSibling(warmEvent.file().getFileName() + ".part"), warm.eventJson());
+        Files.move(written, warmEvent.file(), StandardCopyOption.ATOMIC_MOVE);
+        boolean exited = process.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         long wall = (System.nanoTime() - t0) / 1_000_000;
         String text = Files.readString(output, StandardCharsets.UTF_8);
         if (!exited) {
@@ -198,8 +215,8 @@ final class ColdStarts {
         }
         Map<String, Long> timings = ColdStartProbe.timings(text);
         String response = ColdStartProbe.response(text);
-        String warm = ColdStartProbe.warmResponse(text);
-        if (process.exitValue() != 0 || response == null || !timings.containsKey("handledEpochMs") || (events.size() > 1 && warm == null)) {
+        String warmResponse = ColdStartProbe.warmResponse(text);
+        if (process.exitValue() != 0 || response == null || !timings.containsKey("handledEpochMs") || warmResponse == null) {
             return ColdStart.failed(wall, "exit code " + process.exitValue() + "; output: " + tail(text));
         }
         String notJson = ColdStartProbe.notJson(text);
@@ -210,7 +227,7 @@ final class ColdStarts {
         long handled = timings.get("handledEpochMs");
         return new ColdStart(wall, handled - launchedAt, handled - timings.get("jvmStartEpochMs"), handled - timings.get("mainEpochMs"),
                 timings.get("initMs"), timings.get("handleMs"), timings.getOrDefault("warmMs", -1L),
-                verify.get(0).test(response) && (events.size() < 2 || verify.get(1).test(warm)), null);
+                verify.test(response) && warm.verify().test(warmResponse), null);
     }
 
     private static String tail(String text) {

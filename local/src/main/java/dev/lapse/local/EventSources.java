@@ -109,7 +109,7 @@ final class EventSources implements AutoCloseable {
                 schedules.add(new ScheduleSource(name, arn, expression, zone, input, settings.clock().instant(),
                         json -> invokeAsync(function, json)).withRate(settings.rateEvery()));
                 LOG.info("schedule {}: {} ({}){}", name, expression, zone, settings.rateEvery() == null || !expression.startsWith("rate(")
-                        ? "" : ", fired every " + settings.rateEvery() + " (for tests)");
+                        ? "" : ", here every " + settings.rateEvery().toSeconds() + " s (for tests)");
             }
             default -> throw new TemplateException(where + ": event source type " + type + " is not supported by the local runtime"
                     + " (supported: DynamoDB, SQS, EventBridgeRule, ScheduleV2, Schedule)");

@@ -3,7 +3,6 @@ package dev.lapse.local;
 import dev.lapse.Lapse;
 import dev.lapse.json.Json;
 import java.net.URI;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

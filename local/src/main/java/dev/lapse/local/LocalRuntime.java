@@ -64,7 +64,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     private LocalRuntime(RuntimeOptions options) {
         this.options = options;
-        this.template = Template.load(options.root().resolve("template.yaml"), options.parameters(), options.lowerMinimums());
+        this.template = Template.load(options.root().resolve("template.yaml"), options.parameters(), options.minimums());
         this.resources = new LocalResources(template);
         this.address = new ListenAddress(options.host());
     }
@@ -168,7 +168,7 @@ public final class LocalRuntime implements AutoCloseable {
         return resources.lapse(functionLogicalId);
     }
 
-    /** A function's environment variables as the template resolves them here (Globals merged in). */
+    /** A function's environment variables as the template resolves them here (Globals merged in), with the options' additions. */
     public Map<String, String> environment(String functionLogicalId) {
         return resources.environment(functionLogicalId);
     }

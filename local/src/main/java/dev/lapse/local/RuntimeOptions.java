@@ -59,12 +59,12 @@ public record RuntimeOptions(Path root, boolean fastTtl, int dynamoPort, int sqs
 
     /**
      * For tests, as fast TTL is: the template's rate schedules (the sweep's {@code rate(1 minute)}, its only one) fire
-     * every {@code every} instead, and {@code PreciseHorizonSeconds} may be as much lower than the template's minimum as
-     * the period is shorter than a minute (the minimum is the sweep's period plus 30 s to spare). So a job beyond the
+     * every {@code every} instead, and {@code PreciseHorizonSeconds} may be as low as that period and 30 s to spare (the
+     * template's minimum, 90, is the minute and 30 s). So a job beyond the
      * horizon is handed over within seconds, and the sweep path is tested in about a minute instead of three.
      */
     public RuntimeOptions withSweepEvery(Duration every) {
-        if (every.toMillis() % 1000 != 0 || every.toSeconds() < 1 || every.compareTo(SqsDueJobsQueue.SWEEP_PERIOD) > 0) {
+        if (every.getNano() != 0 || every.toSeconds() < 1 || every.compareTo(SqsDueJobsQueue.SWEEP_PERIOD) > 0) {
             throw new IllegalArgumentException("sweepEvery: " + every + " is out of range; accepted: whole seconds from 1 s to " + SqsDueJobsQueue.SWEEP_PERIOD);
         }
         return new RuntimeOptions(root, fastTtl, dynamoPort, sqsPort, apiPort, parameters, schedules, pollInterval, ttlOff, host, clock, every);
@@ -75,8 +75,12 @@ public record RuntimeOptions(Path root, boolean fastTtl, int dynamoPort, int sqs
         return sweepEvery == null ? Map.of() : Map.of("SWEEP_PERIOD_SECONDS", Long.toString(sweepEvery.toSeconds()));
     }
 
-    /** How much lower than the template's MinValue each Number parameter may be (empty unless {@link #withSweepEvery}). */
-    Map<String, Double> lowerMinimums() {
-        return sweepEvery == null ? Map.of() : Map.of("PreciseHorizonSeconds", (double) SqsDueJobsQueue.SWEEP_PERIOD.minus(sweepEvery).toSeconds());
+    /**
+     * The MinValue of each Number parameter that differs here from the template's (empty unless {@link #withSweepEvery}):
+     * PreciseHorizonSeconds' is the sweep's period and 30 s, as the functions' own check has it.
+     */
+    Map<String, Double> minimums() {
+        return sweepEvery == null ? Map.of()
+                : Map.of("PreciseHorizonSeconds", (double) SqsDueJobsQueue.minHorizon(Long.toString(sweepEvery.toSeconds())).toSeconds());
     }
 }

@@ -76,7 +76,11 @@ final class ScheduleSource {
         }
     }
 
-    /** If this is a rate schedule and {@code every} is not null, it fires every {@code every} from now on (tests only). */
+    /**
+     * If this is a rate schedule and {@code every} is not null, it fires every {@code every} instead, its periods still
+     * counted from its creation (tests only: {@link RuntimeOptions#withSweepEvery}; the template's one rate schedule is
+     * the sweep's).
+     */
     ScheduleSource withRate(Duration every) {
         if (every != null && rate != null) {
             rate = every;

@@ -38,13 +38,13 @@ public final class Template {
     private final String stackName;
 
     @SuppressWarnings("unchecked")
-    private Template(Map<String, Object> root, Map<String, String> overrides, Map<String, Double> lowerMinimums, String region,
+    private Template(Map<String, Object> root, Map<String, String> overrides, Map<String, Double> minimums, String region,
                      String account, String stackName) {
         this.root = root;
         this.region = region;
         this.account = account;
         this.stackName = stackName;
-        parameters.putAll(TemplateParameters.values(map(root.get("Parameters")), overrides, lowerMinimums));
+        parameters.putAll(TemplateParameters.values(map(root.get("Parameters")), overrides, minimums));
         Map<String, Object> conds = map(root.get("Conditions"));
         for (String name : conds.keySet()) {
             condition(name, conds);
@@ -55,10 +55,10 @@ public final class Template {
         return load(file, overrides, Map.of());
     }
 
-    /** With each named Number parameter's MinValue lowered by as much as given ({@link RuntimeOptions#withSweepEvery}). */
-    public static Template load(Path file, Map<String, String> overrides, Map<String, Double> lowerMinimums) {
+    /** With each named Number parameter's MinValue as given instead ({@link RuntimeOptions#withSweepEvery}). */
+    public static Template load(Path file, Map<String, String> overrides, Map<String, Double> minimums) {
         try (Reader reader = Files.newBufferedReader(file)) {
-            return parse(reader, overrides, lowerMinimums);
+            return parse(reader, overrides, minimums);
         } catch (IOException e) {
             throw new TemplateException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -69,13 +69,13 @@ public final class Template {
     }
 
     @SuppressWarnings("unchecked")
-    static Template parse(Reader reader, Map<String, String> overrides, Map<String, Double> lowerMinimums) {
+    static Template parse(Reader reader, Map<String, String> overrides, Map<String, Double> minimums) {
         Yaml yaml = new Yaml(new IntrinsicTags());
         Object loaded = yaml.load(reader);
         if (!(loaded instanceof Map)) {
             throw new TemplateException("template is not a YAML mapping");
         }
-        return new Template((Map<String, Object>) loaded, overrides, lowerMinimums, "us-east-1", "000000000000", "lapse");
+        return new Template((Map<String, Object>) loaded, overrides, minimums, "us-east-1", "000000000000", "lapse");
     }
 
     public String region() {

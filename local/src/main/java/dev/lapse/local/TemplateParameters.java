@@ -12,9 +12,9 @@ final class TemplateParameters {
 
     /**
      * The value of each parameter of {@code specs} (the template's Parameters section): its override, or its Default.
-     * {@code lowerMinimums}: how much lower than its MinValue a Number parameter may be ({@link RuntimeOptions#withSweepEvery}).
+     * {@code minimums}: the MinValue a Number parameter has here instead of the template's ({@link RuntimeOptions#withSweepEvery}).
      */
-    static Map<String, String> values(Map<String, Object> specs, Map<String, String> overrides, Map<String, Double> lowerMinimums) {
+    static Map<String, String> values(Map<String, Object> specs, Map<String, String> overrides, Map<String, Double> minimums) {
         Map<String, String> values = new LinkedHashMap<>();
         specs.forEach((name, spec) -> {
             Map<String, Object> s = Template.map(spec);
@@ -31,7 +31,7 @@ final class TemplateParameters {
                 throw new TemplateException("Parameters." + name + ": value " + value + " does not match AllowedPattern " + pattern
                         + (s.get("ConstraintDescription") == null ? "" : " (" + s.get("ConstraintDescription") + ")"));
             }
-            checkNumber(name, s, String.valueOf(value), lowerMinimums.getOrDefault(name, 0.0));
+            checkNumber(name, s, String.valueOf(value), minimums.get(name));
             values.put(name, String.valueOf(value));
         });
         for (String name : overrides.keySet()) {
@@ -42,8 +42,8 @@ final class TemplateParameters {
         return values;
     }
 
-    /** A Number parameter's value must be a number within its MinValue (less {@code lowerBy}) and MaxValue. */
-    private static void checkNumber(String name, Map<String, Object> spec, String value, double lowerBy) {
+    /** A Number parameter's value must be a number within its MinValue (or {@code minimum}, when not null) and MaxValue. */
+    private static void checkNumber(String name, Map<String, Object> spec, String value, Double minimum) {
         if (!"Number".equals(spec.get("Type"))) {
             return;
         }
@@ -53,8 +53,8 @@ final class TemplateParameters {
         } catch (NumberFormatException e) {
             throw new TemplateException("Parameters." + name + ": value " + value + " is not a number");
         }
-        String min = spec.get("MinValue") == null ? null
-                : new BigDecimal(String.valueOf(spec.get("MinValue"))).subtract(BigDecimal.valueOf(lowerBy)).stripTrailingZeros().toPlainString();
+        Object given = minimum != null ? minimum : spec.get("MinValue");
+        String min = given == null ? null : new BigDecimal(String.valueOf(given)).stripTrailingZeros().toPlainString();
         Object max = spec.get("MaxValue");
         if ((min != null && number < Double.parseDouble(min)) || (max != null && number > Double.parseDouble(String.valueOf(max)))) {
             throw new TemplateException("Parameters." + name + ": value " + value + " is out of range; accepted: a number from "

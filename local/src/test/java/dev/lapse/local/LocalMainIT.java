@@ -98,7 +98,7 @@ class LocalMainIT {
     }
 
     @Test
-    void runStartsServesAndStopsOnSigtermWithoutAWarning() throws Exception {
+    void runStartsAndStopsOnSigtermWithoutAWarning() throws Exception {
         Path out = Files.createTempFile("lapse-run", ".txt");
         // with the sweep every 5 s, which allows a horizon down to 35 s
         List<String> args = List.of("run", "--dynamodb-port", Integer.toString(freePort()), "--sqs-port", Integer.toString(freePort()),

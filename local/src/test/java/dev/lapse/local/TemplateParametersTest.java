@@ -19,29 +19,29 @@ class TemplateParametersTest {
                 .hasMessage("Parameters.PreciseHorizonSeconds: value 89 is out of range; accepted: a number from 90 to 900");
         RuntimeOptions fast = RuntimeOptions.defaults(ROOT).withSweepEvery(Duration.ofSeconds(5));
 
-        assertThat(fast.lowerMinimums()).containsExactly(Map.entry("PreciseHorizonSeconds", 55.0));
-        assertThat(Template.load(TEMPLATE, Map.of("PreciseHorizonSeconds", "35"), fast.lowerMinimums()).parameters())
+        assertThat(fast.minimums()).containsExactly(Map.entry("PreciseHorizonSeconds", 35.0));
+        assertThat(Template.load(TEMPLATE, Map.of("PreciseHorizonSeconds", "35"), fast.minimums()).parameters())
                 .containsEntry("PreciseHorizonSeconds", "35");
-        assertThatThrownBy(() -> Template.load(TEMPLATE, Map.of("PreciseHorizonSeconds", "34"), fast.lowerMinimums()))
+        assertThatThrownBy(() -> Template.load(TEMPLATE, Map.of("PreciseHorizonSeconds", "34"), fast.minimums()))
                 .isInstanceOf(TemplateException.class)
                 .hasMessage("Parameters.PreciseHorizonSeconds: value 34 is out of range; accepted: a number from 35 to 900");
-        assertThatThrownBy(() -> Template.load(TEMPLATE, Map.of("PreciseHorizonSeconds", "901"), fast.lowerMinimums()))
+        assertThatThrownBy(() -> Template.load(TEMPLATE, Map.of("PreciseHorizonSeconds", "901"), fast.minimums()))
                 .isInstanceOf(TemplateException.class).hasMessageContaining("from 35 to 900");
-        assertThat(RuntimeOptions.defaults(ROOT).lowerMinimums()).isEmpty();
+        assertThat(RuntimeOptions.defaults(ROOT).minimums()).isEmpty();
     }
 
     @Test
-    void theSweepPeriodMustBeMoreThanZeroAndAtMostTheTemplatesMinute() {
+    void runtimeOptionsTakeASweepPeriodOfWholeSecondsFromOneToTheTemplatesMinute() {
         RuntimeOptions options = RuntimeOptions.defaults(ROOT);
 
         assertThat(options.sweepEvery()).isNull();
-        assertThat(options.withSweepEvery(Duration.ofMinutes(1)).lowerMinimums()).containsExactly(Map.entry("PreciseHorizonSeconds", 0.0));
+        assertThat(options.withSweepEvery(Duration.ofMinutes(1)).minimums()).containsExactly(Map.entry("PreciseHorizonSeconds", 90.0));
         assertThat(options.withSweepEvery(Duration.ofSeconds(5)).withFastTtl(true).withParameters(Map.of()).withSchedules(true)
                 .withPorts(0, 0, 0).withHost("127.0.0.1").withoutTtl().withClock(java.time.Clock.systemUTC()).sweepEvery())
                 .as("kept by every other option").isEqualTo(Duration.ofSeconds(5));
         assertThat(options.functionEnvironment()).isEmpty();
         assertThat(options.withSweepEvery(Duration.ofSeconds(5)).functionEnvironment()).containsExactly(Map.entry("SWEEP_PERIOD_SECONDS", "5"));
-        for (Duration wrong : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMillis(999), Duration.ofMillis(1500),
+        for (Duration wrong : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMillis(999), Duration.ofMillis(1500), Duration.ofSeconds(1).plusNanos(1),
                 Duration.ofSeconds(61)}) {
             assertThatThrownBy(() -> options.withSweepEvery(wrong)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("sweepEvery: " + wrong + " is out of range; accepted: whole seconds from 1 s to PT1M");
@@ -49,7 +49,7 @@ class TemplateParametersTest {
     }
 
     @Test
-    void aValueOutsideTheAllowedOnesOrNotANumberIsRefusedAndAnUnknownOverrideNamed() {
+    void aValueThatIsNotANumberIsRefusedAndAnUnknownOverrideNamed() {
         assertThatThrownBy(() -> Template.load(TEMPLATE, Map.of("PreciseHorizonSeconds", "soon")))
                 .hasMessage("Parameters.PreciseHorizonSeconds: value soon is not a number");
         assertThatThrownBy(() -> Template.load(TEMPLATE, Map.of("NoSuchParameter", "1")))

@@ -19,9 +19,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * The sweep path as deployed: PreciseHorizonSeconds at the template's minimum (90 s), the sweep every minute, and TTL
  * deletion off, so a job scheduled beyond the horizon can only run because the sweep of the due-time index handed it
- * to the due-jobs queue. After the hand-over, one job is cancelled and one moved nearer. {@link HandOverAgainIT}
- * moves one beyond the horizon again after its hand-over, with the sweep every few seconds (here it would take
- * another three minutes); {@link RandomizedJobsIT} moves thousands across the horizon, with the same fast sweep.
+ * to the due-jobs queue. After the hand-over, one job is cancelled and one moved 4 s later, whose old message takes
+ * nothing. {@link HandOverAgainIT} moves one beyond the horizon again after its hand-over, with the sweep every few
+ * seconds (here it would take about another minute); {@link RandomizedJobsIT} moves thousands across the horizon, with the same fast sweep.
  */
 class SweepPathIT extends ScenarioSuite {
     static final int HORIZON = 90;

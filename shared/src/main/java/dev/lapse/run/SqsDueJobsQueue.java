@@ -30,10 +30,10 @@ public final class SqsDueJobsQueue implements DueJobsQueue, HandOver {
 
     /**
      * The shortest horizon for the sweep every {@code sweepPeriodSeconds} (environment variable SWEEP_PERIOD_SECONDS,
-     * which only the local runtime's tests set, to sweep every few seconds; null: every minute): the period and 30 s.
+     * which only the local runtime sets, to sweep every few seconds for tests; unset or blank: every minute): the period and 30 s.
      */
     public static Duration minHorizon(String sweepPeriodSeconds) {
-        if (sweepPeriodSeconds == null) {
+        if (sweepPeriodSeconds == null || sweepPeriodSeconds.isBlank()) {
             return MIN_HORIZON;
         }
         long period;
