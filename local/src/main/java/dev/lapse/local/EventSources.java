@@ -106,10 +106,10 @@ final class EventSources implements AutoCloseable {
                 String arn = "arn:aws:scheduler:" + template.region() + ":" + template.account() + ":schedule/default/"
                         + template.stackName() + "-" + eventId;
                 String input = p.get("Input") == null ? null : String.valueOf(p.get("Input"));
-                schedules.add(new ScheduleSource(name, arn, expression, zone, input, settings.clock().instant(),
-                        json -> invokeAsync(function, json)).withRate(settings.rateEvery()));
-                LOG.info("schedule {}: {} ({}){}", name, expression, zone, settings.rateEvery() == null || !expression.startsWith("rate(")
-                        ? "" : ", here every " + settings.rateEvery().toSeconds() + " s (for tests)");
+                ScheduleSource schedule = new ScheduleSource(name, arn, expression, zone, input, settings.clock().instant(),
+                        json -> invokeAsync(function, json)).withRate(settings.rateEvery());
+                schedules.add(schedule);
+                LOG.info("schedule {}", schedule.description());
             }
             default -> throw new TemplateException(where + ": event source type " + type + " is not supported by the local runtime"
                     + " (supported: DynamoDB, SQS, EventBridgeRule, ScheduleV2, Schedule)");
@@ -152,8 +152,7 @@ final class EventSources implements AutoCloseable {
     }
 
     List<String> scheduleDescriptions() {
-        return schedules.stream().map(s -> s.name() + " " + s.expression() + " (" + s.zone() + ")" + (settings.rateEvery() != null
-                && s.expression().startsWith("rate(") ? ", here every " + settings.rateEvery().toSeconds() + " s" : "")).toList();
+        return schedules.stream().map(ScheduleSource::description).toList();
     }
 
     /**

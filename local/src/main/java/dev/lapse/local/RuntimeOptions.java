@@ -81,6 +81,6 @@ public record RuntimeOptions(Path root, boolean fastTtl, int dynamoPort, int sqs
      */
     Map<String, Double> minimums() {
         return sweepEvery == null ? Map.of()
-                : Map.of("PreciseHorizonSeconds", (double) SqsDueJobsQueue.minHorizon(Long.toString(sweepEvery.toSeconds())).toSeconds());
+                : Map.of("PreciseHorizonSeconds", (double) SqsDueJobsQueue.minHorizonFor(sweepEvery).toSeconds());
     }
 }

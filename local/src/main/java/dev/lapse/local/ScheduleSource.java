@@ -31,8 +31,10 @@ final class ScheduleSource {
     private final String input;
     private final Consumer<String> target;
     private final ExecutionTime cron;
-    /** A rate schedule's period (null for cron and at), which {@link #withRate} may shorten. */
-    private Duration rate;
+    /** A rate schedule's period (null for cron and at). */
+    private final Duration rate;
+    /** Null, or the period this rate schedule fires at instead of its own ({@link #withRate}). */
+    private Duration every;
     private final ZonedDateTime at;
     /** When the schedule was created, on the runtime's clock: a rate counts its periods from here. */
     private final Instant created;
@@ -83,21 +85,18 @@ final class ScheduleSource {
      */
     ScheduleSource withRate(Duration every) {
         if (every != null && rate != null) {
-            rate = every;
+            this.every = every;
         }
         return this;
     }
 
+    /** Its name, expression and time zone, and the period it fires at here when {@link #withRate} set one. */
+    String description() {
+        return name + " " + expression + " (" + zone + ")" + (every == null ? "" : ", here every " + every.toSeconds() + " s");
+    }
+
     String name() {
         return name;
-    }
-
-    String expression() {
-        return expression;
-    }
-
-    ZoneId zone() {
-        return zone;
     }
 
     /** The first firing strictly after {@code after}. */
@@ -107,8 +106,9 @@ final class ScheduleSource {
             return cron.nextExecution(from).map(ZonedDateTime::toInstant);
         }
         if (rate != null) {
-            long periods = Duration.between(created, after).toMillis() / rate.toMillis() + 1;
-            return Optional.of(created.plus(rate.multipliedBy(periods)));
+            Duration period = every == null ? rate : every;
+            long periods = Duration.between(created, after).toMillis() / period.toMillis() + 1;
+            return Optional.of(created.plus(period.multipliedBy(periods)));
         }
         return at.toInstant().isAfter(after) ? Optional.of(at.toInstant()) : Optional.empty();
     }

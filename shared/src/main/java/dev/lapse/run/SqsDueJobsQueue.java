@@ -46,7 +46,12 @@ public final class SqsDueJobsQueue implements DueJobsQueue, HandOver {
             throw new IllegalStateException("environment variable SWEEP_PERIOD_SECONDS is \"" + sweepPeriodSeconds
                     + "\"; accepted: an integer from 1 to " + SWEEP_PERIOD.toSeconds() + ", or unset (the sweep every minute, as deployed)");
         }
-        return MIN_HORIZON.minus(SWEEP_PERIOD).plusSeconds(period);
+        return minHorizonFor(Duration.ofSeconds(period));
+    }
+
+    /** The shortest horizon for the sweep every {@code sweepPeriod}: the period and 30 s (90 s for the minute). */
+    public static Duration minHorizonFor(Duration sweepPeriod) {
+        return MIN_HORIZON.minus(SWEEP_PERIOD).plus(sweepPeriod);
     }
     /**
      * How long after its due time (rounded up to the second) a job the queue carries may be deleted by DynamoDB's TTL.
