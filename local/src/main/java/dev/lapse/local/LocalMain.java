@@ -249,6 +249,8 @@ public final class LocalMain {
         // this JVM's shutdown hook below stops ElasticMQ; its actor system need not add one of its own, which it tries
         // to do as it stops, and warns that it cannot ("Shutdown in progress") on every Ctrl-C
         System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+        // and DynamoDB Local's Log4j, when it first logs as the JVM stops, warns that it cannot add its own either
+        System.setProperty("log4j2.shutdownHookEnabled", "false");
         LocalRuntime runtime = LocalRuntime.start(options);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
