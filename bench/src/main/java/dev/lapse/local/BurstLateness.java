@@ -7,6 +7,7 @@ import dev.lapse.local.BenchTable.Row;
 import dev.lapse.job.Job;
 import dev.lapse.run.Attempt;
 import dev.lapse.run.JobRunner;
+import dev.lapse.run.PartialBatch;
 import dev.lapse.store.ExecutionLedger;
 import dev.lapse.store.JobItems;
 import dev.lapse.store.JobStore;
@@ -177,7 +178,8 @@ final class BurstLateness {
 
     /**
      * Jobs/s the store allows the precise path, measured on the bench's threads: the path's own DynamoDB writes per job
-     * and nothing else (the take-and-claim transaction, the single-write finish, the history record, through the same adapters),
+     * and nothing else (the take-and-claim transaction, the single-write finish, the history record, through the same adapters,
+     * in batches of {@value #PATH_BATCH} as the function runs them, so that the history records of a batch join one call),
      * on as many jobs as the burst, put in the Jobs table beforehand. What a burst drains against if the runtime adds
      * nothing: no SQS, no handler, no bus.
      */
@@ -204,9 +206,37 @@ final class BurstLateness {
             history.observe(new Attempt(job.jobId(), job.type(), job.occurrenceId(), job.attempt(), "bench", due, clock.instant(),
                     JobRunner.Outcome.RAN, "bench"));
         };
-        Parallel.run(warmUp, takeAndFinish);
-        long nanos = Parallel.run(jobs, i -> takeAndFinish.run(warmUp + i));
+        Parallel.run(batches(warmUp), b -> inBatch(b, 0, warmUp, takeAndFinish));
+        long nanos = Parallel.run(batches(jobs), b -> inBatch(b, warmUp, jobs, takeAndFinish));
         return Parallel.perSecond(jobs, nanos);
+    }
+
+    /** Records of the due-jobs queue's batches (its event source's BatchSize). */
+    private static final int PATH_BATCH = 10;
+
+    private static int batches(int jobs) {
+        return (jobs + PATH_BATCH - 1) / PATH_BATCH;
+    }
+
+    /**
+     * Batch {@code b} of the {@code count} jobs from {@code first}, run as the due-jobs function runs a batch (its records
+     * concurrently, their history records joined into one call, {@link PartialBatch}).
+     */
+    private static void inBatch(int b, int first, int count, Parallel.Op takeAndFinish) {
+        List<Integer> batch = new ArrayList<>();
+        for (int i = b * PATH_BATCH; i < Math.min(count, (b + 1) * PATH_BATCH); i++) {
+            batch.add(first + i);
+        }
+        List<String> failed = PartialBatch.failedIds(batch, String::valueOf, i -> {
+            try {
+                takeAndFinish.run(i);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("the bench's own jobs " + failed + " were not taken and finished");
+        }
     }
 
     private static Row row(String setup, Map<String, JsonNode> fired, Map<String, Long> seenAt, int duplicates, int jobs,

@@ -1,6 +1,7 @@
 package dev.lapse.inspect;
 
 import dev.lapse.run.Attempt;
+import dev.lapse.run.RecordBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,21 +12,33 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * {@link History} in the JobHistory table, each record kept {@code retention} (TTL {@code expiresAt}). Key: {@code jobId}
  * + {@code at} ({@link Entry#at()}), so a job's story is one query. Dead letters not yet replayed also carry
  * {@code deadLetter} (the sparse index {@value #DEAD_LETTERS}), so they are listed without reading the queue.
+ *
+ * <p>Records are plain puts, so within a batch of records ({@link RecordBatch}) they join one {@code BatchWriteItem}
+ * call (up to {@value #MAX_WRITES} items), as the batch's events join one PutEvents call: a burst's records cost one
+ * DynamoDB request per wave of the batch, not one per job (the write units are the same).
  */
 public final class JobHistory implements History {
     public static final String DEAD_LETTERS = "deadLetters";
     static final String DEAD_LETTER = "deadLetter";
+    /** The most items one BatchWriteItem call takes. */
+    static final int MAX_WRITES = 25;
+    /** Calls made for the items DynamoDB leaves unprocessed (throttled), the first included, with {@link #RETRY_PAUSE_MS} doubling between. */
+    static final int WRITE_TRIES = 4;
+    static final long RETRY_PAUSE_MS = 25;
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final Duration retention;
     private final Clock clock;
+    private final RecordBatch.Call<Map<String, AttributeValue>, String> writes = this::writeAll;
 
     public JobHistory(DynamoDbClient dynamo, String table, Duration retention, Clock clock) {
         this.dynamo = dynamo;
@@ -65,7 +78,44 @@ public final class JobHistory implements History {
             item.put(DEAD_LETTER, AttributeValue.fromS("jobs"));
         }
         item.put("expiresAt", AttributeValue.fromN(Long.toString(clock.instant().plus(retention).getEpochSecond())));
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        String failure = RecordBatch.join(writes, item, MAX_WRITES);
+        if (failure != null) {
+            throw new IllegalStateException("job " + e.jobId() + "'s history record (" + e.outcome() + " at " + e.at() + ") was not written: " + failure);
+        }
+    }
+
+    /**
+     * One BatchWriteItem call (items of different jobs, so no two share a key), and again for what DynamoDB left
+     * unprocessed; answers, per item in order, null once written or why not.
+     */
+    private List<String> writeAll(List<Map<String, AttributeValue>> items) {
+        List<WriteRequest> pending = items.stream().map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList();
+        for (int tryNo = 1; tryNo <= WRITE_TRIES && !pending.isEmpty(); tryNo++) {
+            if (tryNo > 1) {
+                pause(RETRY_PAUSE_MS << (tryNo - 2));
+            }
+            List<WriteRequest> asked = pending;
+            var response = dynamo.batchWriteItem(r -> r.requestItems(Map.of(table, asked)));
+            pending = response.hasUnprocessedItems() ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of();
+        }
+        List<Map<String, AttributeValue>> left = pending.stream().map(w -> key(w.putRequest().item())).toList();
+        List<String> results = new ArrayList<>();
+        for (Map<String, AttributeValue> item : items) {
+            results.add(left.contains(key(item)) ? "left unprocessed by DynamoDB after " + WRITE_TRIES + " calls (throttled)" : null);
+        }
+        return results;
+    }
+
+    private static Map<String, AttributeValue> key(Map<String, AttributeValue> item) {
+        return Map.of("jobId", item.get("jobId"), "at", item.get("at"));
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

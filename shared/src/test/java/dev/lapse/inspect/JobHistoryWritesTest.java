@@ -1,0 +1,138 @@
+package dev.lapse.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lapse.run.Attempt;
+import dev.lapse.run.JobRunner;
+import dev.lapse.run.PartialBatch;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/** How {@link JobHistory} writes its records: joined into BatchWriteItem calls, what DynamoDB leaves unprocessed written again. */
+class JobHistoryWritesTest {
+    static final Instant NOW = Instant.parse("2026-12-07T10:00:00Z");
+
+    /** A table taking BatchWriteItem calls; the jobs in {@code throttled} are left unprocessed that many more calls each. */
+    static class Table implements DynamoDbClient {
+        final List<List<Map<String, AttributeValue>>> calls = Collections.synchronizedList(new ArrayList<>());
+        final Map<String, Map<String, AttributeValue>> items = new ConcurrentHashMap<>();
+        final Map<String, Integer> throttled = new ConcurrentHashMap<>();
+        final Set<String> tables = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest request) {
+            tables.addAll(request.requestItems().keySet());
+            List<WriteRequest> asked = request.requestItems().values().iterator().next();
+            calls.add(asked.stream().map(w -> w.putRequest().item()).toList());
+            List<WriteRequest> left = new ArrayList<>();
+            for (WriteRequest w : asked) {
+                String jobId = w.putRequest().item().get("jobId").s();
+                if (throttled.getOrDefault(jobId, 0) > 0) {
+                    throttled.merge(jobId, -1, Integer::sum);
+                    left.add(w);
+                } else {
+                    items.put(jobId, w.putRequest().item());
+                }
+            }
+            var response = BatchWriteItemResponse.builder();
+            return (left.isEmpty() ? response.unprocessedItems(Map.of()) : response.unprocessedItems(Map.of("History", left))).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return "dynamodb";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    final Table table = new Table();
+    final JobHistory history = new JobHistory(table, "History", Duration.ofDays(7), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    static Attempt ran(String jobId) {
+        return new Attempt(jobId, "report", jobId + "#occ", 1, "due-jobs-queue", NOW.minusSeconds(1), NOW, JobRunner.Outcome.RAN, "done");
+    }
+
+    static List<String> jobs(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            ids.add("job-" + i);
+        }
+        return ids;
+    }
+
+    @Test
+    void aRecordOutsideABatchIsOneCallOfOneItemWithEveryField() {
+        history.observe(ran("job-1"));
+
+        assertThat(table.calls).hasSize(1);
+        assertThat(table.tables).containsExactly("History");
+        Map<String, AttributeValue> item = table.items.get("job-1");
+        assertThat(item.get("at").s()).isEqualTo(History.Entry.of(ran("job-1")).at());
+        assertThat(item.get("occurrenceId").s()).isEqualTo("job-1#occ");
+        assertThat(item.get("outcome").s()).isEqualTo("RAN");
+        assertThat(item.get("latenessMs").n()).isEqualTo("1000");
+        assertThat(item.get("expiresAt").n()).isEqualTo(Long.toString(NOW.plus(Duration.ofDays(7)).getEpochSecond()));
+    }
+
+    @Test
+    void theRecordsOfABatchShareOneCall() {
+        List<String> ids = jobs(PartialBatch.CONCURRENCY);
+
+        assertThat(PartialBatch.failedIds(ids, id -> id, id -> history.observe(ran(id)))).isEmpty();
+
+        assertThat(table.calls).hasSize(1);
+        assertThat(table.calls.get(0)).hasSize(ids.size());
+        assertThat(table.items.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void attemptsThatAreNotKeptWriteNothing() {
+        history.observe(new Attempt("job-1", "report", "occ", 1, "ttl", NOW, NOW, JobRunner.Outcome.DUPLICATE, "ran before"));
+
+        assertThat(table.calls).isEmpty();
+    }
+
+    @Test
+    void whatDynamoDbLeavesUnprocessedIsWrittenAgainAndOnlyThat() {
+        table.throttled.put("job-2", JobHistory.WRITE_TRIES - 1);
+
+        assertThat(PartialBatch.failedIds(jobs(3), id -> id, id -> history.observe(ran(id)))).isEmpty();
+
+        assertThat(table.calls).hasSize(JobHistory.WRITE_TRIES);
+        assertThat(table.calls.get(0)).hasSize(3);
+        assertThat(table.calls.subList(1, table.calls.size())).allSatisfy(call ->
+                assertThat(call).extracting(item -> item.get("jobId").s()).containsExactly("job-2"));
+        assertThat(table.items).containsOnlyKeys("job-1", "job-2", "job-3");
+    }
+
+    @Test
+    void aRecordStillUnprocessedAfterEveryTryFailsItsOwnJobAloneWithTheReason() {
+        table.throttled.put("job-2", JobHistory.WRITE_TRIES);
+
+        assertThat(PartialBatch.failedIds(jobs(3), id -> id, id -> history.observe(ran(id)))).containsExactly("job-2");
+        assertThatThrownBy(() -> {
+            table.throttled.put("job-9", JobHistory.WRITE_TRIES);
+            history.observe(ran("job-9"));
+        }).hasMessageContaining("job job-9's history record (RAN at " + History.Entry.of(ran("job-9")).at() + ") was not written")
+                .hasMessageContaining("left unprocessed by DynamoDB after " + JobHistory.WRITE_TRIES + " calls");
+        assertThat(table.items).containsOnlyKeys("job-1", "job-3");
+    }
+}
