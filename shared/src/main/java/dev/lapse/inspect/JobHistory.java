@@ -2,6 +2,7 @@ package dev.lapse.inspect;
 
 import dev.lapse.run.Attempt;
 import dev.lapse.run.RecordBatch;
+import dev.lapse.run.Waiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,21 +31,28 @@ public final class JobHistory implements History {
     static final String DEAD_LETTER = "deadLetter";
     /** The most items one BatchWriteItem call takes. */
     static final int MAX_WRITES = 25;
-    /** Calls made for the items DynamoDB leaves unprocessed (throttled), the first included, with {@link #RETRY_PAUSE_MS} doubling between. */
+    /** Calls made for the items DynamoDB leaves unprocessed (throttled), the first included, with {@link #RETRY_PAUSE} doubling between. */
     static final int WRITE_TRIES = 4;
-    static final long RETRY_PAUSE_MS = 25;
+    static final Duration RETRY_PAUSE = Duration.ofMillis(25);
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final Duration retention;
     private final Clock clock;
+    private final Waiter waiter;
     private final RecordBatch.Call<Map<String, AttributeValue>, String> writes = this::writeAll;
 
     public JobHistory(DynamoDbClient dynamo, String table, Duration retention, Clock clock) {
+        this(dynamo, table, retention, clock, Waiter.SLEEP);
+    }
+
+    /** With the waiter that waits between the calls for unprocessed items (a test's records the pauses). */
+    public JobHistory(DynamoDbClient dynamo, String table, Duration retention, Clock clock, Waiter waiter) {
         this.dynamo = dynamo;
         this.table = table;
         this.retention = retention;
         this.clock = clock;
+        this.waiter = waiter;
     }
 
     @Override
@@ -92,7 +100,7 @@ public final class JobHistory implements History {
         List<WriteRequest> pending = items.stream().map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList();
         for (int tryNo = 1; tryNo <= WRITE_TRIES && !pending.isEmpty(); tryNo++) {
             if (tryNo > 1) {
-                pause(RETRY_PAUSE_MS << (tryNo - 2));
+                waiter.waitFor(RETRY_PAUSE.multipliedBy(1L << (tryNo - 2)));
             }
             List<WriteRequest> asked = pending;
             var response = dynamo.batchWriteItem(r -> r.requestItems(Map.of(table, asked)));
@@ -108,14 +116,6 @@ public final class JobHistory implements History {
 
     private static Map<String, AttributeValue> key(Map<String, AttributeValue> item) {
         return Map.of("jobId", item.get("jobId"), "at", item.get("at"));
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

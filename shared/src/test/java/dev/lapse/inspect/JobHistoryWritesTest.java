@@ -64,7 +64,8 @@ class JobHistoryWritesTest {
     }
 
     final Table table = new Table();
-    final JobHistory history = new JobHistory(table, "History", Duration.ofDays(7), Clock.fixed(NOW, ZoneOffset.UTC));
+    final List<Duration> pauses = Collections.synchronizedList(new ArrayList<>());
+    final JobHistory history = new JobHistory(table, "History", Duration.ofDays(7), Clock.fixed(NOW, ZoneOffset.UTC), pauses::add);
 
     static Attempt ran(String jobId) {
         return new Attempt(jobId, "report", jobId + "#occ", 1, "due-jobs-queue", NOW.minusSeconds(1), NOW, JobRunner.Outcome.RAN, "done");
@@ -90,6 +91,18 @@ class JobHistoryWritesTest {
         assertThat(item.get("outcome").s()).isEqualTo("RAN");
         assertThat(item.get("latenessMs").n()).isEqualTo("1000");
         assertThat(item.get("expiresAt").n()).isEqualTo(Long.toString(NOW.plus(Duration.ofDays(7)).getEpochSecond()));
+        assertThat(item.get("detail").s()).isEqualTo("done");
+        assertThat(item).doesNotContainKey(JobHistory.DEAD_LETTER);
+        assertThat(pauses).isEmpty();
+    }
+
+    @Test
+    void aDeadLetterIsMarkedForItsIndexAndAnAttemptWithoutDetailHasNone() {
+        history.observe(new Attempt("job-1", "report", "occ", 3, "ttl", NOW, NOW, JobRunner.Outcome.DEAD_LETTERED, "failed 3 times"));
+        history.observe(new Attempt("job-2", "report", "occ", 1, "ttl", NOW, NOW, JobRunner.Outcome.RAN, null));
+
+        assertThat(table.items.get("job-1").get(JobHistory.DEAD_LETTER).s()).isEqualTo("jobs");
+        assertThat(table.items.get("job-2")).doesNotContainKeys("detail", JobHistory.DEAD_LETTER);
     }
 
     @Test
@@ -101,6 +114,17 @@ class JobHistoryWritesTest {
         assertThat(table.calls).hasSize(1);
         assertThat(table.calls.get(0)).hasSize(ids.size());
         assertThat(table.items.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void aCancellationIsARecordOfItsOwnAtTheClocksTime() {
+        history.cancelled("job-1", "report", "occ-1", NOW.plusSeconds(60), "api");
+
+        Map<String, AttributeValue> item = table.items.get("job-1");
+        assertThat(item.get("outcome").s()).isEqualTo("CANCELLED");
+        assertThat(item.get("trigger").s()).isEqualTo("cancel");
+        assertThat(item.get("firedAt").s()).isEqualTo(NOW.toString());
+        assertThat(item.get("detail").s()).isEqualTo("cancelled by api");
     }
 
     @Test
@@ -121,6 +145,7 @@ class JobHistoryWritesTest {
         assertThat(table.calls.subList(1, table.calls.size())).allSatisfy(call ->
                 assertThat(call).extracting(item -> item.get("jobId").s()).containsExactly("job-2"));
         assertThat(table.items).containsOnlyKeys("job-1", "job-2", "job-3");
+        assertThat(pauses).containsExactly(Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100));
     }
 
     @Test
