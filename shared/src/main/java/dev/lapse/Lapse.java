@@ -16,6 +16,7 @@ import dev.lapse.run.SqsDueJobsQueue;
 import dev.lapse.run.DueJobMessages;
 import dev.lapse.run.ExpiredJobs;
 import dev.lapse.run.JobRunner;
+import dev.lapse.run.PartialBatch;
 import dev.lapse.run.Replayer;
 import dev.lapse.run.RetryPolicies;
 import dev.lapse.schedule.JobScheduler;
@@ -36,7 +37,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -190,7 +190,7 @@ public final class Lapse {
      * when it was built in line.
      */
     private static Lapse withClientBuiltAside(Optional<Function<SdkHttpClient, DynamoDbStreamsClient>> streams) {
-        BuiltAside http = BuiltAside.start(URL_CONNECTION, () -> UrlConnectionHttpClient.builder().build(), Priming::warmJson);
+        BuiltAside http = BuiltAside.start(URL_CONNECTION, () -> UrlConnections.client(PartialBatch.CONCURRENCY), Priming::warmJson);
         Lapse lapse = fromEnvironment(System.getenv(), http, streams);
         http.awaitBuilt();
         return lapse;

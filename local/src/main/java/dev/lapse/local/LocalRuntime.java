@@ -22,7 +22,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -45,7 +44,11 @@ public final class LocalRuntime implements AutoCloseable {
     private final Template template;
     private final LocalResources resources;
     private final ExecutorService deliveries = Executors.newFixedThreadPool(4, daemon("lapse-deliveries"));
-    private final SdkHttpClient http = UrlConnectionHttpClient.builder().build();
+    /**
+     * One JVM's connections for all the functions' instances, where each Lambda instance has its own: as many kept per
+     * host as the queue pollers at most run records at once, each batch {@link dev.lapse.run.PartialBatch#CONCURRENCY}.
+     */
+    private final SdkHttpClient http = dev.lapse.UrlConnections.client(EventSources.SQS_POLLERS_MAX * dev.lapse.run.PartialBatch.CONCURRENCY);
     private final ListenAddress address;
 
     private DynamoDbLocalServer dynamoServer;
