@@ -13,7 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  * them is a TLS handshake with DynamoDB.
  */
 public final class UrlConnections {
-    /** The JDK's setting, read once, when the JVM makes its first HTTP connection. */
+    /** The JDK's setting, read once, the first time the JVM keeps a connection for reuse. */
     static final String PROPERTY = "http.maxConnections";
 
     private UrlConnections() {
@@ -21,8 +21,9 @@ public final class UrlConnections {
 
     /**
      * The client, the JDK told to keep up to {@code keptPerHost} idle connections per host, unless the JVM was started
-     * with {@code -Dhttp.maxConnections} (that stays). Takes effect only in a JVM that has made no HTTP connection yet,
-     * as a function's init has not.
+     * with {@code -Dhttp.maxConnections} (that stays). Takes effect only in a JVM that has kept no HTTP connection for
+     * reuse yet, as a function's init has not (priming answers its calls in-process); in the local runtime's JVM, the
+     * first setting wins.
      */
     public static SdkHttpClient client(int keptPerHost) {
         keepPerHost(keptPerHost);

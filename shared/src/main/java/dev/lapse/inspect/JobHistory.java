@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,14 +25,15 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  *
  * <p>Records are plain puts, so within a batch of records ({@link RecordBatch}) they join one {@code BatchWriteItem}
  * call (up to {@value #MAX_WRITES} items), as the batch's events join one PutEvents call: a burst's records cost one
- * DynamoDB request per wave of the batch, not one per job (the write units are the same).
+ * DynamoDB request per wave of the batch, not one per job (the write units are the same). What DynamoDB leaves
+ * unprocessed goes again, then, if still left, as a PutItem of its own with the SDK's retries for throttling.
  */
 public final class JobHistory implements History {
     public static final String DEAD_LETTERS = "deadLetters";
     static final String DEAD_LETTER = "deadLetter";
     /** The most items one BatchWriteItem call takes. */
     static final int MAX_WRITES = 25;
-    /** Calls made for the items DynamoDB leaves unprocessed (throttled), the first included, with {@link #RETRY_PAUSE} doubling between. */
+    /** BatchWriteItem calls made for the items DynamoDB leaves unprocessed (throttled), the first included, with {@link #RETRY_PAUSE} doubling between. */
     static final int WRITE_TRIES = 4;
     static final Duration RETRY_PAUSE = Duration.ofMillis(25);
 
@@ -93,11 +95,18 @@ public final class JobHistory implements History {
     }
 
     /**
-     * One BatchWriteItem call (items of different jobs, so no two share a key), and again for what DynamoDB left
-     * unprocessed; answers, per item in order, null once written or why not.
+     * One BatchWriteItem call, and again for what DynamoDB left unprocessed (throttled: the SDK does not retry those);
+     * an item still left after {@link #WRITE_TRIES} calls is put on its own, so that the SDK's own retries for
+     * throttling apply to it as they did when every record was a PutItem. Items with the same key (none are expected:
+     * the key holds the job, the time it was taken up and its attempt) go once, the last one, as PutItems one after the
+     * other would leave it; a call that fails as a whole fails every record in it. Answers, per item in order, null once
+     * written or why not.
      */
     private List<String> writeAll(List<Map<String, AttributeValue>> items) {
-        List<WriteRequest> pending = items.stream().map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList();
+        Map<Map<String, AttributeValue>, Map<String, AttributeValue>> byKey = new LinkedHashMap<>();
+        items.forEach(item -> byKey.put(key(item), item));
+        List<WriteRequest> pending = byKey.values().stream()
+                .map(item -> WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()).toList();
         for (int tryNo = 1; tryNo <= WRITE_TRIES && !pending.isEmpty(); tryNo++) {
             if (tryNo > 1) {
                 waiter.waitFor(RETRY_PAUSE.multipliedBy(1L << (tryNo - 2)));
@@ -106,10 +115,18 @@ public final class JobHistory implements History {
             var response = dynamo.batchWriteItem(r -> r.requestItems(Map.of(table, asked)));
             pending = response.hasUnprocessedItems() ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of();
         }
-        List<Map<String, AttributeValue>> left = pending.stream().map(w -> key(w.putRequest().item())).toList();
+        Map<Map<String, AttributeValue>, String> failed = new HashMap<>();
+        for (WriteRequest left : pending) {
+            Map<String, AttributeValue> item = left.putRequest().item();
+            try {
+                dynamo.putItem(r -> r.tableName(table).item(item));
+            } catch (RuntimeException e) {
+                failed.put(key(item), "left unprocessed by " + WRITE_TRIES + " BatchWriteItem calls, then PutItem failed: " + e);
+            }
+        }
         List<String> results = new ArrayList<>();
         for (Map<String, AttributeValue> item : items) {
-            results.add(left.contains(key(item)) ? "left unprocessed by DynamoDB after " + WRITE_TRIES + " calls (throttled)" : null);
+            results.add(failed.get(key(item)));
         }
         return results;
     }
