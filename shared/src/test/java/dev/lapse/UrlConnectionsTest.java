@@ -26,7 +26,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * How many connections a function's HTTP client opens for waves of 10 calls at once (a batch's records), each case in a
- * fresh JVM: the JDK reads its keep-alive setting once, at the JVM's first connection.
+ * fresh JVM: the JDK reads its keep-alive setting once, the first time it keeps a connection for reuse.
  */
 class UrlConnectionsTest {
     static final int WAVES = 5;

@@ -1,9 +1,11 @@
 package dev.lapse.local;
 
 import dev.lapse.Lapse;
+import dev.lapse.UrlConnections;
 import dev.lapse.local.console.ConsoleRoutes;
 import dev.lapse.local.console.StackBackend;
 import dev.lapse.local.console.StackOutputs;
+import dev.lapse.run.PartialBatch;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,9 +48,9 @@ public final class LocalRuntime implements AutoCloseable {
     private final ExecutorService deliveries = Executors.newFixedThreadPool(4, daemon("lapse-deliveries"));
     /**
      * One JVM's connections for all the functions' instances, where each Lambda instance has its own: as many kept per
-     * host as the queue pollers at most run records at once, each batch {@link dev.lapse.run.PartialBatch#CONCURRENCY}.
+     * host as the queue pollers at most run records at once, each batch {@link PartialBatch#CONCURRENCY}.
      */
-    private final SdkHttpClient http = dev.lapse.UrlConnections.client(EventSources.SQS_POLLERS_MAX * dev.lapse.run.PartialBatch.CONCURRENCY);
+    private final SdkHttpClient http = UrlConnections.client(EventSources.SQS_POLLERS_MAX * PartialBatch.CONCURRENCY);
     private final ListenAddress address;
 
     private DynamoDbLocalServer dynamoServer;
