@@ -10,11 +10,17 @@ class BurstLatenessTest {
 
     @Test
     void theMinimumIsTheJobsCallsAtTheRawPutItemRateOrTheJobsAtThePathsOwnRate() {
-        BurstLateness.Store store = new BurstLateness.Store(780, 250);
+        StoreRates store = new StoreRates(780, 250, 390);
         assertThat(store.putMinimumMs(1000, 3.12)).isCloseTo(4000, within(1e-9));
         assertThat(store.putMinimumMs(10_000, 3.12)).isCloseTo(40_000, within(1e-9));
         assertThat(store.pathMinimumMs(1000)).isCloseTo(4000, within(1e-9));
-        assertThat(new BurstLateness.Store(1000, 500).pathMinimumMs(1000)).isCloseTo(2000, within(1e-9));
+        assertThat(new StoreRates(1000, 500, 400).pathMinimumMs(1000)).isCloseTo(2000, within(1e-9));
+    }
+
+    @Test
+    void aTakeAndClaimCostsThePutItemCallsTheStoreRunsInTheTimeOfOne() {
+        assertThat(new StoreRates(780, 250, 390).putsPerTakeAndClaim()).isCloseTo(2.0, within(1e-9));
+        assertThat(new StoreRates(1000, 250, 400).putsPerTakeAndClaim()).isCloseTo(2.5, within(1e-9));
     }
 
     @Test
