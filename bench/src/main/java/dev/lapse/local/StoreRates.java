@@ -80,8 +80,9 @@ record StoreRates(double putRate, double pathRate, double takeAndClaimRate) {
         }
         Parallel.run(stored.size(), i -> store.create(stored.get(i)));
         Parallel.Op take = i -> {
-            if (path.takeAndClaim(stored.get(i), due).job().isEmpty()) {
-                throw new IllegalStateException("the bench's own job " + stored.get(i).jobId() + " was not taken");
+            var taken = path.takeAndClaim(stored.get(i), due);
+            if (taken.job().isEmpty() || taken.claim().claim() != ExecutionLedger.Claim.CLAIMED) {
+                throw new IllegalStateException("the bench's own job " + stored.get(i).jobId() + " was not taken and claimed");
             }
         };
         Parallel.run(RAW_CALLS, take);
