@@ -30,6 +30,11 @@ final class ColdStarts {
     private static final long JVM_TO_HANDLED_TARGET_MS = 1_000;
     /** The run number of each child's second, warm event's case: apart from the first events' (0 .. cold starts). */
     static final int WARM_RUN = 1_000;
+    /**
+     * Classes a function must not load, in its init or on its events: the SDK's metadata of every AWS service, about 400 classes built by this
+     * provider's static initializer (what building a client did up to SDK 2.5x; aws/aws-sdk-java-v2#7161).
+     */
+    static final List<String> NOT_IN_INIT = List.of("software.amazon.awssdk.regions.GeneratedServiceMetadataProvider");
 
     /** One fresh-JVM invocation: the parent's wall clock and the child's own timings. */
     private record ColdStart(long wallMs, long launchToHandledMs, long jvmToHandledMs, long mainToHandledMs, long initMs,
@@ -43,7 +48,7 @@ final class ColdStarts {
     }
 
     static List<Row> measure(Path root, LocalRuntime runtime, BenchJobs seen, List<FunctionJar> functions) throws Exception {
-        Map<String, List<ColdStart>> results = run(new ColdStartCases(root, runtime, seen), runtime, functions, COLD_STARTS);
+        Map<String, List<ColdStart>> results = run(new ColdStartCases(root, runtime, seen), runtime, functions, COLD_STARTS, false);
         List<Row> rows = new ArrayList<>();
         for (FunctionJar f : functions) {
             String figure = "Cold start of " + f.logicalId() + " (fresh `java -cp <" + f.jar().getFileName()
@@ -70,7 +75,7 @@ final class ColdStarts {
             BenchJobs seen = new BenchJobs();
             runtime.bus().observe(seen::record);
             List<FunctionJar> functions = FunctionJar.of(root, runtime.template());
-            Map<String, List<ColdStart>> results = run(new ColdStartCases(root, runtime, seen), runtime, functions, runs);
+            Map<String, List<ColdStart>> results = run(new ColdStartCases(root, runtime, seen), runtime, functions, runs, true);
             Map<String, String> problems = new TreeMap<>();
             for (FunctionJar f : functions) {
                 List<ColdStart> done = results.getOrDefault(f.logicalId(), List.of());
@@ -87,8 +92,9 @@ final class ColdStarts {
         }
     }
 
-    private static Map<String, List<ColdStart>> run(ColdStartCases cases, LocalRuntime runtime, List<FunctionJar> functions, int count)
-            throws Exception {
+    /** With {@code checkClasses}, each child logs the classes it loads, and one that loads any of {@link #NOT_IN_INIT} fails. */
+    private static Map<String, List<ColdStart>> run(ColdStartCases cases, LocalRuntime runtime, List<FunctionJar> functions, int count,
+                                                    boolean checkClasses) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // the probe uses the local runtime's LocalContext and handler-type lookup, nothing else of it
         String probe = String.join(File.pathSeparator, codeSource(LambdaEventSerializers.class), codeSource(ColdStartProbe.class),
@@ -127,7 +133,8 @@ final class ColdStarts {
                     env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
                     results.computeIfAbsent(f.logicalId(), k -> new ArrayList<>())
                             .add(launch(java, f.lambdaJvmOptions(), classpath, f.handler(), event, warm, env,
-                                    dir.resolve(f.logicalId() + "-" + run + ".out"), c.verify()));
+                                    dir.resolve(f.logicalId() + "-" + run + ".out"), c.verify(),
+                                    checkClasses ? dir.resolve(f.logicalId() + "-" + run + ".classes") : null));
                 }
             }
             return results;
@@ -180,13 +187,18 @@ final class ColdStarts {
 
     /**
      * One child on {@code event}, its answer checked by {@code verify}; then, once that answer is out, on the warm
-     * event's case, written to its file, its answer checked by its own verify.
+     * event's case, written to its file, its answer checked by its own verify. With a {@code classLog}, the child
+     * logs there the classes it loads, and fails if it loaded any of {@link #NOT_IN_INIT}.
      */
     private static ColdStart launch(Path java, List<String> jvmOptions, String classpath, String handler, Path event,
-                                    WarmEvent warmEvent, Map<String, String> env, Path output, Predicate<String> verify) throws Exception {
+                                    WarmEvent warmEvent, Map<String, String> env, Path output, Predicate<String> verify,
+                                    Path classLog) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
+        if (classLog != null) {
+            command.add("-Xlog:class+load=info:file=" + classLog + "::filecount=0");
+        }
         // more options for the child JVMs, to look into a cold start (say -Xlog:class+load:file=cl-%p.log:uptime)
         command.addAll(Arrays.stream(System.getProperty("lapse.bench.child-options", "").split(" ")).filter(o -> !o.isBlank()).toList());
         command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), handler, event.toString(), warmEvent.file().toString()));
@@ -223,6 +235,14 @@ final class ColdStarts {
         if (notJson != null) {
             return ColdStart.failed(wall, "a line of its output is not JSON (Lambda's JSON log format expects one"
                     + " object per line): " + tail(notJson));
+        }
+        if (classLog != null) {
+            String loaded = Files.readString(classLog, StandardCharsets.UTF_8);
+            for (String name : NOT_IN_INIT) {
+                if (loaded.contains(" " + name + " ")) {
+                    return ColdStart.failed(wall, "it loaded " + name + " (" + loaded.lines().count() + " classes in all)");
+                }
+            }
         }
         long handled = timings.get("handledEpochMs");
         return new ColdStart(wall, handled - launchedAt, handled - timings.get("jvmStartEpochMs"), handled - timings.get("mainEpochMs"),
