@@ -16,11 +16,14 @@ record FunctionJar(String logicalId, Path jar, String handler, int memoryMb) {
      * the serial collector, class-data sharing and C1 only (the runtime's command line as seen from a wrapper script,
      * github.com/DataDog/datadog-lambda-extension/pull/117, and its current form with {@code -Xshare:on} and the
      * runtime's own archive; the local JDK's default archive stands in for that one). The template's
-     * {@code JAVA_TOOL_OPTIONS} are read as well, as in Lambda.
+     * {@code JAVA_TOOL_OPTIONS} are read as well, as in Lambda. And {@code -XX:MaxRAM} at the function's memory: in
+     * Lambda the JVM's execution environment has that much memory, and the JVM sizes what the runtime's options leave
+     * to it from it (the initial heap, 1/64 of it: 16 MB at 1,024 MB), where on this machine it would see all of the
+     * machine's memory and start with a heap of hundreds of MB that no garbage collection interrupts during init.
      */
     List<String> lambdaJvmOptions() {
         return List.of("-XX:MaxHeapSize=" + Math.round(memoryMb * 1024 * 0.85) + "k", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true");
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true", "-XX:MaxRAM=" + memoryMb + "m");
     }
 
     /** The template's functions, with CodeUri and Handler as the template gives them (Globals merged in). */

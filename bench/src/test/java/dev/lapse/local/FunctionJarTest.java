@@ -39,11 +39,11 @@ class FunctionJarTest {
                         org.assertj.core.groups.Tuple.tuple("Global", 1024, "dev.example.Global"));
         FunctionJar small = jars.stream().filter(j -> j.logicalId().equals("Small")).findFirst().orElseThrow();
         assertThat(small.jar()).isEqualTo(Path.of("/project/functions/small/target/small.jar"));
-        // 512 MB: 445,645k (85 %), the heap Lambda's runtime gives a 512-MB function
+        // 512 MB: 445,645k (85 %), the heap Lambda's runtime gives a 512-MB function, in a JVM that sees 512 MB of memory
         assertThat(small.lambdaJvmOptions()).containsExactly("-XX:MaxHeapSize=445645k", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true");
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true", "-XX:MaxRAM=512m");
         assertThat(jars.stream().filter(j -> j.logicalId().equals("Global")).findFirst().orElseThrow().lambdaJvmOptions())
-                .startsWith("-XX:MaxHeapSize=891290k");
+                .startsWith("-XX:MaxHeapSize=891290k").endsWith("-XX:MaxRAM=1024m");
 
         assertThat(functions("""
                 Resources:
