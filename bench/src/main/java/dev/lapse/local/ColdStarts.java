@@ -34,7 +34,7 @@ final class ColdStarts {
      * Classes a function must not load, in its init or on its events: the SDK's metadata of every AWS service, about 400 classes built by this
      * provider's static initializer (what building a client did up to SDK 2.5x; aws/aws-sdk-java-v2#7161).
      */
-    static final List<String> NOT_IN_INIT = List.of("software.amazon.awssdk.regions.GeneratedServiceMetadataProvider");
+    static final List<String> MUST_NOT_LOAD = List.of("software.amazon.awssdk.regions.GeneratedServiceMetadataProvider");
 
     /** One fresh-JVM invocation: the parent's wall clock and the child's own timings. */
     private record ColdStart(long wallMs, long launchToHandledMs, long jvmToHandledMs, long mainToHandledMs, long initMs,
@@ -92,7 +92,7 @@ final class ColdStarts {
         }
     }
 
-    /** With {@code checkClasses}, each child logs the classes it loads, and one that loads any of {@link #NOT_IN_INIT} fails. */
+    /** With {@code checkClasses}, each child logs the classes it loads, and one that loads any of {@link #MUST_NOT_LOAD} fails. */
     private static Map<String, List<ColdStart>> run(ColdStartCases cases, LocalRuntime runtime, List<FunctionJar> functions, int count,
                                                     boolean checkClasses) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -188,7 +188,7 @@ final class ColdStarts {
     /**
      * One child on {@code event}, its answer checked by {@code verify}; then, once that answer is out, on the warm
      * event's case, written to its file, its answer checked by its own verify. With a {@code classLog}, the child
-     * logs there the classes it loads, and fails if it loaded any of {@link #NOT_IN_INIT}.
+     * logs there the classes it loads, and fails if it loaded any of {@link #MUST_NOT_LOAD}.
      */
     private static ColdStart launch(Path java, List<String> jvmOptions, String classpath, String handler, Path event,
                                     WarmEvent warmEvent, Map<String, String> env, Path output, Predicate<String> verify,
@@ -238,7 +238,7 @@ final class ColdStarts {
         }
         if (classLog != null) {
             String loaded = Files.readString(classLog, StandardCharsets.UTF_8);
-            for (String name : NOT_IN_INIT) {
+            for (String name : MUST_NOT_LOAD) {
                 if (loaded.contains(" " + name + " ")) {
                     return ColdStart.failed(wall, "it loaded " + name + " (" + loaded.lines().count() + " classes in all)");
                 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * constructor, settings from the environment, priming) with each function's handler on its sample event against a local runtime,
  * and the event's effect is seen (the bench's cold-start probe, once per function). A class that the
  * shrinking dropped but something loads by name fails here, and so does a function that loads the SDK's metadata
- * of every AWS service ({@link ColdStarts#NOT_IN_INIT}: about 400 classes, a tenth of a cold start).
+ * of every AWS service ({@link ColdStarts#MUST_NOT_LOAD}: about 400 classes, a tenth of a cold start).
  */
 class ShadedJarsIT {
     private static final Path ROOT = Path.of(System.getProperty("lapse.root", "..")).toAbsolutePath().normalize();
