@@ -71,14 +71,10 @@ record StoreRates(double putRate, double pathRate, double takeAndClaimRate) {
      */
     private static double takeAndClaimRate(LocalRuntime runtime) throws Exception {
         Clock clock = Clock.systemUTC();
-        JobStore store = new JobStore(runtime.dynamo(), runtime.tableName("JobsTable"), job -> false, Duration.ZERO);
+        JobStore store = jobsTable(runtime);
         StoredJobs path = new StoredJobs(store, ledger(runtime, clock), Optional.empty(), clock);
         Instant due = Instant.now().plus(Duration.ofDays(1));
-        List<Job> stored = new ArrayList<>();
-        for (int i = 0; i < 2 * RAW_CALLS; i++) {
-            stored.add(BenchJobs.job("bench-burst-take-" + i, "bench.raw", due));
-        }
-        Parallel.run(stored.size(), i -> store.create(stored.get(i)));
+        List<Job> stored = stored(store, "bench-burst-take-", 2 * RAW_CALLS, due);
         Parallel.Op take = i -> {
             var taken = path.takeAndClaim(stored.get(i), due);
             if (taken.job().isEmpty() || taken.claim().claim() != ExecutionLedger.Claim.CLAIMED) {
@@ -88,6 +84,20 @@ record StoreRates(double putRate, double pathRate, double takeAndClaimRate) {
         Parallel.run(RAW_CALLS, take);
         long nanos = Parallel.run(RAW_CALLS, i -> take.run(RAW_CALLS + i));
         return Parallel.perSecond(RAW_CALLS, nanos);
+    }
+
+    private static JobStore jobsTable(LocalRuntime runtime) {
+        return new JobStore(runtime.dynamo(), runtime.tableName("JobsTable"), job -> false, Duration.ZERO);
+    }
+
+    /** {@code count} bench jobs due at {@code due}, put in the Jobs table (on the bench's threads). */
+    private static List<Job> stored(JobStore store, String idPrefix, int count, Instant due) throws Exception {
+        List<Job> stored = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            stored.add(BenchJobs.job(idPrefix + i, "bench.raw", due));
+        }
+        Parallel.run(stored.size(), i -> store.create(stored.get(i)));
+        return stored;
     }
 
     private static ExecutionLedger ledger(LocalRuntime runtime, Clock clock) {
@@ -104,17 +114,13 @@ record StoreRates(double putRate, double pathRate, double takeAndClaimRate) {
      */
     private static double rawPathRate(LocalRuntime runtime, int jobs) throws Exception {
         Clock clock = Clock.systemUTC();
-        JobStore store = new JobStore(runtime.dynamo(), runtime.tableName("JobsTable"), job -> false, Duration.ZERO);
+        JobStore store = jobsTable(runtime);
         ExecutionLedger ledger = ledger(runtime, clock);
         StoredJobs path = new StoredJobs(store, ledger, Optional.empty(), clock);
         JobHistory history = new JobHistory(runtime.dynamo(), runtime.tableName("JobHistoryTable"), Duration.ofDays(1), clock);
         Instant due = Instant.now().plus(Duration.ofDays(1)); // not expired: fast TTL leaves them to the bench
         int warmUp = Math.max(100, jobs / 5); // as for PutItem: the store's code paths warmed up first, then measured
-        List<Job> stored = new ArrayList<>();
-        for (int i = 0; i < warmUp + jobs; i++) {
-            stored.add(BenchJobs.job("bench-burst-path-" + i, "bench.raw", due));
-        }
-        Parallel.run(stored.size(), i -> store.create(stored.get(i)));
+        List<Job> stored = stored(store, "bench-burst-path-", warmUp + jobs, due);
         Parallel.Op takeAndFinish = i -> {
             Job job = stored.get(i);
             if (path.takeAndClaim(job, due).job().isEmpty()
