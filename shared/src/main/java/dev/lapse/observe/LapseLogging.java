@@ -47,7 +47,7 @@ public final class LapseLogging implements SLF4JServiceProvider {
     private static volatile Format format;
     private static volatile Consumer<String> sink;
     private static volatile Level level;
-    private static volatile Map<String, Level> prefixLevels;
+    private static volatile Prefixes prefixes;
 
     private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
     private final ILoggerFactory loggerFactory = name -> loggers.computeIfAbsent(name, LapseLogger::new);
@@ -60,6 +60,11 @@ public final class LapseLogging implements SLF4JServiceProvider {
 
     /** Reads the settings (above) from {@code env} and {@code properties}; a value not understood is named on stderr. */
     static void configure(Map<String, String> env, Function<String, String> properties) {
+        configure(env, properties, LapseLogging.class.getClassLoader().getResource(LEVELS_RESOURCE));
+    }
+
+    /** As {@link #configure(Map, Function)}, with the levels by prefix from {@code levelsResource} (none if null). */
+    static void configure(Map<String, String> env, Function<String, String> properties, URL levelsResource) {
         String levelSetting = setting(env, properties, "LAPSE_LOG_LEVEL", "lapse.log.level");
         if (levelSetting == null) {
             levelSetting = env.get("AWS_LAMBDA_LOG_LEVEL");
@@ -77,7 +82,7 @@ public final class LapseLogging implements SLF4JServiceProvider {
                         + usual.name().toLowerCase(Locale.ROOT) + " used");
             }
         }
-        prefixLevels = prefixLevels(LapseLogging.class.getClassLoader().getResource(LEVELS_RESOURCE));
+        prefixes = new Prefixes(prefixLevels(levelsResource));
         sink = line -> System.out.println(line); // System.out as it is when the line is written (Lambda's runtime sets it)
     }
 
@@ -113,23 +118,49 @@ public final class LapseLogging implements SLF4JServiceProvider {
         sink = lines != null ? lines : line -> System.out.println(line);
     }
 
-    /** The level from which {@code loggerName} writes: its longest prefix in {@value #LEVELS_RESOURCE}, else the level set. */
+    /**
+     * The level from which {@code loggerName} writes: its longest prefix in {@value #LEVELS_RESOURCE}, else the level set.
+     * Asked on every log call and on every {@code isDebugEnabled()} (the AWS SDK asks for each read of a response), so a
+     * name's prefix is looked up once per configuration.
+     */
     static Level threshold(String loggerName) {
-        return threshold(loggerName, level, prefixLevels);
+        Prefixed set = prefixes.of(loggerName);
+        return set.matched() ? set.level() : level;
     }
 
     /** {@code loggerName}'s level: that of its longest prefix (a whole name, or one followed by a dot) in {@code prefixes}, else {@code level}. */
     static Level threshold(String loggerName, Level level, Map<String, Level> prefixes) {
-        Level found = level;
+        Prefixed set = prefixed(loggerName, prefixes);
+        return set.matched() ? set.level() : level;
+    }
+
+    /** The level of a logger name's longest prefix, if one matched (null level: off). */
+    record Prefixed(boolean matched, Level level) {
+    }
+
+    private static Prefixed prefixed(String loggerName, Map<String, Level> prefixes) {
+        Prefixed found = new Prefixed(false, null);
         int longest = -1;
         for (Map.Entry<String, Level> e : prefixes.entrySet()) {
             String prefix = e.getKey();
-            if ((loggerName.equals(prefix) || loggerName.startsWith(prefix + ".")) && prefix.length() > longest) {
+            if (loggerName.startsWith(prefix) && (loggerName.length() == prefix.length() || loggerName.charAt(prefix.length()) == '.')
+                    && prefix.length() > longest) {
                 longest = prefix.length();
-                found = e.getValue();
+                found = new Prefixed(true, e.getValue());
             }
         }
         return found;
+    }
+
+    /** The levels by prefix of one configuration, and what each logger name asked about found in them. */
+    private record Prefixes(Map<String, Level> levels, Map<String, Prefixed> byName) {
+        Prefixes(Map<String, Level> levels) {
+            this(levels, new ConcurrentHashMap<>());
+        }
+
+        Prefixed of(String loggerName) {
+            return byName.computeIfAbsent(loggerName, name -> prefixed(name, levels));
+        }
     }
 
     static Format currentFormat() {

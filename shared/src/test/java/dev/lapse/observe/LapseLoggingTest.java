@@ -122,6 +122,22 @@ class LapseLoggingTest {
     }
 
     @Test
+    void aLoggersPrefixLevelIsLookedUpOncePerConfigurationWhileTheLevelSetStaysLive() {
+        LapseLogging.configure(Map.of("LAPSE_LOG_LEVEL", "info"), name -> null, LapseLoggingTest.class.getResource("levels-sample.properties"));
+        assertThat(LapseLogging.threshold("org.elasticmq.actor")).isEqualTo(Level.WARN);
+        assertThat(LapseLogging.threshold("noisy.Thing")).as("off").isNull();
+        assertThat(LapseLogging.threshold("dev.lapse.run.JobRunner")).isEqualTo(Level.INFO);
+
+        LapseLogging.useLevel(Level.DEBUG);
+        assertThat(LapseLogging.threshold("dev.lapse.run.JobRunner")).as("no prefix: the level set now").isEqualTo(Level.DEBUG);
+        assertThat(LapseLogging.threshold("org.elasticmq.actor")).as("its prefix's, asked again").isEqualTo(Level.WARN);
+
+        LapseLogging.configure(Map.of("LAPSE_LOG_LEVEL", "error"), name -> null, null);
+        assertThat(LapseLogging.threshold("org.elasticmq.actor")).as("a new configuration without prefixes").isEqualTo(Level.ERROR);
+        assertThat(LapseLogging.threshold("noisy.Thing")).isEqualTo(Level.ERROR);
+    }
+
+    @Test
     void eachLevelIsWrittenFromItsThresholdUp() {
         LapseLogging.configure(Map.of("LAPSE_LOG_LEVEL", "warn"), name -> null);
         assertThat(List.of(log.isTraceEnabled(), log.isDebugEnabled(), log.isInfoEnabled(), log.isWarnEnabled(), log.isErrorEnabled()))
