@@ -1,28 +1,23 @@
 package dev.lapse.local;
 
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.lapse.local.BenchTable.Row;
-import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
  * Each function's cold start: its deployable jar, unpacked as Lambda unpacks it ({@link TaskRoot}), run in a fresh JVM
  * ({@link ColdStartProbe}) on its sample event ({@link ColdStartCases}) against a local runtime, {@code lapse.bench.cold-starts}
- * times (5); rows for the first event after init and for JVM start to the event handled.
+ * times (5); rows for the first event after init and for JVM start to the event handled. Before the timed children, one
+ * untimed child per function, then a wait for the bench JVM (which hosts the stores the children call) to be quiet: in
+ * Lambda a cold start has its CPU to itself, here it shares two cores with that JVM, whose JIT compilers are busy for a
+ * minute or more after it starts. What that JVM used while the timed children ran is printed in a row of its own.
  */
 final class ColdStarts {
     private static final int COLD_STARTS = Integer.getInteger("lapse.bench.cold-starts", 5);
@@ -30,6 +25,15 @@ final class ColdStarts {
     private static final long JVM_TO_HANDLED_TARGET_MS = 1_000;
     /** The run number of each child's second, warm event's case: apart from the first events' (0 .. cold starts). */
     static final int WARM_RUN = 1_000;
+    /** The run number of the untimed child each function gets before the timed ones (its warm event: this + {@link #WARM_RUN}). */
+    private static final int UNTIMED_RUN = 2_000;
+    /** Off: no untimed children and no waiting for the bench JVM to be quiet (to compare with the runs before 2026-12-07 21:00 UTC). */
+    private static final boolean SETTLE = !"off".equals(System.getProperty("lapse.bench.cold-starts.settle"));
+
+    /** How much the bench JVM may use, in cores, for the timed children to start (its pollers alone use about 0.1). */
+    private static final double QUIET_CORES = 0.15;
+    private static final Duration SETTLE_AT_MOST = Duration.ofSeconds(90);
+
     /**
      * Classes a function must not load, in its init or on its events: the SDK's metadata of every AWS service, about 400 classes built by this
      * provider's static initializer (what building a client did up to SDK 2.5x; aws/aws-sdk-java-v2#7161).
@@ -37,8 +41,8 @@ final class ColdStarts {
     static final List<String> MUST_NOT_LOAD = List.of("software.amazon.awssdk.regions.GeneratedServiceMetadataProvider");
 
     /** One fresh-JVM invocation: the parent's wall clock and the child's own timings. */
-    private record ColdStart(long wallMs, long launchToHandledMs, long jvmToHandledMs, long mainToHandledMs, long initMs,
-                             long handleMs, long warmMs, boolean verified, String problem) {
+    record ColdStart(long wallMs, long launchToHandledMs, long jvmToHandledMs, long mainToHandledMs, long initMs,
+                     long handleMs, long warmMs, boolean verified, String problem) {
         static ColdStart failed(long wallMs, String problem) {
             return new ColdStart(wallMs, 0, 0, 0, 0, 0, -1, false, problem);
         }
@@ -48,8 +52,11 @@ final class ColdStarts {
     }
 
     static List<Row> measure(Path root, LocalRuntime runtime, BenchJobs seen, List<FunctionJar> functions) throws Exception {
-        Map<String, List<ColdStart>> results = run(new ColdStartCases(root, runtime, seen), runtime, functions, COLD_STARTS, false);
+        Runs children = run(new ColdStartCases(root, runtime, seen), runtime, functions, COLD_STARTS, false);
+        Map<String, List<ColdStart>> results = children.byFunction();
         List<Row> rows = new ArrayList<>();
+        rows.add(new Row("Cold starts: the bench JVM's own CPU (the local runtime the children call, and its JIT compilers)",
+                children.surroundings(), "—", "—"));
         for (FunctionJar f : functions) {
             String figure = "Cold start of " + f.logicalId() + " (fresh `java -cp <" + f.jar().getFileName()
                     + " unpacked>` with the options Lambda's Java runtime passes for " + f.memoryMb() + " MB, handler's no-arg constructor with its priming, one sample event; " + COLD_STARTS + " JVMs)";
@@ -75,7 +82,7 @@ final class ColdStarts {
             BenchJobs seen = new BenchJobs();
             runtime.bus().observe(seen::record);
             List<FunctionJar> functions = FunctionJar.of(root, runtime.template());
-            Map<String, List<ColdStart>> results = run(new ColdStartCases(root, runtime, seen), runtime, functions, runs, true);
+            Map<String, List<ColdStart>> results = run(new ColdStartCases(root, runtime, seen), runtime, functions, runs, true).byFunction();
             Map<String, String> problems = new TreeMap<>();
             for (FunctionJar f : functions) {
                 List<ColdStart> done = results.getOrDefault(f.logicalId(), List.of());
@@ -92,55 +99,52 @@ final class ColdStarts {
         }
     }
 
-    /** With {@code checkClasses}, each child logs the classes it loads, and one that loads any of {@link #MUST_NOT_LOAD} fails. */
-    private static Map<String, List<ColdStart>> run(ColdStartCases cases, LocalRuntime runtime, List<FunctionJar> functions, int count,
-                                                    boolean checkClasses) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        // the probe uses the local runtime's LocalContext and handler-type lookup, nothing else of it
-        String probe = String.join(File.pathSeparator, codeSource(LambdaEventSerializers.class), codeSource(ColdStartProbe.class),
-                codeSource(LocalContext.class));
+    /** The children's results by function, and what the bench JVM itself did around them. */
+    private record Runs(Map<String, List<ColdStart>> byFunction, String surroundings) {
+    }
+
+    /**
+     * With {@code checkClasses}, each child logs the classes it loads, and one that loads any of {@link #MUST_NOT_LOAD} fails.
+     * Timed (without it): first one untimed child per function (the local runtime's first calls of each kind, which its
+     * JIT then compiles), then a wait until the bench JVM is quiet ({@link BenchCpu#settle}), and its CPU use while the
+     * timed children run is reported beside them.
+     */
+    private static Runs run(ColdStartCases cases, LocalRuntime runtime, List<FunctionJar> functions, int count,
+                            boolean checkClasses) throws Exception {
         Path dir = Files.createTempDirectory("lapse-bench");
         try {
-            Map<Path, Path> taskRoots = new LinkedHashMap<>();
+            ColdStartChild child = new ColdStartChild(cases, runtime, dir, checkClasses);
+            List<FunctionJar> present = functions.stream().filter(f -> Files.isRegularFile(f.jar())).toList();
+            BenchCpu cpu = BenchCpu.ofThisJvm();
+            String before = "";
+            if (!checkClasses && SETTLE) {
+                for (FunctionJar f : present) {
+                    Bench.step("cold start, untimed: " + f.logicalId());
+                    child.launch(f, UNTIMED_RUN);
+                }
+                BenchCpu.Settled settled = cpu.settle(QUIET_CORES, Duration.ofSeconds(1), SETTLE_AT_MOST, BenchCpu.Sleeper.REAL);
+                before = "after one untimed child per function, waited " + settled.waited().toSeconds() + " s for it to use ≤ " + QUIET_CORES
+                        + " of a core over 2 s in a row (" + (settled.quiet() ? "reached" : "not reached, the last second " + share(settled.lastShare())) + "); ";
+            }
+            BenchCpu.Span timed = cpu.span();
             Map<String, List<ColdStart>> results = new LinkedHashMap<>();
             for (int run = 0; run < count; run++) {
-                for (FunctionJar f : functions) {
-                    if (!Files.isRegularFile(f.jar())) {
-                        continue;
-                    }
-                    ColdStartCases.Case c = cases.forFunction(f.logicalId(), run);
-                    if (c == null) {
-                        continue;
-                    }
+                for (FunctionJar f : present) {
                     Bench.step("cold start " + (run + 1) + "/" + count + ": " + f.logicalId() + " in a fresh JVM");
-                    Path event = dir.resolve(f.logicalId() + "-" + run + ".json");
-                    Files.writeString(event, c.eventJson());
-                    // the second, warm event: the same kind, its own job (the case of another run number), made once the
-                    // first is answered, so that its fixtures are not there during the first
-                    int warmRun = WARM_RUN + run;
-                    String logicalId = f.logicalId();
-                    WarmEvent warm = new WarmEvent(dir.resolve(logicalId + "-" + run + "-warm.json"), () -> cases.forFunction(logicalId, warmRun));
-                    // Lambda unpacks the deployment package into its task root and loads the classes from there, not from the jar
-                    Path taskRoot = taskRoots.computeIfAbsent(f.jar(), jar -> TaskRoot.unpack(jar, dir.resolve("task-" + taskRoots.size())));
-                    String classpath = taskRoot + File.pathSeparator + probe;
-                    Map<String, String> env = new LinkedHashMap<>(runtime.environment(f.logicalId()));
-                    env.put("AWS_REGION", runtime.template().region());
-                    env.put("AWS_ACCESS_KEY_ID", "local");
-                    env.put("AWS_SECRET_ACCESS_KEY", "local");
-                    env.put("AWS_ENDPOINT_URL_DYNAMODB", runtime.dynamoEndpoint().toString());
-                    env.put("AWS_ENDPOINT_URL_SQS", runtime.sqsEndpoint().toString());
-                    env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", runtime.apiEndpoint().toString());
-                    env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
-                    results.computeIfAbsent(f.logicalId(), k -> new ArrayList<>())
-                            .add(launch(java, f.lambdaJvmOptions(), classpath, f.handler(), event, warm, env,
-                                    dir.resolve(f.logicalId() + "-" + run + ".out"), c.verify(),
-                                    checkClasses ? dir.resolve(f.logicalId() + "-" + run + ".classes") : null));
+                    ColdStart done = child.launch(f, run);
+                    if (done != null) {
+                        results.computeIfAbsent(f.logicalId(), k -> new ArrayList<>()).add(done);
+                    }
                 }
             }
-            return results;
+            return new Runs(results, before + "while the timed children ran (" + timed.elapsed().toSeconds() + " s) it used " + share(timed.share()));
         } finally {
             TaskRoot.delete(dir);
         }
+    }
+
+    private static String share(double cores) {
+        return String.format(java.util.Locale.ROOT, "%.2f of a core", cores);
     }
 
     /** Two rows: the first event after init, and JVM start to the event handled, each as median and range over the JVMs. */
@@ -179,83 +183,5 @@ final class ColdStarts {
 
     private static long median(List<Long> sorted) {
         return sorted.get(sorted.size() / 2);
-    }
-
-    /** Where a child finds its second event, and how to make its case (once the first is answered). */
-    private record WarmEvent(Path file, Callable<ColdStartCases.Case> make) {
-    }
-
-    /**
-     * One child on {@code event}, its answer checked by {@code verify}; then, once that answer is out, on the warm
-     * event's case, written to its file, its answer checked by its own verify. With a {@code classLog}, the child
-     * logs there the classes it loads, and fails if it loaded any of {@link #MUST_NOT_LOAD}.
-     */
-    private static ColdStart launch(Path java, List<String> jvmOptions, String classpath, String handler, Path event,
-                                    WarmEvent warmEvent, Map<String, String> env, Path output, Predicate<String> verify,
-                                    Path classLog) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(java.toString());
-        command.addAll(jvmOptions);
-        if (classLog != null) {
-            command.add("-Xlog:class+load=info:file=" + classLog + "::filecount=0");
-        }
-        // more options for the child JVMs, to look into a cold start (say -Xlog:class+load:file=cl-%p.log:uptime)
-        command.addAll(Arrays.stream(System.getProperty("lapse.bench.child-options", "").split(" ")).filter(o -> !o.isBlank()).toList());
-        command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), handler, event.toString(), warmEvent.file().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(output.toFile());
-        long launchedAt = System.currentTimeMillis();
-        long t0 = System.nanoTime();
-        Process process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (process.isAlive() && ColdStartProbe.response(Files.readString(output, StandardCharsets.UTF_8)) == null
-                && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        ColdStartCases.Case warm = warmEvent.make().call();
-        Path written = Files.writeString(warmEvent.file().resolveSibling(warmEvent.file().getFileName() + ".part"), warm.eventJson());
-        Files.move(written, warmEvent.file(), StandardCopyOption.ATOMIC_MOVE);
-        boolean exited = process.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        long wall = (System.nanoTime() - t0) / 1_000_000;
-        String text = Files.readString(output, StandardCharsets.UTF_8);
-        if (!exited) {
-            process.destroyForcibly();
-            return ColdStart.failed(wall, "no exit within 60 s; output: " + tail(text));
-        }
-        Map<String, Long> timings = ColdStartProbe.timings(text);
-        String response = ColdStartProbe.response(text);
-        String warmResponse = ColdStartProbe.warmResponse(text);
-        if (process.exitValue() != 0 || response == null || !timings.containsKey("handledEpochMs") || warmResponse == null) {
-            return ColdStart.failed(wall, "exit code " + process.exitValue() + "; output: " + tail(text));
-        }
-        String notJson = ColdStartProbe.notJson(text);
-        if (notJson != null) {
-            return ColdStart.failed(wall, "a line of its output is not JSON (Lambda's JSON log format expects one"
-                    + " object per line): " + tail(notJson));
-        }
-        if (classLog != null) {
-            String loaded = Files.readString(classLog, StandardCharsets.UTF_8);
-            for (String name : MUST_NOT_LOAD) {
-                if (loaded.contains(" " + name + " ")) {
-                    return ColdStart.failed(wall, "it loaded " + name + " (" + loaded.lines().count() + " classes in all)");
-                }
-            }
-        }
-        long handled = timings.get("handledEpochMs");
-        return new ColdStart(wall, handled - launchedAt, handled - timings.get("jvmStartEpochMs"), handled - timings.get("mainEpochMs"),
-                timings.get("initMs"), timings.get("handleMs"), timings.getOrDefault("warmMs", -1L),
-                verify.test(response) && warm.verify().test(warmResponse), null);
-    }
-
-    private static String tail(String text) {
-        String t = text.strip().replace('\n', ' ').replace('|', '/');
-        return t.length() > 400 ? "…" + t.substring(t.length() - 400) : t;
-    }
-
-    private static String codeSource(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }
