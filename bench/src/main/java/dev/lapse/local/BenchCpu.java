@@ -1,5 +1,6 @@
 package dev.lapse.local;
 
+import dev.lapse.run.Waiter;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -24,7 +25,7 @@ final class BenchCpu {
         return new BenchCpu(os::getProcessCpuTime, System::nanoTime);
     }
 
-    /** What the JVM used from its start to {@link #share()}, in cores (1.0: one core busy throughout). */
+    /** What the JVM used since this span began, in cores (1.0: one core busy throughout). */
     final class Span {
         private final long cpu0 = cpuNanos.getAsLong();
         private final long wall0 = wallNanos.getAsLong();
@@ -51,23 +52,16 @@ final class BenchCpu {
      * Waits, a {@code window} at a time, until this JVM used at most {@code quiet} of one core over two windows in a
      * row, or {@code most} has passed.
      */
-    Settled settle(double quiet, Duration window, Duration most, Sleeper sleeper) throws InterruptedException {
+    Settled settle(double quiet, Duration window, Duration most, Waiter waiter) {
         Span all = span();
         int quietWindows = 0;
         double last = Double.NaN;
         while (quietWindows < 2 && all.elapsed().compareTo(most) < 0) {
             Span one = span();
-            sleeper.sleep(window);
+            waiter.waitFor(window);
             last = one.share();
             quietWindows = last <= quiet ? quietWindows + 1 : 0;
         }
         return new Settled(last, all.elapsed(), quietWindows >= 2);
-    }
-
-    /** Thread.sleep, or a test's clock. */
-    interface Sleeper {
-        Sleeper REAL = d -> Thread.sleep(d.toMillis());
-
-        void sleep(Duration d) throws InterruptedException;
     }
 }

@@ -1,6 +1,7 @@
 package dev.lapse.local;
 
 import dev.lapse.local.BenchTable.Row;
+import dev.lapse.run.Waiter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,7 +123,7 @@ final class ColdStarts {
                     Bench.step("cold start, untimed: " + f.logicalId());
                     child.launch(f, UNTIMED_RUN);
                 }
-                BenchCpu.Settled settled = cpu.settle(QUIET_CORES, Duration.ofSeconds(1), SETTLE_AT_MOST, BenchCpu.Sleeper.REAL);
+                BenchCpu.Settled settled = cpu.settle(QUIET_CORES, Duration.ofSeconds(1), SETTLE_AT_MOST, Waiter.SLEEP);
                 before = "after one untimed child per function, waited " + settled.waited().toSeconds() + " s for it to use ≤ " + QUIET_CORES
                         + " of a core over 2 s in a row (" + (settled.quiet() ? "reached" : "not reached, the last second " + share(settled.lastShare())) + "); ";
             }

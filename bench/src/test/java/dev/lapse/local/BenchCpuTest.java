@@ -42,7 +42,7 @@ class BenchCpuTest {
     }
 
     @Test
-    void settlingWaitsForTwoQuietWindowsInARow() throws InterruptedException {
+    void settlingWaitsForTwoQuietWindowsInARow() {
         Scripted jvm = new Scripted(List.of(0.6, 0.1, 0.4, 0.15, 0.05, 0.9));
         BenchCpu.Settled settled = jvm.bench.settle(0.15, Duration.ofSeconds(1), Duration.ofSeconds(90), jvm::sleep);
         assertThat(settled.quiet()).isTrue();
@@ -52,7 +52,7 @@ class BenchCpuTest {
     }
 
     @Test
-    void settlingGivesUpAfterTheMostItMayWaitAndSaysSo() throws InterruptedException {
+    void settlingGivesUpAfterTheMostItMayWaitAndSaysSo() {
         Scripted jvm = new Scripted(List.of(0.5, 0.5, 0.1, 0.5, 0.5));
         BenchCpu.Settled settled = jvm.bench.settle(0.15, Duration.ofSeconds(1), Duration.ofSeconds(3), jvm::sleep);
         assertThat(settled.quiet()).isFalse();
