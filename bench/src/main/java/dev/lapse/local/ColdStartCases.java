@@ -135,7 +135,8 @@ final class ColdStartCases {
                 ObjectNode event = Json.object().put("scheduledTime", now.truncatedTo(ChronoUnit.SECONDS).toString());
                 yield new Case(Json.write(event), answer -> {
                     JsonNode report = Json.read(answer);
-                    Bench.step("  its " + (run < ColdStarts.WARM_RUN ? "first" : "second, warm,") + " event read " + report.path("buckets").asInt()
+                    Bench.step("  its " + (run % ColdStarts.UNTIMED_RUN < ColdStarts.WARM_RUN ? "first" : "second, warm,")
+                            + (run >= ColdStarts.UNTIMED_RUN ? " untimed" : "") + " event read " + report.path("buckets").asInt()
                             + " buckets of the due-time index"
                             + " (the whole window at a quarter hour or without a usable mark)");
                     return report.path("found").isInt() && report.path("notSent").asInt(-1) == 0 && report.path("notMarked").asInt(-1) == 0;

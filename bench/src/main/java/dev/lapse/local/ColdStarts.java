@@ -4,8 +4,8 @@ import dev.lapse.local.BenchTable.Row;
 import dev.lapse.run.Waiter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +27,8 @@ final class ColdStarts {
     /** The run number of each child's second, warm event's case: apart from the first events' (0 .. cold starts). */
     static final int WARM_RUN = 1_000;
     /** The run number of the untimed child each function gets before the timed ones (its warm event: this + {@link #WARM_RUN}). */
-    private static final int UNTIMED_RUN = 2_000;
-    /** Off: no untimed children and no waiting for the bench JVM to be quiet (to compare with the runs before 2026-12-07 21:00 UTC). */
+    static final int UNTIMED_RUN = 2_000;
+    /** Off: no untimed children and no waiting for the bench JVM to be quiet (to compare with the runs before 2026-12-07 20:45 UTC). */
     private static final boolean SETTLE = !"off".equals(System.getProperty("lapse.bench.cold-starts.settle"));
 
     /** How much the bench JVM may use, in cores, for the timed children to start (its pollers alone use about 0.1). */
@@ -121,7 +121,11 @@ final class ColdStarts {
             if (!checkClasses && SETTLE) {
                 for (FunctionJar f : present) {
                     Bench.step("cold start, untimed: " + f.logicalId());
-                    child.launch(f, UNTIMED_RUN);
+                    ColdStart untimed = child.launch(f, UNTIMED_RUN);
+                    if (untimed != null && (untimed.problem() != null || !untimed.verified())) {
+                        // not a figure, but its timed siblings will likely fail the same way: say so here first
+                        Bench.step("  the untimed child failed: " + (untimed.problem() != null ? untimed.problem() : "its effect was not seen"));
+                    }
                 }
                 BenchCpu.Settled settled = cpu.settle(QUIET_CORES, Duration.ofSeconds(1), SETTLE_AT_MOST, Waiter.SLEEP);
                 before = "after one untimed child per function, waited " + settled.waited().toSeconds() + " s for it to use ≤ " + QUIET_CORES

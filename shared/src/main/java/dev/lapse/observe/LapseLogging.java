@@ -138,8 +138,10 @@ public final class LapseLogging implements SLF4JServiceProvider {
     record Prefixed(boolean matched, Level level) {
     }
 
+    private static final Prefixed NO_PREFIX = new Prefixed(false, null);
+
     private static Prefixed prefixed(String loggerName, Map<String, Level> prefixes) {
-        Prefixed found = new Prefixed(false, null);
+        Prefixed found = NO_PREFIX;
         int longest = -1;
         for (Map.Entry<String, Level> e : prefixes.entrySet()) {
             String prefix = e.getKey();
@@ -159,7 +161,8 @@ public final class LapseLogging implements SLF4JServiceProvider {
         }
 
         Prefixed of(String loggerName) {
-            return byName.computeIfAbsent(loggerName, name -> prefixed(name, levels));
+            Prefixed known = byName.get(loggerName); // no lock once known, unlike computeIfAbsent
+            return known != null ? known : byName.computeIfAbsent(loggerName, name -> prefixed(name, levels));
         }
     }
 
