@@ -171,7 +171,7 @@ final class BurstLateness {
                 + " PutItem calls cost, counted above as one call";
         boolean drainTarget = jobs == 1000; // the issue sets the target for the 1,000-job burst
         return new Row("Lateness, " + setup + ": " + BenchTable.num(jobs) + " jobs due within one second, "
-                + lead + " s ahead (pollers every 100 ms when idle; fast TTL every 100 ms, or 4 × its last scan when that is longer)",
+                + lead + " s ahead (queue pollers scaling with the backlog, the stream read 4 times a second when idle; fast TTL every 100 ms, or 4 × its last scan when that is longer)",
                 result + drain, "every job once, none early" + (drainTarget ? "; drain ≤ " + DRAIN_TARGET + "× minimum" : ""),
                 (clean ? "once, none early: yes" : "**no**") + (drainTarget ? "; drain vs PutItem: " + BenchTable.met(ratio <= DRAIN_TARGET) + ", vs the path's writes alone: "
                         + BenchTable.met(pathRatio <= DRAIN_TARGET) : ""));

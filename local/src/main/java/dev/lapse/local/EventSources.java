@@ -161,11 +161,13 @@ final class EventSources implements AutoCloseable {
      */
     void start() {
         for (StreamEventSource source : streamSources) {
-            loop("stream-" + source.config().name(), () -> source.poll() == 0 ? settings.pollInterval() : Duration.ZERO);
+            loop("stream-" + source.config().name(), () -> source.poll() == 0 ? StreamEventSource.IDLE_PAUSE : Duration.ZERO);
         }
         for (QueueEventSource source : queueSources) {
+            PollerScaling scaling = new PollerScaling(source.config().pollers(), source.config().batchSize());
             for (int i = 0; i < source.config().pollers(); i++) {
-                loop("sqs-" + source.config().name() + "-" + i, () -> source.poll(1) == 0 ? settings.pollInterval() : Duration.ZERO);
+                int index = i;
+                loop("sqs-" + source.config().name() + "-" + i, () -> scaling.turn(index, () -> source.poll(1), settings.pollInterval()));
             }
         }
         FastTtl fastTtl = settings.fastTtl();

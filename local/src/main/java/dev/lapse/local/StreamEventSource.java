@@ -3,6 +3,7 @@ package dev.lapse.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +37,12 @@ import software.amazon.event.ruler.Machine;
  */
 final class StreamEventSource {
     private static final Logger LOG = LoggerFactory.getLogger("stream");
+    /**
+     * The pause after a polling round that read nothing: Lambda polls each shard of a DynamoDB stream "at a base rate of
+     * 4 times per second" (Lambda developer guide, "Using AWS Lambda with Amazon DynamoDB"); after a round that read
+     * records the next round starts at once.
+     */
+    static final Duration IDLE_PAUSE = Duration.ofMillis(250);
 
     record Config(String name, LocalFunction function, String streamArn,
                   int batchSize, boolean bisect, int maxRetries, Optional<String> onFailureQueueUrl,
