@@ -37,11 +37,7 @@ import software.amazon.event.ruler.Machine;
  */
 final class StreamEventSource {
     private static final Logger LOG = LoggerFactory.getLogger("stream");
-    /**
-     * The pause after a polling round that read nothing: Lambda polls each shard of a DynamoDB stream "at a base rate of
-     * 4 times per second" (Lambda developer guide, "Using AWS Lambda with Amazon DynamoDB"); after a round that read
-     * records the next round starts at once.
-     */
+    /** After a round that read nothing (Lambda reads a stream's shards "at a base rate of 4 times per second"). */
     static final Duration IDLE_PAUSE = Duration.ofMillis(250);
 
     record Config(String name, LocalFunction function, String streamArn,
