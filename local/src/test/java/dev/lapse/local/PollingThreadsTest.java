@@ -15,9 +15,10 @@ class PollingThreadsTest {
         AtomicInteger turns = new AtomicInteger();
         CountDownLatch bothRunning = new CountDownLatch(2);
         Thread spinning = new Thread(() -> {
-            bothRunning.countDown();
             while (pollers.running()) {
-                turns.incrementAndGet();
+                if (turns.incrementAndGet() == 1) {
+                    bothRunning.countDown(); // running once it has looped once: close cannot come before its first turn
+                }
                 Thread.onSpinWait();
             }
         });
