@@ -1,11 +1,13 @@
 package dev.lapse.local;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The address the local endpoints listen on, the ports they take, and the URI clients reach them by. */
 final class ListenAddress {
@@ -25,6 +27,33 @@ final class ListenAddress {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         }
+    }
+
+    /** Starts a server on a port and answers it, or throws. */
+    interface PortStart {
+        int on(int port) throws IOException;
+    }
+
+    /**
+     * Starts a server on a free port of this address: a free port can be taken by another process between finding it
+     * and binding it (runtimes starting side by side), so a start that fails because the port is taken is tried again on
+     * another, {@code attempts} times at most; any other failure is thrown at once.
+     */
+    int startOnFreePort(PortStart start, int attempts) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start.on(freePort());
+            } catch (RuntimeException | IOException e) {
+                if (attempt >= attempts || !portTaken(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether a failed start was a port someone else bound (a {@link BindException} among its causes). */
+    static boolean portTaken(Throwable failure) {
+        return Stream.iterate(failure, t -> t != null, Throwable::getCause).anyMatch(BindException.class::isInstance);
     }
 
     /** A port given on the command line (option name to port, 0 for any) that another process holds is named before anything starts. */

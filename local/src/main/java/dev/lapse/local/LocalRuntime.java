@@ -106,11 +106,7 @@ public final class LocalRuntime implements AutoCloseable {
 
         dynamoServer = new DynamoDbLocalServer(address.host(), options.dynamoPort());
         dynamoEndpoint = address.endpoint(dynamoServer.port());
-        int sqsPort = options.sqsPort() == 0 ? address.freePort() : options.sqsPort();
-        // queue ARNs name the template's region, as on AWS (arn:aws:sqs:us-east-1:000000000000:NAME), so a rule can target them
-        sqsServer = SQSRestServerBuilder.withPort(sqsPort).withInterface(address.host()).withAWSRegion(template.region()).start();
-        sqsServer.waitUntilStarted();
-        sqsEndpoint = address.endpoint(sqsPort);
+        sqsEndpoint = address.endpoint(options.sqsPort() == 0 ? address.startOnFreePort(this::startSqs, 5) : startSqs(options.sqsPort()));
 
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         Region region = Region.of(template.region());
@@ -222,6 +218,37 @@ public final class LocalRuntime implements AutoCloseable {
         return sqs;
     }
 
+    /** Starts ElasticMQ on {@code port} (queue ARNs name the template's region, as on AWS, so a rule can target them). */
+    private int startSqs(int port) {
+        sqsServer = SQSRestServerBuilder.withPort(port).withInterface(address.host()).withAWSRegion(template.region()).start();
+        try {
+            sqsServer.waitUntilStarted();
+            return port;
+        } catch (RuntimeException e) {
+            stop(sqsServer);
+            sqsServer = null;
+            throw e;
+        }
+    }
+
+    /** Stops an ElasticMQ server; its stop can hang on a busy machine, so it gets 5 s (its threads are daemons anyway). */
+    private static void stop(SQSRestServer server) {
+        Thread stopper = new Thread(() -> {
+            try {
+                server.stopAndWait();
+            } catch (RuntimeException ignored) {
+                // already stopping, or never started
+            }
+        }, "elasticmq-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopper.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public Duration startup() {
         return startup;
     }
@@ -244,21 +271,7 @@ public final class LocalRuntime implements AutoCloseable {
             api.close();
         }
         if (sqsServer != null) {
-            // ElasticMQ's stop can hang on a busy machine; give it 5 s, its threads are daemons anyway.
-            Thread stopper = new Thread(() -> {
-                try {
-                    sqsServer.stopAndWait();
-                } catch (RuntimeException ignored) {
-                    // already stopping
-                }
-            }, "elasticmq-stop");
-            stopper.setDaemon(true);
-            stopper.start();
-            try {
-                stopper.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            stop(sqsServer);
         }
         if (dynamoServer != null) {
             try {
