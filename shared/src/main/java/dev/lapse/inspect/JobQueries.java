@@ -111,7 +111,9 @@ public final class JobQueries {
         ArrayNode listed = answer.putArray("jobs");
         switch (state) {
             case "pending" -> {
-                Instant from = detail.has("dueFrom") ? instant(detail, "dueFrom") : clock.instant().minus(DEFAULT_LOOKBACK);
+                // without dueFrom, a next page keeps the window of the first (its default start moves with the clock)
+                Instant from = detail.has("dueFrom") ? instant(detail, "dueFrom")
+                        : tokenFrom(detail).orElseGet(() -> clock.instant().minus(DEFAULT_LOOKBACK));
                 Instant to = detail.has("dueTo") ? instant(detail, "dueTo") : from.plus(MAX_WINDOW);
                 if (to.isBefore(from)) {
                     throw new InvalidRequestException("detail.dueTo", "is " + to + ", before dueFrom " + from, "an instant at or after dueFrom");
@@ -180,6 +182,20 @@ public final class JobQueries {
             throw new InvalidRequestException("detail.nextToken", "is not a token Lapse gave", accepted);
         }
         return Optional.of(token);
+    }
+
+    /** The start of the window a request's next token was given for, if it has a token that names one (checked later). */
+    private static Optional<Instant> tokenFrom(JsonNode detail) {
+        JsonNode given = detail.get("nextToken");
+        if (given == null || !given.isTextual()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode token = Json.read(new String(Base64.getUrlDecoder().decode(given.asText()), StandardCharsets.UTF_8));
+            return token.path("from").isTextual() ? Optional.of(Instant.parse(token.path("from").asText())) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty(); // not a token Lapse gave: token() refuses it
+        }
     }
 
     private static String encode(ObjectNode token) {

@@ -11,6 +11,7 @@ import dev.lapse.job.Series;
 import dev.lapse.json.Json;
 import dev.lapse.run.Attempt;
 import dev.lapse.run.JobRunner;
+import dev.lapse.testing.SettableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class JobQueriesContract {
     protected final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    protected final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    protected final SettableClock clock = new SettableClock(now);
     private Fixture fixture;
     private History history;
     private JobQueries queries;
@@ -160,6 +161,27 @@ public abstract class JobQueriesContract {
         JsonNode window = list(Json.object().put("state", "pending").put("dueFrom", now.plusSeconds(3600 * 3).toString())
                 .put("dueTo", now.plusSeconds(3600 * 5).toString()));
         assertThat(window.path("jobs")).extracting(j -> j.path("jobId").asText()).containsExactly("r4", "r3", "r2");
+    }
+
+    @Test
+    void pagesWithoutAWindowKeepTheWindowOfTheFirstPageWhileTheClockMoves() {
+        for (int i = 0; i < 3; i++) {
+            fixture.create(job("w" + i, "report.daily", now.plusSeconds(60L + i), 1));
+        }
+        ObjectNode query = Json.object().put("state", "pending").put("limit", 1);
+        List<String> seen = new ArrayList<>();
+        JsonNode page = list(query);
+        seen.add(page.path("jobs").get(0).path("jobId").asText());
+        while (!page.path("nextToken").isNull()) {
+            clock.tick(Duration.ofMillis(1_500)); // the default window starts a day before the clock, so it moved too
+            page = list(query.deepCopy().put("nextToken", page.path("nextToken").asText()));
+            page.path("jobs").forEach(j -> seen.add(j.path("jobId").asText()));
+        }
+
+        assertThat(seen).containsExactly("w0", "w1", "w2");
+        InvalidRequestException otherWindow = refusal(() -> list(Json.object().put("state", "pending").put("limit", 1)
+                .put("dueFrom", now.toString()).put("nextToken", list(query).path("nextToken").asText())));
+        assertThat(otherWindow.problem()).as("a window given with a token must still be the token's").contains("another query", "from");
     }
 
     @Test
