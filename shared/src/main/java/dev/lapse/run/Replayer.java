@@ -112,26 +112,11 @@ public final class Replayer {
      * message of it would be refused): no further poll of the queue.
      */
     public ObjectNode replay(JsonNode request) {
-        if (request == null || !request.isObject()) {
-            throw new InvalidRequestException("(request)", "is not a JSON object",
-                    "{\"source\": \"dead-letters\" | \"stream-failures\" | \"due-jobs-redrive\", ...}");
-        }
-        String source = request.path("source").asText(DEAD_LETTERS);
-        Optional<String> jobId = request.hasNonNull("jobId") ? Optional.of(request.get("jobId").asText()) : Optional.empty();
-        JsonNode maxField = request.path("max");
-        if (!maxField.isMissingNode() && !maxField.isNull() && !(maxField.isIntegralNumber() && maxField.canConvertToInt())) {
-            throw new InvalidRequestException("max", "is " + maxField + ", not a whole number", "1 to 10000");
-        }
-        int max = maxField.asInt(100);
-        if (max < 1 || max > 10_000) {
-            throw new InvalidRequestException("max", "is " + max, "1 to 10000");
-        }
-        Instant due;
-        try {
-            due = request.hasNonNull("dueAt") ? Instant.parse(request.get("dueAt").asText()) : clock.instant();
-        } catch (RuntimeException e) {
-            throw new InvalidRequestException("dueAt", "is not an ISO-8601 instant", "e.g. 2026-12-01T09:00:00Z, or omit it for now");
-        }
+        ReplayRequest asked = ReplayRequest.of(request, clock.instant());
+        String source = asked.source();
+        Optional<String> jobId = asked.jobId();
+        int max = asked.max();
+        Instant due = asked.dueAt();
         String queueUrl = switch (source) {
             case DEAD_LETTERS -> deadLetterQueueUrl;
             case STREAM_FAILURES -> streamFailureQueueUrl.orElseThrow(() ->

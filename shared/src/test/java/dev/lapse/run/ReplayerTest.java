@@ -516,4 +516,28 @@ class ReplayerTest {
         assertThat(without.answer("{\"source\": \"dead-letters\", \"max\": null}".getBytes()).path("error").isMissingNode())
                 .as("a null max is the default").isTrue();
     }
+
+    @Test
+    void aFieldAReplayDoesNotKnowOrAJobIdThatIsNoIdIsRefusedAndNothingIsReplayed() {
+        deadLetter("invoice-1");
+        deadLetter("invoice-2");
+        clock.tick(Duration.ofSeconds(1));
+
+        JsonNode misspelt = replayer.answer("{\"source\": \"dead-letters\", \"jobID\": \"invoice-1\"}".getBytes());
+        JsonNode notAnId = replayer.answer("{\"jobId\": 7}".getBytes());
+        JsonNode empty = replayer.answer("{\"jobId\": \"\"}".getBytes());
+
+        assertThat(misspelt.path("ok").asBoolean()).isFalse();
+        assertThat(misspelt.path("error").path("field").asText()).isEqualTo("jobID");
+        assertThat(misspelt.path("error").path("problem").asText()).isEqualTo("is not a field of a replay request");
+        assertThat(misspelt.path("error").path("accepted").asText()).isEqualTo("only [dueAt, jobId, max, source]");
+        assertThat(notAnId.path("error").path("field").asText()).isEqualTo("jobId");
+        assertThat(notAnId.path("error").path("problem").asText()).isEqualTo("is 7");
+        assertThat(empty.path("error").path("problem").asText()).isEqualTo("is \"\"");
+        assertThat(sqs.hidden).as("nothing received").isEmpty();
+        assertThat(sqs.deleted).isEmpty();
+        assertThat(table.written).isEmpty();
+        assertThat(replayer.answer("{\"jobId\": \"invoice-2\"}".getBytes()).path("replayed")).extracting(JsonNode::asText)
+                .containsExactly("invoice-2");
+    }
 }
