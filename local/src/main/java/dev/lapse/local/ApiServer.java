@@ -183,7 +183,9 @@ final class ApiServer implements AutoCloseable {
         }
         JsonNode request;
         try {
-            request = body.size() == 0 ? Json.object() : Json.MAPPER.readTree(body.bytes());
+            request = body.size() == 0 ? Json.object() : Json.MAPPER.readTree(Json.utf8(body.bytes()));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw AwsError.badRequest("SerializationException", "The request body is not valid UTF-8");
         } catch (Exception e) {
             throw AwsError.badRequest("SerializationException", "The request body is not valid JSON: " + firstLine(e.getMessage()));
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.lapse.json.Json;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.CharacterCodingException;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -83,7 +83,13 @@ final class LambdaApi {
         if (payload.length > limit) {
             throw tooLarge(type, payload.length);
         }
-        String event = payload.length == 0 ? "{}" : new String(payload, StandardCharsets.UTF_8);
+        String event;
+        try {
+            // strictly: bytes that are not UTF-8 would otherwise reach the function as replacement characters
+            event = payload.length == 0 ? "{}" : Json.utf8(payload);
+        } catch (CharacterCodingException e) {
+            throw AwsError.badRequest("InvalidRequestContentException", "Could not parse request body into json: the body is not valid UTF-8");
+        }
         if (payload.length > 0) {
             try (JsonParser parser = SYNTAX.createParser(event)) {
                 while (parser.nextToken() != null) {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -251,6 +252,28 @@ class LocalEndpointsIT {
     }
 
     @Test
+    void aBodyThatIsNotUtf8IsASerializationErrorAndNothingIsScheduled() throws Exception {
+        String jobId = "utf8-events-" + UUID.randomUUID();
+        byte[] head = ("{\"Entries\": [{\"Source\": \"com.example.orders\", \"DetailType\": \"Schedule Job\", \"Detail\": \"{\\\"jobId\\\": \\\""
+                + jobId + "\\\", \\\"jobType\\\": \\\"order.timeout\\\", \\\"delay\\\": \\\"PT1S\\\", \\\"payload\\\": {\\\"s\\\": \\\"")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "\\\"}}\"}]}".getBytes(StandardCharsets.UTF_8);
+        byte[] overlongSlash = {(byte) 0xc0, (byte) 0xaf};
+        byte[] body = java.nio.ByteBuffer.allocate(head.length + 2 + tail.length).put(head).put(overlongSlash).put(tail).array();
+
+        HttpResponse<String> answer = raw.send(HttpRequest.newBuilder(runtime.apiEndpoint()).header("X-Amz-Target", "AWSEvents.PutEvents")
+                .header("Content-Type", "application/x-amz-json-1.1").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(Json.read(answer.body()).path("__type").asText()).isEqualTo("SerializationException");
+        assertThat(Json.read(answer.body()).path("message").asText()).contains("not valid UTF-8");
+        Thread.sleep(2_000); // an accepted event would have reached ScheduleJobFunction by now
+        assertThat(job(jobId)).as("nothing scheduled").isEmpty();
+        assertThat(rejections(jobId)).isEmpty();
+    }
+
+    @Test
     void oversizedRequestsAreRefusedNamingTheLimit() throws Exception {
         String big = "{\"jobId\": \"big\", \"pad\": \"" + "x".repeat(300 * 1024) + "\"}";
         EventBridgeException events256 = catchThrowableOfType(() -> events.putEvents(r -> r.entries(
@@ -328,6 +351,22 @@ class LocalEndpointsIT {
                 .isInstanceOf(InvalidParameterValueException.class);
         assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(name).payload(SdkBytes.fromUtf8String("{not json"))))
                 .isInstanceOf(InvalidRequestContentException.class);
+    }
+
+    @Test
+    void aPayloadThatIsNotUtf8IsRefusedAsLambdaRefusesItAndNothingIsScheduled() {
+        String name = "ScheduleJobFunction";
+        for (byte[] bad : List.of(new byte[] {(byte) 0xff, (byte) 0xfe}, new byte[] {(byte) 0xc0, (byte) 0xaf})) {
+            String jobId = "utf8-" + UUID.randomUUID();
+            byte[] head = ("{\"detail-type\": \"Schedule Job\", \"detail\": {\"jobId\": \"" + jobId
+                    + "\", \"jobType\": \"order.timeout\", \"delay\": \"PT1H\", \"payload\": {\"s\": \"").getBytes(StandardCharsets.UTF_8);
+            byte[] payload = java.nio.ByteBuffer.allocate(head.length + bad.length + 4).put(head).put(bad).put("\"}}}".getBytes(StandardCharsets.UTF_8)).array();
+            String shown = HexFormat.of().formatHex(bad);
+
+            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(name).payload(SdkBytes.fromByteArray(payload))))
+                    .as(shown).isInstanceOf(InvalidRequestContentException.class).hasMessageContaining("not valid UTF-8");
+            assertThat(job(jobId)).as(shown + ": nothing scheduled").isEmpty();
+        }
     }
 
     // ---------------------------------------------------------------- item 9: stalled clients

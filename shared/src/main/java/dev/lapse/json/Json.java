@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one Jackson mapper Lapse uses. It keeps a job's payload exactly as sent: numbers are read as
@@ -68,6 +72,17 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Decodes bytes that must be UTF-8, strictly: malformed or overlong sequences are an error, never replacement
+     * characters (which would silently change what was sent).
+     *
+     * @throws CharacterCodingException the bytes are not UTF-8
+     */
+    public static String utf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     }
 
     /** What a JSON value is, as an error says it: "an object", "a number", "null", "missing". */

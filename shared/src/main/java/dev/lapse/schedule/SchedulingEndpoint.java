@@ -15,10 +15,7 @@ import java.util.List;
 import dev.lapse.job.RequestError;
 import dev.lapse.json.Json;
 import dev.lapse.observe.EmfMetrics;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -87,8 +84,7 @@ public final class SchedulingEndpoint {
     public ObjectNode handle(byte[] input) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(input)).toString();
+            text = Json.utf8(input);
         } catch (CharacterCodingException e) {
             return refuse(RequestError.invalid(new InvalidRequestException("(request)", "is not valid UTF-8",
                     "a JSON object encoded in UTF-8")), null, false);
