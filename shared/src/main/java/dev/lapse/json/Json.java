@@ -85,6 +85,15 @@ public final class Json {
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     }
 
+    /**
+     * A parser's complaint as a client can read it: without the Java types and Jackson settings it names ("(bound as
+     * `com.fasterxml...`)", "not allowed as per `DeserializationFeature...`").
+     */
+    public static String problem(JsonProcessingException e) {
+        return String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+                .replaceAll(":?\\s*not allowed as per `[^`]*`", "").replaceAll("\\s*\\(for `[^`]*`\\)", "").strip();
+    }
+
     /** What a JSON value is, as an error says it: "an object", "a number", "null", "missing". */
     public static String kind(JsonNode node) {
         if (node == null || node.isMissingNode()) {

@@ -88,7 +88,9 @@ public final class Replayer {
         } catch (InvalidRequestException e) {
             return RequestError.invalid(e).answer();
         } catch (JsonProcessingException e) {
-            return RequestError.unreadable("not valid JSON: " + e.getOriginalMessage()).answer();
+            return RequestError.unreadable("not valid JSON: " + Json.problem(e)).answer();
+        } catch (NumberFormatException e) {
+            return RequestError.unreadable("a number in it cannot be kept exactly (its exponent is out of range)").answer();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

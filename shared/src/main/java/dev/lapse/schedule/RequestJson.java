@@ -55,7 +55,29 @@ final class RequestJson {
                 throw new InvalidRequestException(path(p.getParsingContext()), "is given twice in its object",
                         "each key at most once in an object: the value that was meant cannot be guessed");
             }
-            throw new InvalidRequestException("(request)", "is not valid JSON: " + printable(message), SHAPE);
+            throw new InvalidRequestException("(request)", "is not valid JSON: " + printable(Json.problem(e)), SHAPE);
+        } catch (NumberFormatException e) {
+            refuseUnkeepableNumber(json); // a number whose exponent no exact number can hold, e.g. 1e9999999999
+            throw new InvalidRequestException("(request)", "holds a number that cannot be kept exactly", LIMITS_ACCEPTED);
+        }
+    }
+
+    /** Refuses, naming its path, the first number that cannot be kept as an exact decimal (its exponent is out of range). */
+    private static void refuseUnkeepableNumber(String json) {
+        try (JsonParser p = Json.MAPPER.createParser(json)) {
+            for (JsonToken token = p.nextToken(); token != null; token = p.nextToken()) {
+                if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    try {
+                        p.getDecimalValue();
+                    } catch (NumberFormatException e) {
+                        throw new InvalidRequestException(path(p.getParsingContext()), "is " + printable(p.getText())
+                                + ", a number whose exponent is out of range", "a number with an exponent from " + Integer.MIN_VALUE
+                                + " to " + Integer.MAX_VALUE + ", e.g. 1e400");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the request was read once already", e);
         }
     }
 

@@ -534,6 +534,8 @@ class ReplayerTest {
         assertThat(notAnId.path("error").path("field").asText()).isEqualTo("jobId");
         assertThat(notAnId.path("error").path("problem").asText()).isEqualTo("is 7");
         assertThat(empty.path("error").path("problem").asText()).isEqualTo("is \"\"");
+        assertThat(replayer.answer("{\"max\": 1e9999999999}".getBytes()).path("error").path("problem").asText())
+                .as("a number no exact decimal holds is refused, not thrown").contains("exponent is out of range");
         assertThat(sqs.hidden).as("nothing received").isEmpty();
         assertThat(sqs.deleted).isEmpty();
         assertThat(table.written).isEmpty();

@@ -377,7 +377,27 @@ class RequestParserTest {
                 Arguments.of("a duplicate key", "{\"a\":1,\"a\":2}", "detail.payload.a"),
                 Arguments.of("a negative zero", "{\"a\":[1,-0]}", "detail.payload.a[1]"),
                 Arguments.of("a negative decimal zero", "{\"t\":-0.0e3}", "detail.payload.t"),
-                Arguments.of("a duplicate key deep inside", "{\"a\":{\"b\":[{\"c\":1,\"c\":1}]}}", "detail.payload.a.b[0].c"));
+                Arguments.of("a duplicate key deep inside", "{\"a\":{\"b\":[{\"c\":1,\"c\":1}]}}", "detail.payload.a.b[0].c"),
+                Arguments.of("an exponent no exact number holds", "{\"ok\":1e400,\"x\":[1e9999999999999]}", "detail.payload.x[0]"),
+                Arguments.of("a negative exponent no exact number holds", "{\"x\":-1.5E-99999999999}", "detail.payload.x"));
+    }
+
+    @Test
+    void aNumberWhoseExponentIsOutOfRangeIsRefusedSayingSoAndWhatIsAccepted() {
+        assertThatThrownBy(() -> parser.parse(withPayload("{\"x\":1e9999999999999}")))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.problem()).isEqualTo("is 1e9999999999999, a number whose exponent is out of range");
+                    assertThat(e.accepted()).isEqualTo("a number with an exponent from -2147483648 to 2147483647, e.g. 1e400");
+                });
+    }
+
+    @Test
+    void textAfterTheRequestIsRefusedWithoutNamingJavaTypes() {
+        assertThatThrownBy(() -> parser.parse(detail("\"jobId\": \"a\", \"jobType\": \"a.b\", \"delay\": \"PT1M\"") + " {}"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.field()).isEqualTo("(request)");
+                    assertThat(e.problem()).startsWith("is not valid JSON: Trailing token").doesNotContain("com.fasterxml", "`", "Feature");
+                });
     }
 
     @ParameterizedTest(name = "{0}")
