@@ -90,7 +90,8 @@ public final class Replayer {
         } catch (JsonProcessingException e) {
             return RequestError.unreadable("not valid JSON: " + Json.problem(e)).answer();
         } catch (NumberFormatException e) {
-            return RequestError.unreadable("a number in it cannot be kept exactly (its exponent is out of range)").answer();
+            return RequestError.invalid(new InvalidRequestException("(request)", "holds a number whose exponent is out of range",
+                    "a JSON object of source, jobId, max and dueAt")).answer();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
