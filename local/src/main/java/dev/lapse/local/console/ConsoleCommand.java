@@ -2,12 +2,14 @@ package dev.lapse.local.console;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -77,7 +79,7 @@ public final class ConsoleCommand {
     static ConsoleServer start(Options options) throws Exception {
         AwsCredentialsProvider credentials = options.profile() == null ? DefaultCredentialsProvider.builder().build()
                 : ProfileCredentialsProvider.create(options.profile());
-        Region region = options.region() != null ? Region.of(options.region()) : DefaultAwsRegionProviderChain.builder().build().getRegion();
+        Region region = region(options, System.getenv());
         var cloudFormation = CloudFormationClient.builder().region(region).credentialsProvider(credentials);
         var lambda = LambdaClient.builder().region(region).credentialsProvider(credentials);
         var sqs = SqsClient.builder().region(region).credentialsProvider(credentials);
@@ -95,6 +97,34 @@ public final class ConsoleCommand {
         }
         var backend = new StackBackend(lambda.build(), sqs.build(), outputs, "stack " + options.stack() + " (" + region.id() + ")");
         return new ConsoleServer(options.port(), new ConsoleRoutes(backend));
+    }
+
+    /**
+     * The region to call: {@code --region}; else {@code AWS_REGION}, as the SDK reads it, or else {@code AWS_DEFAULT_REGION},
+     * as the AWS CLI reads it (the quick start exports that one); else the profile's, as the SDK finds it.
+     */
+    static Region region(Options options, Map<String, String> environment) {
+        if (options.region() != null) {
+            return Region.of(options.region());
+        }
+        String cliRegion = environment.get("AWS_DEFAULT_REGION");
+        if (blank(environment.get("AWS_REGION")) && !blank(cliRegion)) {
+            return Region.of(cliRegion.strip());
+        }
+        var chain = DefaultAwsRegionProviderChain.builder();
+        if (options.profile() != null) {
+            chain.profileName(options.profile());
+        }
+        try {
+            return chain.build().getRegion();
+        } catch (SdkClientException e) {
+            throw new IllegalArgumentException("no AWS region: pass --region, or set AWS_REGION or AWS_DEFAULT_REGION, or a region in"
+                    + " the profile; " + USAGE);
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     /** Runs until interrupted; returns the exit status. */
