@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,7 @@ final class EventSources implements AutoCloseable {
     private final LocalResources resources;
     private final LocalResources.Clients clients;
     private final LocalEventBus bus;
-    private final ExecutorService deliveries;
+    private final AsyncInvocations async;
     private final Settings settings;
     private final List<StreamEventSource> streamSources = new ArrayList<>();
     private final List<QueueEventSource> queueSources = new ArrayList<>();
@@ -45,12 +44,12 @@ final class EventSources implements AutoCloseable {
     private final PollingThreads pollers = new PollingThreads(Duration.ofSeconds(2));
 
     EventSources(Template template, LocalResources resources, LocalResources.Clients clients, LocalEventBus bus,
-                 ExecutorService deliveries, Settings settings) {
+                 AsyncInvocations async, Settings settings) {
         this.template = template;
         this.resources = resources;
         this.clients = clients;
         this.bus = bus;
-        this.deliveries = deliveries;
+        this.async = async;
         this.settings = settings;
     }
 
@@ -142,13 +141,7 @@ final class EventSources implements AutoCloseable {
     }
 
     void invokeAsync(LocalFunction function, String json) {
-        deliveries.submit(() -> {
-            try {
-                function.invoke(json);
-            } catch (Exception e) {
-                LOG.error("{} failed: {}", function.logicalId(), e.toString());
-            }
-        });
+        async.invoke(function, json);
     }
 
     List<String> scheduleDescriptions() {

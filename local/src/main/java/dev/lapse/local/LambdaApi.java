@@ -37,10 +37,11 @@ final class LambdaApi {
     private final Function<LocalFunction, String> aliases;
     private final String region;
     private final String account;
-    private final Function<Runnable, ?> async;
+    private final java.util.function.BiConsumer<LocalFunction, String> async;
 
+    /** {@code async}: invokes a function asynchronously, as Lambda does ({@link AsyncInvocations}). */
     LambdaApi(Function<String, LocalFunction> functions, Function<LocalFunction, String> aliases, String region, String account,
-              Function<Runnable, ?> async) {
+              java.util.function.BiConsumer<LocalFunction, String> async) {
         this.functions = functions;
         this.aliases = aliases;
         this.region = region;
@@ -105,13 +106,7 @@ final class LambdaApi {
                 return new Answer(204, "", null, null);
             }
             case "Event" -> {
-                async.apply(() -> {
-                    try {
-                        function.invoke(event);
-                    } catch (Exception e) {
-                        LOG.error("async invocation of {} failed: {}", function.name(), e.toString());
-                    }
-                });
+                async.accept(function, event);
                 return new Answer(202, "", null, null);
             }
             default -> {

@@ -59,6 +59,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalMetrics metrics = new LocalMetrics();
     private LocalEventBus bus;
     private EventSources sources;
+    private volatile AsyncInvocations async;
     private DynamoDbClient dynamo;
     private SqsClient sqs;
     private URI dynamoEndpoint;
@@ -122,7 +123,7 @@ public final class LocalRuntime implements AutoCloseable {
         resources.createQueues(sqs);
 
         api = new ApiServer(address.host(), options.apiPort(), bus, new LambdaApi(this::function, resources::alias,
-                template.region(), template.account(), deliveries::submit));
+                template.region(), template.account(), (function, event) -> async.invoke(function, event)));
         apiEndpoint = address.endpoint(api.port());
         var events = EventBridgeClient.builder().httpClient(http).endpointOverride(apiEndpoint).region(region).credentialsProvider(credentials).build();
         var clients = new LocalResources.Clients(dynamo, streams, sqs, events);
@@ -137,7 +138,8 @@ public final class LocalRuntime implements AutoCloseable {
         api.serveConsole(new ConsoleRoutes(new StackBackend(
                 LambdaClient.builder().httpClient(http).endpointOverride(apiEndpoint).region(region).credentialsProvider(credentials).build(),
                 sqs, localOutputs(), "the local runtime")), new StackDescription(localOutputs(), template.region(), template.account()));
-        sources = new EventSources(template, resources, clients, bus, deliveries,
+        async = AsyncInvocations.of(template, resources, sqs, deliveries, options.clock());
+        sources = new EventSources(template, resources, clients, bus, async,
                 new EventSources.Settings(options.pollInterval(), options.schedules(), fastTtl, options.clock(), options.sweepEvery()));
         bus.targets(new RuleTargets(sqs, sqsEndpoint, this::function, sources::invokeAsync)::target);
         sources.wire();
@@ -265,6 +267,9 @@ public final class LocalRuntime implements AutoCloseable {
     public void close() {
         if (sources != null) {
             sources.close();
+        }
+        if (async != null) {
+            async.close();
         }
         deliveries.shutdownNow();
         if (api != null) {

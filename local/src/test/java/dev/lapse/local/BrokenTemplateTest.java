@@ -114,6 +114,27 @@ class BrokenTemplateTest {
     }
 
     @Test
+    void anAsynchronousInvocationConfigTheRuntimeCannotHonourIsNamedBeforeAnyServerBoots() throws Exception {
+        String first = "      EventInvokeConfig:\n        MaximumRetryAttempts: 2\n        DestinationConfig:\n          OnFailure:\n"
+                + "            Type: SQS\n            Destination: !GetAtt ScheduleRequestFailureQueue.Arn\n      Events:\n        SchedulingRequests:";
+        String onSuccess = broken(first, first.replace("          OnFailure:", "          OnSuccess:\n            Type: SQS\n"
+                + "            Destination: !GetAtt ScheduleRequestFailureQueue.Arn\n          OnFailure:"));
+        String topic = broken(first, first.replace("Type: SQS", "Type: SNS"));
+        String retries = broken(first, first.replace("MaximumRetryAttempts: 2", "MaximumRetryAttempts: 3"));
+        String elsewhere = broken(first, first.replace("!GetAtt ScheduleRequestFailureQueue.Arn", "arn:aws:sqs:us-east-1:000000000000:elsewhere"));
+
+        assertThatThrownBy(() -> check(onSuccess)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("ScheduleJobFunction.Properties.EventInvokeConfig.DestinationConfig.OnSuccess is not supported");
+        assertThatThrownBy(() -> check(topic)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("EventInvokeConfig.DestinationConfig.OnFailure.Type: SNS is not supported");
+        assertThatThrownBy(() -> check(retries)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("EventInvokeConfig.MaximumRetryAttempts: 3 is out of range; accepted: 0 to 2");
+        assertThatThrownBy(() -> check(elsewhere)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("EventInvokeConfig.DestinationConfig.OnFailure.Destination")
+                .hasMessageContaining("is not a queue of the template");
+    }
+
+    @Test
     void anUnsupportedPropertyIsNamedNotIgnored() throws Exception {
         String indent = " ".repeat(12);
         String yaml = broken(indent + "MaximumBatchingWindowInSeconds: 0",

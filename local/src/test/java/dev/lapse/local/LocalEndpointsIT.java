@@ -354,6 +354,40 @@ class LocalEndpointsIT {
     }
 
     @Test
+    void anAsynchronousInvocationThatKeepsFailingIsTriedThreeTimesThenRecordedOnItsOnFailureQueue() {
+        String probe = UUID.randomUUID().toString();
+        String queue = runtime.queueUrl("ScheduleRequestFailureQueue");
+        long sent = System.nanoTime();
+
+        // RunRecurringJobsFunction (EventInvokeConfig: 2 retries, OnFailure ScheduleRequestFailureQueue) refuses an input
+        // without jobType by throwing, as it should for a schedule's input it cannot run
+        var answer = lambda.invoke(r -> r.functionName("RunRecurringJobsFunction").invocationType(InvocationType.EVENT)
+                .payload(SdkBytes.fromUtf8String("{\"probe\": \"" + probe + "\"}")));
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        JsonNode record = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (record == null && System.nanoTime() < deadline) {
+            for (var m : sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                JsonNode body = Json.read(m.body());
+                if (probe.equals(body.path("requestPayload").path("probe").asText())) {
+                    record = body;
+                }
+            }
+        }
+        assertThat(record).as("the invocation record on the on-failure queue").isNotNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("after the waits before the two retries (1 s, then 2 s)")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(record.path("version").asText()).isEqualTo("1.0");
+        assertThat(record.path("requestContext").path("condition").asText()).isEqualTo("RetriesExhausted");
+        assertThat(record.path("requestContext").path("approximateInvokeCount").asInt()).isEqualTo(3);
+        assertThat(record.path("requestContext").path("functionArn").asText()).endsWith(":function:RunRecurringJobsFunction:$LATEST");
+        assertThat(record.path("responseContext").path("functionError").asText()).isEqualTo("Unhandled");
+        assertThat(record.path("responsePayload").path("errorType").asText()).endsWith("InvalidRequestException");
+        assertThat(record.path("responsePayload").path("errorMessage").asText()).contains("jobType");
+    }
+
+    @Test
     void aPayloadThatIsNotUtf8IsRefusedAsLambdaRefusesItAndNothingIsScheduled() {
         String name = "ScheduleJobFunction";
         for (byte[] bad : List.of(new byte[] {(byte) 0xff, (byte) 0xfe}, new byte[] {(byte) 0xc0, (byte) 0xaf})) {
