@@ -104,7 +104,7 @@ public final class LocalEventBus {
             event.put("time", PutEventsEntries.eventTime(entry.get("Time")).toString());
             event.put("region", region);
             event.set("resources", entry.has("Resources") && !entry.get("Resources").isNull() ? entry.get("Resources") : Json.MAPPER.createArrayNode());
-            event.set("detail", Json.read(entry.get("Detail").asText()));
+            event.set("detail", PutEventsEntries.detail(entry.get("Detail").asText()));
             String injected = injectedFault(event);
             if (injected != null) {
                 failed++;

@@ -2,7 +2,9 @@ package dev.lapse.local;
 
 import static dev.lapse.local.EventsRequests.busName;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lapse.json.Json;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -19,6 +21,27 @@ import java.util.function.Predicate;
  * with EventBridge's error code and message.
  */
 final class PutEventsEntries {
+    /** The deepest Detail PutEvents reads ("will only process nested JSON up to 1000 levels deep", the API reference). */
+    static final int MAX_DETAIL_DEPTH = 1000;
+    /** How the bus reads a Detail: as Lapse reads JSON, but as deep as PutEvents goes (Lapse's own requests stop at 200). */
+    static final ObjectMapper DETAIL = detailReader();
+
+    /** A Detail that {@link #validate} accepted, read. */
+    static JsonNode detail(String text) {
+        try {
+            return DETAIL.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException("a Detail read once already", e);
+        }
+    }
+
+    private static ObjectMapper detailReader() {
+        ObjectMapper reader = Json.MAPPER.copy();
+        reader.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DETAIL_DEPTH)
+                .maxStringLength(Json.MAX_STRING_LENGTH).maxNumberLength(Json.MAX_NUMBER_LENGTH).build());
+        return reader;
+    }
+
     /** EventBridge's limits: entries per PutEvents, bytes per request. */
     static final int MAX_ENTRIES = 10;
     static final int MAX_REQUEST_BYTES = 256 * 1024;
@@ -131,7 +154,7 @@ final class PutEventsEntries {
                     + " is neither epoch seconds nor an ISO-8601 instant."};
         }
         try {
-            if (!Json.MAPPER.readTree(entry.get("Detail").asText()).isObject()) {
+            if (!DETAIL.readTree(entry.get("Detail").asText()).isObject()) {
                 return new String[]{"MalformedDetail", "Detail is malformed: it must be a JSON object."};
             }
         } catch (Exception e) {

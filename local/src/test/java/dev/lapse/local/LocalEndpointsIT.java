@@ -274,6 +274,19 @@ class LocalEndpointsIT {
     }
 
     @Test
+    void aDetailIsReadAsDeepAsPutEventsReadsOne() {
+        java.util.function.IntFunction<String> nested = arrays -> "{\"a\":" + "[".repeat(arrays) + "]".repeat(arrays) + "}";
+        var deep = events.putEvents(r -> r.entries(PutEventsRequestEntry.builder().source("com.example.depth").detailType("Depth Probe")
+                .detail(nested.apply(900)).build()));
+        var tooDeep = events.putEvents(r -> r.entries(PutEventsRequestEntry.builder().source("com.example.depth").detailType("Depth Probe")
+                .detail(nested.apply(1100)).build()));
+
+        assertThat(deep.failedEntryCount()).as("900 levels: PutEvents reads up to 1,000").isZero();
+        assertThat(tooDeep.failedEntryCount()).isEqualTo(1);
+        assertThat(tooDeep.entries().get(0).errorCode()).isEqualTo("MalformedDetail");
+    }
+
+    @Test
     void oversizedRequestsAreRefusedNamingTheLimit() throws Exception {
         String big = "{\"jobId\": \"big\", \"pad\": \"" + "x".repeat(300 * 1024) + "\"}";
         EventBridgeException events256 = catchThrowableOfType(() -> events.putEvents(r -> r.entries(
