@@ -52,6 +52,11 @@ public record Job(
     }
 
     /** Whether this is a cancelled recurring job, kept only so that its waiting occurrences know. */
+    /** A paused recurring job: it waits for Resume Job, never for TTL (its item has no {@code ttl}). */
+    public boolean isPaused() {
+        return isDormant() && series.get().state() == Series.State.PAUSED;
+    }
+
     public boolean isCancelledSeries() {
         return isDormant() && series.get().state() == Series.State.CANCELLED;
     }

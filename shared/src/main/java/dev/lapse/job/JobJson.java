@@ -22,7 +22,7 @@ public final class JobJson {
     /** The job in a scheduling answer. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"jobId", "jobType", "payload", "dueAt", "ttl", "occurrenceId", "attempt", "scheduledAt", "requestedBy", "series"})
-    public record Shown(String jobId, String jobType, JsonNode payload, String dueAt, long ttl, String occurrenceId, int attempt,
+    public record Shown(String jobId, String jobType, JsonNode payload, String dueAt, Long ttl, String occurrenceId, int attempt,
                         String scheduledAt, String requestedBy, SeriesJson series) {
     }
 
@@ -82,9 +82,10 @@ public final class JobJson {
         }
     }
 
-    /** The job as the scheduling function answers it, with the {@code ttl} its item was written with ({@code ttlGrace}). */
+    /** The job as the scheduling function answers it, with the {@code ttl} its item was written with ({@code ttlGrace}), if any. */
     public static Shown shown(Job job, java.time.Duration ttlGrace) {
-        return new Shown(job.jobId(), job.type(), Json.read(job.payload()), job.dueAt().toString(), job.ttlEpochSeconds(ttlGrace),
+        return new Shown(job.jobId(), job.type(), Json.read(job.payload()), job.dueAt().toString(),
+                job.isPaused() ? null : job.ttlEpochSeconds(ttlGrace),
                 job.occurrenceId(), job.attempt(), job.scheduledAt().toString(), job.requestedBy(),
                 job.series().map(SeriesJson::of).orElse(null));
     }

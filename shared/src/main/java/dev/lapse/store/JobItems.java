@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.lapse.job.Job;
 import dev.lapse.job.JobJson;
-import dev.lapse.job.Series;
 import dev.lapse.json.Json;
 import dev.lapse.sweep.DueBuckets;
 import java.time.Duration;
@@ -76,7 +75,7 @@ public final class JobItems {
         item.put(DUE_AT, s(job.dueAt().toString()));
         item.put(DUE_EPOCH_MS, n(job.dueAt().toEpochMilli()));
         item.put(DUE_MINUTE, s(DueBuckets.minute(job.dueAt())));
-        if (!(dormant && job.series().get().state() == Series.State.PAUSED)) {
+        if (!job.isPaused()) {
             item.put(TTL, n(job.ttlEpochSeconds(ttlGrace))); // a paused job waits for Resume Job, never for TTL
         }
         job.series().ifPresent(series -> item.put(SERIES, s(Json.write(JobJson.SeriesJson.of(series)))));

@@ -76,7 +76,10 @@ class RecurringJobRequestsTest {
         send("Schedule Job", recurring("{\"every\": \"PT30S\"}"));
         String armed = stores.jobs.get("r1").occurrenceId();
         assertThat(offered).as("the first occurrence goes to the due-jobs queue").extracting(Job::occurrenceId).containsExactly(armed);
-        assertThat(send("Pause Job", "{\"jobId\": \"r1\"}").path("outcome").asText()).isEqualTo("PAUSED");
+        JsonNode paused = send("Pause Job", "{\"jobId\": \"r1\"}");
+        assertThat(paused.path("outcome").asText()).isEqualTo("PAUSED");
+        assertThat(paused.path("job").path("jobId").asText()).isEqualTo("r1");
+        assertThat(paused.path("job").has("ttl")).as("the answer shows no ttl: the paused item has none").isFalse();
         assertThat(series().state()).isEqualTo(Series.State.PAUSED);
         assertThat(offered).as("a paused item is never due: nothing sent").hasSize(1);
         assertThat(stores.jobs.get("r1").occurrenceId()).as("an old queue message finds nothing").isNotEqualTo(armed);
@@ -84,6 +87,7 @@ class RecurringJobRequestsTest {
         clock.tick(Duration.ofSeconds(20));
         JsonNode resumed = send("Resume Job", "{\"jobId\": \"r1\"}");
         assertThat(resumed.path("outcome").asText()).isEqualTo("RESUMED");
+        assertThat(resumed.path("job").path("ttl").isIntegralNumber()).as("a resumed item has its ttl again").isTrue();
         assertThat(stores.jobs.get("r1").occurrenceId()).isEqualTo(armed);
         assertThat(offered).as("the resumed occurrence is sent again").extracting(Job::occurrenceId).containsExactly(armed, armed);
         assertThat(resumed.path("nextRuns").get(0).asText()).isEqualTo("2027-03-26T10:00:30Z");
