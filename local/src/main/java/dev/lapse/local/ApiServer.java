@@ -72,7 +72,13 @@ final class ApiServer implements AutoCloseable {
                 readBody(request, new ByteArrayOutputStream(), 0, (body, failure) -> {
                     if (failure != null) {
                         LOG.debug("request body not received: {}", failure.toString());
-                        callback.failed(failure);
+                        if (failure instanceof java.util.concurrent.TimeoutException) {
+                            // answered as an AWS endpoint answers, not with the server's HTML error page (the socket then closes)
+                            error(response, callback, "application/json", new AwsError(408, "RequestTimeoutException",
+                                    "the request body did not arrive within " + idleTimeoutMs + " ms of its last byte; send it whole"));
+                        } else {
+                            callback.failed(failure);
+                        }
                         return;
                     }
                     dispatch(request, response, callback, body);

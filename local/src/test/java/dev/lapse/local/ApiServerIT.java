@@ -12,7 +12,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
-/** The API server's own defence: a client that sends headers and then stalls is disconnected after the idle timeout. */
+/**
+ * The API server's own defence: a client that sends headers and then stalls is answered with an AWS-shaped 408 and
+ * disconnected after the idle timeout.
+ */
 class ApiServerIT {
 
     @Test
@@ -30,11 +33,11 @@ class ApiServerIT {
             long t0 = System.nanoTime();
 
             InputStream in = socket.getInputStream();
-            while (in.read() >= 0) {
-                // whatever the server answers before closing; the point is that it closes
-            }
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8); // until the server closes
 
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(15));
+            assertThat(answer).as("an AWS-shaped error, not an HTML page").startsWith("HTTP/1.1 408")
+                    .contains("\"__type\":\"RequestTimeoutException\"").doesNotContain("<html", "java.util.concurrent");
         } finally {
             deliveries.shutdownNow();
         }
