@@ -140,7 +140,12 @@ public final class SchedulingEndpoint {
         if (metrics != null) {
             metrics.request(false);
         }
-        if (fromEventBridge) {
+        if (fromEventBridge && EventPublisher.SOURCE.equals(request.path("source").asText())) {
+            // Lapse's own event (a Job Rejected, say) sent back here by a rule: answering it with another would loop
+            LOG.warn("the refused request is Lapse's own {} event, so no Job Rejected is published for it: a rule sends Lapse's"
+                    + " events to the scheduling function (Lapse's own rule matches every source but \"{}\")",
+                    request.path("detail-type").asText(), EventPublisher.SOURCE);
+        } else if (fromEventBridge) {
             publisher.publish(EventPublisher.JOB_REJECTED, Json.MAPPER.valueToTree(new Rejection(error, request)));
         }
         return error.answer();

@@ -76,6 +76,19 @@ class SchedulingEndpointAnswersTest {
     }
 
     @Test
+    void lapsesOwnEventSentBackByARuleIsRefusedWithoutAnotherJobRejectedSoItCannotLoop() {
+        String rejected = event("Job Rejected", "{\"error\":{\"code\":\"INVALID_REQUEST\"},\"request\":{}}")
+                .replace("\"source\":\"shop\"", "\"source\":\"" + EventPublisher.SOURCE + "\"");
+
+        JsonNode answer = endpoint.handle(rejected);
+
+        assertThat(answer.path("ok").asBoolean()).isFalse();
+        assertThat(published).as("no Job Rejected for a Job Rejected").isEmpty();
+        assertThat(endpoint.handle(event("Job Rejected", "{}")).path("ok").asBoolean()).isFalse();
+        assertThat(published).as("another source's refused request is still told").hasSize(1);
+    }
+
+    @Test
     void aRequestRefusedOnADirectInvokeIsOnlyAnswered() {
         assertThat(endpoint.handle("{\"detail-type\":\"Schedule Job\",\"detail\":{\"jobId\":\"j1\"}}").path("ok").asBoolean()).isFalse();
         assertThat(endpoint.handle("not json").path("ok").asBoolean()).isFalse();
