@@ -50,7 +50,7 @@ public final class EmfMetrics implements AttemptObserver {
         switch (attempt.outcome()) {
             case RAN -> {
                 values.put(JOBS_RUN, 1);
-                values.put(LATENESS, Math.max(0, attempt.latenessMs()));
+                values.put(LATENESS, Math.max(0, attempt.lateAfterReadyMs())); // a due time already past when scheduled is not Lapse's lateness
             }
             case RETRY_SCHEDULED -> values.put(RETRIES, 1);
             case DEAD_LETTERED -> values.put(DEAD_LETTERED, 1);

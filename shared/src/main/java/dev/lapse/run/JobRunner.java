@@ -195,7 +195,7 @@ public final class JobRunner {
 
     private Result told(Job job, String trigger, Instant firedAt, Result result, String detail) {
         observer.observe(new Attempt(job.ownerJobId(), job.type(), job.occurrenceId(), job.attempt(), trigger, job.dueAt(), firedAt,
-                result.outcome(), detail));
+                result.outcome(), detail, job.scheduledAt()));
         return result;
     }
 

@@ -10,6 +10,7 @@ import dev.lapse.testing.SettableClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Each attempt and request becomes one line in CloudWatch's embedded metric format, with the right names and values. */
@@ -42,6 +43,20 @@ class EmfMetricsTest {
         assertThat(emf.path("JobsRun").asInt()).isEqualTo(1);
         assertThat(emf.path("LatenessMs").asLong()).isEqualTo(237);
         assertThat(emf.has("report.daily")).as("job types are not dimensions").isFalse();
+    }
+
+    @Test
+    void aJobScheduledAfterItsDueTimeIsLateOnlyFromWhenItWasScheduled() {
+        Instant due = T0.minus(Duration.ofHours(23));
+        Instant scheduled = T0.minusMillis(300);
+        metrics.observe(new Attempt("j", "report.daily", "o", 1, "due-jobs-queue", due, T0, JobRunner.Outcome.RAN, "ran", scheduled));
+        metrics.observe(new Attempt("k", "report.daily", "o2", 1, "due-jobs-queue", T0.minusMillis(40), T0, JobRunner.Outcome.RAN, "ran",
+                T0.minus(Duration.ofHours(1))));
+
+        assertThat(line(0).path("LatenessMs").asLong()).as("23 h past its due time, but scheduled 300 ms before it ran").isEqualTo(300);
+        assertThat(line(1).path("LatenessMs").asLong()).as("scheduled ahead: late from its due time").isEqualTo(40);
+        assertThat(new Attempt("j", "t", "o", 1, "ttl", due, T0, JobRunner.Outcome.RAN, "ran", scheduled).latenessMs())
+                .as("history keeps the lateness from the due time").isEqualTo(Duration.ofHours(23).toMillis());
     }
 
     @Test
