@@ -23,6 +23,8 @@ final class LambdaApi {
                     .maxStringLength(Integer.MAX_VALUE).maxNestingDepth(Integer.MAX_VALUE).build())
             .build();
 
+    /** The one version the local runtime publishes for a function with an alias (AutoPublishAlias): what the alias runs. */
+    static final String PUBLISHED_VERSION = "1";
     /** Lambda's payload limits: 6 MB for a synchronous invocation, 1 MB for an asynchronous one. */
     static final int SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024;
     static final int ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
@@ -69,10 +71,11 @@ final class LambdaApi {
         }
         LocalFunction function = functions.apply(name);
         String alias = function == null ? null : aliases.apply(function);
-        if (function == null || (qualifier != null && !qualifier.equals("$LATEST") && !qualifier.equals(alias))) {
+        boolean published = alias != null && PUBLISHED_VERSION.equals(qualifier); // the version the alias points at, as answered
+        if (function == null || (qualifier != null && !qualifier.equals("$LATEST") && !qualifier.equals(alias) && !published)) {
             throw new AwsError(404, "ResourceNotFoundException", "Function not found: arn:aws:lambda:" + region + ":" + account + ":function:"
-                    + name + (qualifier == null ? "" : ":" + qualifier)
-                    + (function == null ? "" : " (qualifiers here: $LATEST" + (alias == null ? "" : " and the alias " + alias) + ")"));
+                    + name + (qualifier == null ? "" : ":" + qualifier) + (function == null ? "" : " (qualifiers here: $LATEST"
+                    + (alias == null ? "" : ", the alias " + alias + " and its version " + PUBLISHED_VERSION) + ")"));
         }
         String type = invocationType == null ? "RequestResponse" : invocationType;
         int limit = switch (type) {
@@ -100,7 +103,7 @@ final class LambdaApi {
                 throw AwsError.badRequest("InvalidRequestContentException", "Could not parse request body into json: " + firstLine(e.getMessage()));
             }
         }
-        String version = qualifier != null && qualifier.equals(alias) ? "1" : "$LATEST";
+        String version = qualifier != null && (qualifier.equals(alias) || published) ? PUBLISHED_VERSION : "$LATEST";
         switch (type) {
             case "DryRun" -> {
                 return new Answer(204, "", null, null);

@@ -349,9 +349,12 @@ class LocalEndpointsIT {
                 id -> lambda.invoke(r -> r.functionName(name + ":live").payload(SdkBytes.fromUtf8String(directSchedule(id, "PT1H")))),
                 id -> lambda.invoke(r -> r.functionName(name).qualifier("live").payload(SdkBytes.fromUtf8String(directSchedule(id, "PT1H")))),
                 id -> lambda.invoke(r -> r.functionName("arn:aws:lambda:us-east-1:123456789012:function:" + name + ":live")
-                        .payload(SdkBytes.fromUtf8String(directSchedule(id, "PT1H")))))) {
+                        .payload(SdkBytes.fromUtf8String(directSchedule(id, "PT1H")))),
+                // the version the answers name (ExecutedVersion 1), as a qualifier too
+                id -> lambda.invoke(r -> r.functionName(name).qualifier("1").payload(SdkBytes.fromUtf8String(directSchedule(id, "PT1H")))))) {
             String jobId = "live-" + UUID.randomUUID();
             InvokeResponse answer = invoke.apply(jobId);
+            assertThat(answer.executedVersion()).isEqualTo("1");
             assertThat(answer.functionError()).isNull();
             assertThat(answer.payload().asUtf8String()).contains("\"ok\":true");
             jobs.add(jobId);
@@ -360,6 +363,8 @@ class LocalEndpointsIT {
 
         assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(name + ":beta").payload(SdkBytes.fromUtf8String("{}"))))
                 .isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("Function not found");
+        assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(name).qualifier("2").payload(SdkBytes.fromUtf8String("{}"))))
+                .isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("its version 1");
         assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(name + ":live").qualifier("$LATEST").payload(SdkBytes.fromUtf8String("{}"))))
                 .isInstanceOf(InvalidParameterValueException.class);
         assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(name).payload(SdkBytes.fromUtf8String("{not json"))))
