@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class RequestParserTest {
@@ -249,6 +250,15 @@ class RequestParserTest {
                     assertThat(e.field()).isEqualTo(field);
                     assertThat(e.accepted()).isEqualTo(accepted);
                 });
+    }
+
+    @ParameterizedTest(name = "maxAttempts {0}")
+    @CsvSource(delimiter = '|', value = {"3e0 | is 3 written with a fraction or an exponent, not as an integer",
+            "3.0 | is 3.0 written with a fraction or an exponent, not as an integer"})
+    void anIntegerWrittenWithAnExponentIsRefusedSayingSoNotAsIfItWereAccepted(String written, String problem) {
+        String json = detail("\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT1M\", \"retry\": {\"maxAttempts\": " + written + "}");
+        assertThatThrownBy(() -> parser.parse(json))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.problem()).isEqualTo(problem));
     }
 
     @Test
