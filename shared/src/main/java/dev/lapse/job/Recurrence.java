@@ -60,6 +60,13 @@ public record Recurrence(Optional<Duration> every, Optional<String> cron, ZoneId
         if (count != 6) {
             throw new IllegalArgumentException("has " + count + " fields, not 6");
         }
+        String[] parts = fields.split("\\s+");
+        if (parts[2].equals("?") == parts[4].equals("?")) {
+            // as EventBridge Scheduler has it: one of the day fields is ?, the other says which days (the parser's own
+            // message for this quoted its seven-field form, seconds first, which the request never had)
+            throw new IllegalArgumentException("has day-of-month " + parts[2] + " and day-of-week " + parts[4]
+                    + ": exactly one of them must be ?");
+        }
         return ExecutionTime.forCron(QUARTZ.parse("0 " + fields));
     }
 

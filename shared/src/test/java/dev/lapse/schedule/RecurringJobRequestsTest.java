@@ -180,6 +180,18 @@ class RecurringJobRequestsTest {
     }
 
     @Test
+    void aCronWithBothOrNeitherDayFieldAQuestionMarkIsRefusedSayingSoInItsOwnSixFields() {
+        JsonNode bothQuestionMarks = send("Schedule Job", recurring("{\"cron\": \"cron(0 9 ? * ? *)\"}"));
+        JsonNode neither = send("Schedule Job", recurring("{\"cron\": \"cron(0 9 1 * MON *)\"}"));
+
+        assertThat(bothQuestionMarks.at("/error/problem").asText())
+                .endsWith("has day-of-month ? and day-of-week ?: exactly one of them must be ?");
+        assertThat(neither.at("/error/problem").asText()).endsWith("has day-of-month 1 and day-of-week MON: exactly one of them must be ?");
+        assertThat(bothQuestionMarks.at("/error/problem").asText()).as("no seconds field the request never had").doesNotContain("0 0 9");
+        assertThat(stores.jobs).isEmpty();
+    }
+
+    @Test
     void badRecurrencesAreRefusedNamingTheFieldAndNothingIsWritten() {
         String[][] cases = {
                 {"{\"every\": \"PT0.5S\"}", "detail.recurrence.every"},
