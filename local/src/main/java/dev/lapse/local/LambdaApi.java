@@ -39,11 +39,16 @@ final class LambdaApi {
     private final Function<LocalFunction, String> aliases;
     private final String region;
     private final String account;
-    private final java.util.function.BiConsumer<LocalFunction, String> async;
+    private final Async async;
 
-    /** {@code async}: invokes a function asynchronously, as Lambda does ({@link AsyncInvocations}). */
+    /** How a function is invoked asynchronously, as Lambda does ({@link AsyncInvocations}): with its event, on a qualifier. */
+    @FunctionalInterface
+    interface Async {
+        void invoke(LocalFunction function, String event, String qualifier);
+    }
+
     LambdaApi(Function<String, LocalFunction> functions, Function<LocalFunction, String> aliases, String region, String account,
-              java.util.function.BiConsumer<LocalFunction, String> async) {
+              Async async) {
         this.functions = functions;
         this.aliases = aliases;
         this.region = region;
@@ -109,7 +114,7 @@ final class LambdaApi {
                 return new Answer(204, "", null, null);
             }
             case "Event" -> {
-                async.accept(function, event);
+                async.invoke(function, event, qualifier == null ? "$LATEST" : qualifier);
                 return new Answer(202, "", null, null);
             }
             default -> {

@@ -123,7 +123,7 @@ public final class LocalRuntime implements AutoCloseable {
         resources.createQueues(sqs);
 
         api = new ApiServer(address.host(), options.apiPort(), bus, new LambdaApi(this::function, resources::alias,
-                template.region(), template.account(), (function, event) -> async.invoke(function, event)));
+                template.region(), template.account(), this::invokeAsync));
         apiEndpoint = address.endpoint(api.port());
         var events = EventBridgeClient.builder().httpClient(http).endpointOverride(apiEndpoint).region(region).credentialsProvider(credentials).build();
         var clients = new LocalResources.Clients(dynamo, streams, sqs, events);
@@ -147,6 +147,15 @@ public final class LocalRuntime implements AutoCloseable {
         startup = Duration.ofNanos(System.nanoTime() - t0);
         LOG.info("Lapse local runtime ready in {} ms ({} TTL)", startup.toMillis(),
                 options.fastTtl() ? "fast" : "DynamoDB Local's own");
+    }
+
+    /** An asynchronous Invoke; refused while the runtime is still starting (the API answers before the functions exist). */
+    private void invokeAsync(LocalFunction function, String event, String qualifier) {
+        AsyncInvocations ready = async;
+        if (ready == null) {
+            throw new AwsError(503, "ServiceException", "the local runtime is still starting; try again when it says it is ready");
+        }
+        ready.invoke(function, event, qualifier);
     }
 
     static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -21,8 +21,6 @@ import java.util.function.Predicate;
  * with EventBridge's error code and message.
  */
 final class PutEventsEntries {
-    /** The deepest Detail PutEvents reads ("will only process nested JSON up to 1000 levels deep", the API reference). */
-    static final int MAX_DETAIL_DEPTH = 1000;
     /** How the bus reads a Detail: as Lapse reads JSON, but as deep as PutEvents goes (Lapse's own requests stop at 200). */
     static final ObjectMapper DETAIL = detailReader();
 
@@ -37,7 +35,7 @@ final class PutEventsEntries {
 
     private static ObjectMapper detailReader() {
         ObjectMapper reader = Json.MAPPER.copy();
-        reader.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DETAIL_DEPTH)
+        reader.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Json.MAX_EVENT_NESTING_DEPTH)
                 .maxStringLength(Json.MAX_STRING_LENGTH).maxNumberLength(Json.MAX_NUMBER_LENGTH).build());
         return reader;
     }

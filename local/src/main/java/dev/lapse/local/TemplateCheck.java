@@ -25,7 +25,7 @@ public final class TemplateCheck {
             Map<String, Object> props = TemplateModel.functionProperties(template, resource);
             String where = "Resources." + id + ".Properties";
             ids.resolve(props.get("Environment"), where + ".Environment");
-            AsyncInvocations.config(ids, where + ".EventInvokeConfig", props.get("EventInvokeConfig"));
+            AsyncInvocations.config(ids, where + ".EventInvokeConfig", props.get("EventInvokeConfig"), AsyncInvocations.LATEST);
             Template.map(props.get("Events")).forEach((eventId, event) -> checkEvent(ids, where + ".Events." + eventId, Template.map(event)));
         });
     }

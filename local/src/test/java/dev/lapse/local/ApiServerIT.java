@@ -22,7 +22,7 @@ class ApiServerIT {
     void aStalledClientIsDisconnectedAfterTheIdleTimeout() throws Exception {
         ExecutorService deliveries = Executors.newSingleThreadExecutor();
         LocalEventBus bus = new LocalEventBus(Set.of("default"), deliveries, "000000000000", "us-east-1");
-        LambdaApi lambda = new LambdaApi(name -> null, f -> null, "us-east-1", "000000000000", (f, e) -> deliveries.submit(() -> f.invoke(e)));
+        LambdaApi lambda = new LambdaApi(name -> null, f -> null, "us-east-1", "000000000000", (f, e, q) -> deliveries.submit(() -> f.invoke(e)));
         try (ApiServer server = new ApiServer("127.0.0.1", 0, bus, lambda, 1000);
              Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);

@@ -122,6 +122,9 @@ class BrokenTemplateTest {
         String topic = broken(first, first.replace("Type: SQS", "Type: SNS"));
         String retries = broken(first, first.replace("MaximumRetryAttempts: 2", "MaximumRetryAttempts: 3"));
         String elsewhere = broken(first, first.replace("!GetAtt ScheduleRequestFailureQueue.Arn", "arn:aws:sqs:us-east-1:000000000000:elsewhere"));
+        String misspelt = broken(first, first.replace("MaximumRetryAttempts: 2", "MaximumRetryAttempt: 0"));
+        String words = broken(first, first.replace("MaximumRetryAttempts: 2", "MaximumRetryAttempts: two"));
+        String age = broken(first, first.replace("MaximumRetryAttempts: 2", "MaximumRetryAttempts: 2\n        MaximumEventAgeInSeconds: 30"));
 
         assertThatThrownBy(() -> check(onSuccess)).isInstanceOf(TemplateException.class)
                 .hasMessageContaining("ScheduleJobFunction.Properties.EventInvokeConfig.DestinationConfig.OnSuccess is not supported");
@@ -129,6 +132,12 @@ class BrokenTemplateTest {
                 .hasMessageContaining("EventInvokeConfig.DestinationConfig.OnFailure.Type: SNS is not supported");
         assertThatThrownBy(() -> check(retries)).isInstanceOf(TemplateException.class)
                 .hasMessageContaining("EventInvokeConfig.MaximumRetryAttempts: 3 is out of range; accepted: 0 to 2");
+        assertThatThrownBy(() -> check(misspelt)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("EventInvokeConfig.MaximumRetryAttempt is not supported by the local runtime");
+        assertThatThrownBy(() -> check(words)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("EventInvokeConfig.MaximumRetryAttempts: two is out of range; accepted: 0 to 2");
+        assertThatThrownBy(() -> check(age)).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("EventInvokeConfig.MaximumEventAgeInSeconds: 30 is out of range; accepted: 60 to 21600");
         assertThatThrownBy(() -> check(elsewhere)).isInstanceOf(TemplateException.class)
                 .hasMessageContaining("EventInvokeConfig.DestinationConfig.OnFailure.Destination")
                 .hasMessageContaining("is not a queue of the template");

@@ -51,12 +51,12 @@ public record Job(
         return isSeries() && series.get().state() != Series.State.ACTIVE;
     }
 
-    /** Whether this is a cancelled recurring job, kept only so that its waiting occurrences know. */
     /** A paused recurring job: it waits for Resume Job, never for TTL (its item has no {@code ttl}). */
     public boolean isPaused() {
         return isDormant() && series.get().state() == Series.State.PAUSED;
     }
 
+    /** Whether this is a cancelled recurring job, kept only so that its waiting occurrences know. */
     public boolean isCancelledSeries() {
         return isDormant() && series.get().state() == Series.State.CANCELLED;
     }
@@ -151,9 +151,10 @@ public record Job(
                 scheduledAt, requestedBy, series);
     }
 
-    public Job rescheduled(Instant newDue, String newDueSpec, String newOccurrenceId) {
+    /** This job moved to {@code newDue} as a new occurrence, scheduled {@code at} (the reschedule's time). */
+    public Job rescheduled(Instant newDue, String newDueSpec, String newOccurrenceId, Instant at) {
         return new Job(jobId, type, payload, newDue, newDueSpec, newOccurrenceId, 1, retryPolicy, List.of(),
-                scheduledAt, requestedBy, series);
+                at, requestedBy, series);
     }
 
     /** One failed attempt: when it ran and why it failed. */

@@ -35,10 +35,14 @@ public final class Json {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /** The deepest JSON an EventBridge event carries: PutEvents "will only process nested JSON up to 1000 levels deep". */
+    public static final int MAX_EVENT_NESTING_DEPTH = 1000;
+
     /**
-     * As {@link #MAPPER} (same limits), but a duplicated key is read, the last one winning, instead of refused: only to
-     * tell who sent a request that is refused anyway, and to quote it. (Disabling the check on a reader of
-     * {@code MAPPER} does not work: the parser's duplicate detector is set up from the factory's features.)
+     * As {@link #MAPPER}, but a duplicated key is read, the last one winning, instead of refused, and nesting is read as deep
+     * as an EventBridge event goes ({@link #MAX_EVENT_NESTING_DEPTH}): only to tell who sent a request that is refused
+     * anyway, and to quote it. (Disabling the check on a reader of {@code MAPPER} does not work: the parser's duplicate
+     * detector is set up from the factory's features.)
      */
     public static final ObjectMapper ALLOWING_DUPLICATE_KEYS;
 
@@ -49,6 +53,11 @@ public final class Json {
                 .maxNumberLength(MAX_NUMBER_LENGTH)
                 .build());
         ALLOWING_DUPLICATE_KEYS = MAPPER.copy().disable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        ALLOWING_DUPLICATE_KEYS.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_EVENT_NESTING_DEPTH)
+                .maxStringLength(MAX_STRING_LENGTH)
+                .maxNumberLength(MAX_NUMBER_LENGTH)
+                .build());
     }
 
     private Json() {
@@ -90,8 +99,14 @@ public final class Json {
      * `com.fasterxml...`)", "not allowed as per `DeserializationFeature...`").
      */
     public static String problem(JsonProcessingException e) {
-        return String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
-                .replaceAll(":?\\s*not allowed as per `[^`]*`", "").replaceAll("\\s*\\(for `[^`]*`\\)", "").strip();
+        return String.valueOf(e.getOriginalMessage())
+                .replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+                .replaceAll(":?\\s*not allowed as per `[^`]*`", "")
+                .replaceAll(":?\\s*enable `[^`]*` to allow", " (not JSON)")
+                .replaceAll("\\s*\\(not recognized as one since Feature '[A-Z_]*' not enabled for parser\\)", " (JSON has no comments)")
+                .replaceAll("\\((\\d+), from `[^`]*`\\)", "($1)")
+                .replaceAll(",? ?\\(?from `[^`]*`\\)?", "")
+                .replaceAll("\\s*\\(for `[^`]*`\\)", "").strip();
     }
 
     /** What a JSON value is, as an error says it: "an object", "a number", "null", "missing". */

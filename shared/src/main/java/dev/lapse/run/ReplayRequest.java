@@ -31,7 +31,8 @@ record ReplayRequest(String source, Optional<String> jobId, int max, Instant due
             }
         }
         JsonNode jobId = request.path("jobId");
-        if (!jobId.isMissingNode() && !jobId.isNull() && (!jobId.isTextual() || jobId.asText().isEmpty())) {
+        // an explicit null too: a script's unset variable must not replay every dead letter
+        if (!jobId.isMissingNode() && (!jobId.isTextual() || jobId.asText().isEmpty())) {
             throw new InvalidRequestException("jobId", "is " + jobId, "the id of the one job to replay, or no jobId to replay every job");
         }
         JsonNode max = request.path("max");

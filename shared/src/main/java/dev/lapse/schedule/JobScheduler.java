@@ -106,7 +106,7 @@ public final class JobScheduler {
 
     private Result reschedule(JobRequest.RescheduleJob r) {
         Job moved = jobs.reschedule(r.jobId(), r.due().at(), r.due().spec(), previous -> occurrenceOf(r.jobId(), previous, r.due().occurrence()),
-                ranForGood);
+                ranForGood, clock.instant());
         offerToDueJobsQueue(moved);
         LOG.info("job {} rescheduled to {}", moved.jobId(), moved.dueAt());
         return new Result(Outcome.RESCHEDULED, Optional.of(moved));

@@ -71,8 +71,7 @@ final class RequestJson {
                         p.getDecimalValue();
                     } catch (NumberFormatException e) {
                         throw new InvalidRequestException(path(p.getParsingContext()), "is " + printable(p.getText())
-                                + ", a number whose exponent is out of range", "a number with an exponent from " + Integer.MIN_VALUE
-                                + " to " + Integer.MAX_VALUE + ", e.g. 1e400");
+                                + ", a number whose exponent is out of range", "a number whose exponent has at most 9 digits, e.g. 1e400");
                     }
                 }
             }

@@ -45,8 +45,8 @@ final class RetryField {
         }
         if (value.isNumber() && !value.isIntegralNumber()) {
             // 3e0 and 3.0 read as the decimal 3, which would read as if it were accepted
-            throw new InvalidRequestException("detail.retry." + name, "is " + printable(value.toString())
-                    + " written with a fraction or an exponent, not as an integer", accepted);
+            throw new InvalidRequestException("detail.retry." + name, "is a number written with a fraction or an exponent (read as "
+                    + printable(value.toString()) + "), not an integer", accepted);
         }
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
             throw new InvalidRequestException("detail.retry." + name, "is " + kind(value) + " " + printable(value.toString()),

@@ -25,9 +25,10 @@ public interface ScheduledJobs {
 
     /**
      * Moves a pending job to a new due time as a new occurrence; JOB_NOT_PENDING if there is none, or if the stored job
-     * {@code ranForGood} (a copy left behind while it ran is not a pending job).
+     * {@code ranForGood} (a copy left behind while it ran is not a pending job). The moved job is scheduled {@code at}.
      */
-    Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence, Predicate<Job> ranForGood);
+    Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence, Predicate<Job> ranForGood,
+                   Instant at);
 
     /** The stored item of {@code jobId}, pending or not. */
     Optional<Job> get(String jobId);
@@ -51,8 +52,8 @@ public interface ScheduledJobs {
 
             @Override
             public Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence,
-                    Predicate<Job> ranForGood) {
-                return store.reschedule(jobId, dueAt, dueSpec, nextOccurrence, ranForGood);
+                    Predicate<Job> ranForGood, Instant at) {
+                return store.reschedule(jobId, dueAt, dueSpec, nextOccurrence, ranForGood, at);
             }
 
             @Override

@@ -172,14 +172,14 @@ public final class JobStore {
         }
     }
 
-    /** Moves a pending job to a new due time as a new occurrence (attempts and errors reset). */
+    /** Moves a pending job to a new due time as a new occurrence (attempts and errors reset), scheduled {@code at}. */
     public Job reschedule(String jobId, Instant dueAt, String dueSpec, java.util.function.UnaryOperator<String> nextOccurrence,
-            java.util.function.Predicate<Job> ranForGood) {
+            java.util.function.Predicate<Job> ranForGood, Instant at) {
         Job current = get(jobId).filter(j -> !ranForGood.test(j) && !j.isCancelledSeries()).orElseThrow(() -> JobConflictException.notPending(jobId));
         if (current.isSeries()) {
             throw JobConflictException.recurring(jobId);
         }
-        Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()));
+        Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()), at);
         Map<String, AttributeValue> item = item(moved);
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":old", AttributeValue.fromS(current.occurrenceId()));

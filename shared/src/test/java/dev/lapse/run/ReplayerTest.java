@@ -526,6 +526,7 @@ class ReplayerTest {
         JsonNode misspelt = replayer.answer("{\"source\": \"dead-letters\", \"jobID\": \"invoice-1\"}".getBytes());
         JsonNode notAnId = replayer.answer("{\"jobId\": 7}".getBytes());
         JsonNode empty = replayer.answer("{\"jobId\": \"\"}".getBytes());
+        assertThat(replayer.answer("{\"jobId\": null}".getBytes()).path("error").path("problem").asText()).isEqualTo("is null");
 
         assertThat(misspelt.path("ok").asBoolean()).isFalse();
         assertThat(misspelt.path("error").path("field").asText()).isEqualTo("jobID");

@@ -51,7 +51,7 @@ final class InMemoryStores implements ScheduledJobs, LicenceStore {
 
     @Override
     public Job reschedule(String jobId, Instant dueAt, String dueSpec, UnaryOperator<String> nextOccurrence,
-            java.util.function.Predicate<Job> ranForGood) {
+            java.util.function.Predicate<Job> ranForGood, Instant at) {
         Job current = jobs.get(jobId);
         if (current == null || ranForGood.test(current) || current.isCancelledSeries()) {
             throw new JobConflictException("JOB_NOT_PENDING", jobId, "no pending job " + jobId);
@@ -59,7 +59,7 @@ final class InMemoryStores implements ScheduledJobs, LicenceStore {
         if (current.isSeries()) {
             throw dev.lapse.job.JobConflictException.recurring(jobId);
         }
-        Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()));
+        Job moved = current.rescheduled(dueAt, dueSpec, nextOccurrence.apply(current.occurrenceId()), at);
         jobs.put(jobId, moved);
         return moved;
     }

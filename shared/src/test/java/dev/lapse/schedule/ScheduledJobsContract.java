@@ -104,22 +104,23 @@ public abstract class ScheduledJobsContract {
         jobs.create(job, PENDING);
         Instant later = now.plusSeconds(600);
 
-        Job moved = jobs.reschedule("j1", later, later.toString(), o -> o + "-next", PENDING);
+        Job moved = jobs.reschedule("j1", later, later.toString(), o -> o + "-next", PENDING, now.plusSeconds(5));
 
         assertThat(moved.dueAt()).isEqualTo(later);
         assertThat(moved.occurrenceId()).isEqualTo("o1-next");
+        assertThat(moved.scheduledAt()).as("scheduled by the reschedule").isEqualTo(now.plusSeconds(5));
         assertThat(moved.payload()).isEqualTo(job.payload());
         assertThat(jobs.get("j1")).contains(moved);
     }
 
     @Test
     void aRescheduleOfNoPendingJobIsRefusedAndChangesNothing() {
-        assertThatThrownBy(() -> jobs.reschedule("none", now, now.toString(), o -> o + "-next", PENDING))
+        assertThatThrownBy(() -> jobs.reschedule("none", now, now.toString(), o -> o + "-next", PENDING, now))
                 .isInstanceOfSatisfying(JobConflictException.class, e -> assertThat(e.code()).isEqualTo("JOB_NOT_PENDING"));
         Job ran = job("j1", "o1", "{}", now.minusSeconds(5));
         jobs.create(ran, PENDING);
 
-        assertThatThrownBy(() -> jobs.reschedule("j1", now.plusSeconds(60), "x", o -> o + "-next", RAN))
+        assertThatThrownBy(() -> jobs.reschedule("j1", now.plusSeconds(60), "x", o -> o + "-next", RAN, now))
                 .as("a copy left behind by a run that ended")
                 .isInstanceOfSatisfying(JobConflictException.class, e -> assertThat(e.code()).isEqualTo("JOB_NOT_PENDING"));
         assertThat(jobs.get("j1")).contains(ran);

@@ -76,6 +76,19 @@ class SchedulingEndpointAnswersTest {
     }
 
     @Test
+    void aRequestNestedDeeperThanLapseReadsButAsDeepAsAnEventGoesIsStillAnsweredWithJobRejected() {
+        String deep = "{\"jobId\":\"j1\",\"jobType\":\"a.b\",\"delay\":\"PT1M\",\"payload\":{\"a\":" + "[".repeat(300) + "]".repeat(300) + "}}";
+
+        JsonNode answer = endpoint.handle(event("Schedule Job", deep));
+
+        assertThat(answer.path("ok").asBoolean()).isFalse();
+        assertThat(answer.path("error").path("problem").asText()).contains("nested deeper than 200 levels");
+        assertThat(published).as("EventBridge sent it: the sender is told").hasSize(1);
+        assertThat(Json.MAPPER.getFactory().streamReadConstraints().getMaxNestingDepth()).isEqualTo(200);
+        assertThat(stores.jobs).isEmpty();
+    }
+
+    @Test
     void lapsesOwnEventSentBackByARuleIsRefusedWithoutAnotherJobRejectedSoItCannotLoop() {
         String rejected = event("Job Rejected", "{\"error\":{\"code\":\"INVALID_REQUEST\"},\"request\":{}}")
                 .replace("\"source\":\"shop\"", "\"source\":\"" + EventPublisher.SOURCE + "\"");
