@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lapse.json.Json;
 import dev.lapse.run.EventSink;
 import dev.lapse.run.RecordBatch;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -17,6 +19,8 @@ public final class EventPublisher implements EventSink {
     public static final String JOB_REJECTED = "Job Rejected";
     /** The most entries one PutEvents call takes. */
     public static final int MAX_ENTRIES = 10;
+    /** The most bytes of entries one PutEvents call takes (256 KB; see {@link #entrySize}). */
+    public static final int MAX_REQUEST_BYTES = 256 * 1024;
 
     private final EventBridgeClient events;
     private final String busName;
@@ -53,8 +57,36 @@ public final class EventPublisher implements EventSink {
         return result.eventId();
     }
 
-    /** One PutEvents call; its result entries answer the request's, in order. */
+    /**
+     * The joined entries in as few PutEvents calls as their sizes allow (at most {@value #MAX_REQUEST_BYTES} bytes of
+     * entries a call, EventBridge's limit), in order; their result entries answer the entries, in order. Ten Job Due
+     * events with payloads near 64 KB are three calls, not one that EventBridge refuses whole.
+     */
     private List<PutEventsResultEntry> send(List<PutEventsRequestEntry> entries) {
-        return events.putEvents(r -> r.entries(entries)).entries();
+        List<PutEventsResultEntry> results = new ArrayList<>();
+        int from = 0;
+        while (from < entries.size()) {
+            int to = from + 1;
+            long size = entrySize(entries.get(from));
+            while (to < entries.size() && size + entrySize(entries.get(to)) <= MAX_REQUEST_BYTES) {
+                size += entrySize(entries.get(to++));
+            }
+            List<PutEventsRequestEntry> call = entries.subList(from, to);
+            results.addAll(events.putEvents(r -> r.entries(call)).entries());
+            from = to;
+        }
+        return results;
+    }
+
+    /** EventBridge's size of an entry: 14 bytes for Time when set, and the UTF-8 bytes of Source, DetailType, Detail, Resources. */
+    static long entrySize(PutEventsRequestEntry entry) {
+        long size = entry.time() == null ? 0 : 14;
+        for (String field : new String[] {entry.source(), entry.detailType(), entry.detail()}) {
+            size += field == null ? 0 : field.getBytes(StandardCharsets.UTF_8).length;
+        }
+        for (String resource : entry.resources()) {
+            size += resource.getBytes(StandardCharsets.UTF_8).length;
+        }
+        return size;
     }
 }

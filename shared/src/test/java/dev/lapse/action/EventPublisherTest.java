@@ -68,6 +68,27 @@ class EventPublisherTest {
     }
 
     @Test
+    void bigEventsOfABatchShareCallsOnlyAsFarAsEventBridgesSizeLimitAllows() {
+        String blob = "x".repeat(65_000); // a payload near Lapse's 64 KB limit
+        List<String> failed = PartialBatch.failedIds(jobs(10), id -> id, id -> eventIds.put(id,
+                publisher.publish(EventPublisher.JOB_DUE, Json.object().put("jobId", id).put("blob", blob))));
+
+        assertThat(failed).as("every job's event published").isEmpty();
+        assertThat(eventIds).hasSize(10).containsEntry("job-10", "ev-job-10");
+        assertThat(bus.calls).as("four entries of about 65 KB a call (256 KB): 10 entries in 3 calls").extracting(List::size).containsExactly(4, 4, 2);
+        assertThat(bus.calls).allSatisfy(call -> assertThat(call.stream().mapToLong(EventPublisher::entrySize).sum())
+                .isLessThanOrEqualTo(EventPublisher.MAX_REQUEST_BYTES));
+    }
+
+    @Test
+    void anEntrysSizeIsCountedAsEventBridgeCountsIt() {
+        PutEventsRequestEntry entry = PutEventsRequestEntry.builder().source("lapse").detailType("Job Due").detail("{\"a\":\"é\"}")
+                .resources("arn:x").eventBusName("not counted").build();
+        assertThat(EventPublisher.entrySize(entry)).isEqualTo(5 + 7 + 10 + 5);
+        assertThat(EventPublisher.entrySize(entry.toBuilder().time(java.time.Instant.EPOCH).build())).isEqualTo(5 + 7 + 10 + 5 + 14);
+    }
+
+    @Test
     void theJobsOfABatchShareOnePutEventsCallPerTenEntries() {
         assertThat(publishBatch(jobs(25))).isEmpty();
         assertThat(bus.calls).extracting(List::size).containsExactly(10, 10, 5);
