@@ -159,7 +159,7 @@ public final class Lapse {
         RequestParser parser = new RequestParser(clock);
         this.replayer = new Replayer(sqs, Optional.ofNullable(streams), store, Optional.of(ledger), dueJobsQueue, clock, settings.deadLetterQueueUrl(),
                 settings.streamFailureQueueUrl(), settings.dueJobsRedriveQueueUrl(), settings.requireTtlIdentity());
-        history.ifPresent(h -> replayer.onReplayed(job -> h.replayed(job.jobId(), job.occurrenceId())));
+        history.ifPresent(h -> replayer.onReplayed(h::replayed));
         this.endpoint = new SchedulingEndpoint(parser, scheduler, publisher,
                 history.map(h -> new JobQueries(store::get, new PendingListing(dynamo, settings.jobsTable()), h, clock)), history, metrics,
                 ttlGrace);

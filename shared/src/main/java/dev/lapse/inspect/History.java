@@ -1,5 +1,6 @@
 package dev.lapse.inspect;
 
+import dev.lapse.job.Job;
 import dev.lapse.run.Attempt;
 import dev.lapse.run.AttemptObserver;
 import dev.lapse.run.JobRunner;
@@ -71,4 +72,12 @@ public interface History extends AttemptObserver {
 
     /** The replay put the occurrence's job back: its dead letter leaves the list (its record stays in the story). */
     void replayed(String jobId, String occurrenceId);
+
+    /**
+     * As {@link #replayed(String, String)} for a replayed job: its records are its owner's, so an occurrence of a recurring
+     * job (a copy under an id of its own) is found under the recurring job's id, where its attempts were recorded.
+     */
+    default void replayed(Job job) {
+        replayed(job.ownerJobId(), job.occurrenceId());
+    }
 }

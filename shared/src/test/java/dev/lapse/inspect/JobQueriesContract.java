@@ -283,6 +283,20 @@ public abstract class JobQueriesContract {
     }
 
     @Test
+    void aReplayedOccurrenceOfARecurringJobLeavesTheDeadLetterListItsAttemptWasRecordedIn() {
+        Job occurrence = series("fs-9", Series.State.ACTIVE).waitingCopy();
+        assertThat(occurrence.jobId()).as("an occurrence's copy has an id of its own").isNotEqualTo("fs-9");
+        history.observe(new Attempt(occurrence.ownerJobId(), occurrence.type(), occurrence.occurrenceId(), 3, "due-jobs-queue",
+                now.minusSeconds(60), now, JobRunner.Outcome.DEAD_LETTERED, "failed after 3 attempt(s): boom"));
+        assertThat(list(Json.object().put("state", "dead-lettered")).path("jobs")).extracting(j -> j.path("jobId").asText())
+                .containsExactly("fs-9");
+
+        history.replayed(occurrence);
+
+        assertThat(list(Json.object().put("state", "dead-lettered")).path("jobs")).as("replayed: off the list").isEmpty();
+    }
+
+    @Test
     void aRecurringJobShowsItsSeriesAndNextRunsAndAPausedOneIsShownButNotListed() {
         fixture.create(series("every", Series.State.ACTIVE));
         fixture.create(series("resting", Series.State.PAUSED));
