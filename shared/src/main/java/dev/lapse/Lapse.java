@@ -66,7 +66,7 @@ public final class Lapse {
                     Optional.ofNullable(env.get("DUE_JOBS_QUEUE_URL")).filter(s -> !s.isBlank()),
                     Optional.ofNullable(env.get("STREAM_FAILURE_QUEUE_URL")).filter(s -> !s.isBlank()),
                     Optional.ofNullable(env.get("DUE_JOBS_REDRIVE_QUEUE_URL")).filter(s -> !s.isBlank()),
-                    RetryPolicies.parse(env.get("RETRY_POLICIES")),
+                    RetryPolicies.parse(env.get("RETRY_POLICIES"), dev.lapse.schedule.RetryField::policy),
                     Duration.ofSeconds(Long.parseLong(env.getOrDefault("LEASE_SECONDS", "120"))),
                     Duration.ofDays(Long.parseLong(env.getOrDefault("LEDGER_RETENTION_DAYS", "7"))),
                     Duration.ofMinutes(Long.parseLong(env.getOrDefault("RECONCILE_GRACE_MINUTES", "60"))),

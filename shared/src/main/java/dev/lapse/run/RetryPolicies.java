@@ -25,9 +25,11 @@ public final class RetryPolicies {
 
     /**
      * Reads {@code {"licence.deactivate": {"maxAttempts": 8, "baseDelaySeconds": 60, "maxDelaySeconds": 3600}, ...}}
-     * (the RETRY_POLICIES environment variable). A blank text means no per-type policies.
+     * (the RETRY_POLICIES environment variable), each policy by {@code policy} (given its JSON and its path, the rules a
+     * job's own {@code retry} is read by: an unknown field, a string or a fraction is refused). A blank text means no
+     * per-type policies.
      */
-    public static RetryPolicies parse(String json) {
+    public static RetryPolicies parse(String json, java.util.function.BiFunction<JsonNode, String, RetryPolicy> policy) {
         if (json == null || json.isBlank()) {
             return defaults();
         }
@@ -42,16 +44,11 @@ public final class RetryPolicies {
         }
         Map<String, RetryPolicy> byType = new HashMap<>();
         Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
-        RetryPolicy d = RetryPolicy.DEFAULT;
         while (fields.hasNext()) {
             var e = fields.next();
-            JsonNode p = e.getValue();
-            byType.put(e.getKey(), RetryPolicy.of(
-                    p.path("maxAttempts").asInt(d.maxAttempts()),
-                    p.path("baseDelaySeconds").asLong(d.baseDelay().toSeconds()),
-                    p.path("maxDelaySeconds").asLong(d.maxDelay().toSeconds())));
+            byType.put(e.getKey(), policy.apply(e.getValue(), "RETRY_POLICIES[\"" + e.getKey() + "\"]"));
         }
-        return new RetryPolicies(d, byType);
+        return new RetryPolicies(RetryPolicy.DEFAULT, byType);
     }
 
     public RetryPolicy forJob(Job job) {
