@@ -29,6 +29,10 @@ public record Job(
         Instant scheduledAt,
         String requestedBy,
         Optional<Series> series) {
+    /** How long ago a job may be due when it is scheduled (or replayed): it then runs at once. */
+    public static final java.time.Duration MAX_PAST_DUE = java.time.Duration.ofDays(1);
+    /** How far ahead a job may be due. */
+    public static final java.time.Duration MAX_DUE_AHEAD = java.time.Duration.ofDays(5 * 365);
 
     public Job {
         errors = List.copyOf(errors);

@@ -2,6 +2,7 @@ package dev.lapse.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lapse.job.InvalidRequestException;
+import dev.lapse.job.Job;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -47,6 +48,10 @@ record ReplayRequest(String source, Optional<String> jobId, int max, Instant due
             due = request.hasNonNull("dueAt") ? Instant.parse(request.get("dueAt").asText()) : now;
         } catch (RuntimeException e) {
             throw new InvalidRequestException("dueAt", "is not an ISO-8601 instant", "e.g. 2026-12-01T09:00:00Z, or omit it for now");
+        }
+        if (due.isBefore(now.minus(Job.MAX_PAST_DUE)) || due.isAfter(now.plus(Job.MAX_DUE_AHEAD))) {
+            throw new InvalidRequestException("dueAt", "is " + due + ", out of range", "an instant no earlier than "
+                    + Job.MAX_PAST_DUE.toHours() + " hours ago and no later than " + Job.MAX_DUE_AHEAD.toDays() + " days ahead, as a job's dueAt");
         }
         return new ReplayRequest(request.path("source").asText(Replayer.DEAD_LETTERS),
                 jobId.isTextual() ? Optional.of(jobId.asText()) : Optional.empty(), max.asInt(100), due);

@@ -14,8 +14,8 @@ import java.time.format.DateTimeParseException;
 
 /** When a job is due: {@code dueAt} (an instant) or {@code delay} (counted from the event's time), within bounds of now. */
 final class DueTimes {
-    static final Duration MAX_PAST = Duration.ofDays(1);
-    static final Duration MAX_HORIZON = Duration.ofDays(5 * 365);
+    static final Duration MAX_PAST = dev.lapse.job.Job.MAX_PAST_DUE;
+    static final Duration MAX_HORIZON = dev.lapse.job.Job.MAX_DUE_AHEAD;
 
     private static final String INSTANT_ACCEPTED = "an ISO-8601 instant with offset, e.g. 2026-12-01T09:00:00Z,"
             + " no earlier than " + MAX_PAST.toHours() + " hours ago and no later than " + MAX_HORIZON.toDays() + " days ahead";

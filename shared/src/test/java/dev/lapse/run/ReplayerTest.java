@@ -527,6 +527,11 @@ class ReplayerTest {
         JsonNode notAnId = replayer.answer("{\"jobId\": 7}".getBytes());
         JsonNode empty = replayer.answer("{\"jobId\": \"\"}".getBytes());
         assertThat(replayer.answer("{\"jobId\": null}".getBytes()).path("error").path("problem").asText()).isEqualTo("is null");
+        for (String due : new String[] {"2099-01-01T00:00:00Z", clock.instant().minus(Duration.ofHours(25)).toString()}) {
+            JsonNode outOfRange = replayer.answer(("{\"dueAt\": \"" + due + "\"}").getBytes());
+            assertThat(outOfRange.path("error").path("field").asText()).as(due).isEqualTo("dueAt");
+            assertThat(outOfRange.path("error").path("problem").asText()).as(due).endsWith("out of range");
+        }
 
         assertThat(misspelt.path("ok").asBoolean()).isFalse();
         assertThat(misspelt.path("error").path("field").asText()).isEqualTo("jobID");
