@@ -15,6 +15,8 @@ import java.time.format.DateTimeParseException;
 /** When a job is due: {@code dueAt} (an instant) or {@code delay} (counted from the event's time), within bounds of now. */
 final class DueTimes {
     static final Duration MAX_PAST = dev.lapse.job.Job.MAX_PAST_DUE;
+    /** How far ahead of Lapse's clock an event's time may be (clock skew). */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     static final Duration MAX_HORIZON = dev.lapse.job.Job.MAX_DUE_AHEAD;
 
     private static final String INSTANT_ACCEPTED = "an ISO-8601 instant with offset, e.g. 2026-12-01T09:00:00Z,"
@@ -28,18 +30,30 @@ final class DueTimes {
         this.clock = clock;
     }
 
-    /** The event's {@code time} (EventBridge sets it), or now for a direct invocation. */
+    /**
+     * The event's {@code time} (EventBridge sets it; a producer may set it with PutEvents' {@code Time}), or now for a direct
+     * invocation. A time more than {@link #MAX_CLOCK_SKEW} ahead of now is refused: a delay or a recurrence counts from it,
+     * so a producer's skewed clock would silently push its jobs back by as much.
+     */
     Instant eventTime(JsonNode root) {
         JsonNode time = root.get("time");
         if (time == null || time.isNull()) {
             return clock.instant();
         }
+        Instant at;
         try {
-            return OffsetDateTime.parse(time.asText()).toInstant();
+            at = OffsetDateTime.parse(time.asText()).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidRequestException("time", "is \"" + printable(time.asText()) + "\", not an instant",
                     "an ISO-8601 instant, as EventBridge sets it");
         }
+        Instant now = clock.instant();
+        if (at.isAfter(now.plus(MAX_CLOCK_SKEW))) {
+            throw new InvalidRequestException("time", "is " + at + ", more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes ahead of now ("
+                    + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "); a delay or a recurrence would count from it",
+                    "the event's own time, at most " + MAX_CLOCK_SKEW.toMinutes() + " minutes ahead of now (leave PutEvents' Time unset)");
+        }
+        return at;
     }
 
     /** Exactly one of {@code dueAt} or {@code delay}; a delay counts from {@code base}, the event's time. */

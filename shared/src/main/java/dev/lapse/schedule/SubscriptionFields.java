@@ -16,7 +16,7 @@ import java.util.OptionalLong;
 final class SubscriptionFields {
     static final int MAX_LICENCE_ID_LENGTH = 100;
     /** How far ahead of Lapse's clock a subscription event's time may be (clock skew), so no event can lock a licence. */
-    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    static final Duration MAX_CLOCK_SKEW = DueTimes.MAX_CLOCK_SKEW;
 
     private static final String ORDER_ACCEPTED = "an ISO-8601 instant with offset (milliseconds allowed), e.g."
             + " 2026-12-01T09:00:00.125Z, from " + DueTimes.MAX_HORIZON.toDays() + " days ago to " + MAX_CLOCK_SKEW.toMinutes()

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RequestParserTest {
     private static final Instant NOW = Instant.parse("2026-12-01T08:00:00Z");
     private final RequestParser parser = new RequestParser(Clock.fixed(NOW, ZoneOffset.UTC));
+    private final RequestParser afterTheSamples = new RequestParser(Clock.fixed(Instant.parse("2026-12-01T08:30:00Z"), ZoneOffset.UTC));
 
     private static String sample(String name) throws Exception {
         return Files.readString(Path.of("..", "events", name));
@@ -52,7 +53,21 @@ class RequestParserTest {
     }
 
     @Test
+    void anEventTimeMoreThanFiveMinutesAheadIsRefusedSinceADelayWouldCountFromIt() {
+        String at = "{\"detail-type\": \"Schedule Job\", \"source\": \"s\", \"id\": \"e\", \"time\": \"%s\","
+                + " \"detail\": {\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT10S\"}}";
+
+        assertThat(((JobRequest.ScheduleJob) parser.parse(at.formatted(NOW.plusSeconds(300)))).due().at()).isEqualTo(NOW.plusSeconds(310));
+        assertThatThrownBy(() -> parser.parse(at.formatted(NOW.plus(java.time.Duration.ofDays(10)))))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.field()).isEqualTo("time");
+                    assertThat(e.problem()).contains("more than 5 minutes ahead of now");
+                });
+    }
+
+    @Test
     void readsEveryOtherSample() throws Exception {
+        RequestParser parser = afterTheSamples; // their events were sent from 08:00 to 08:30
         assertThat(parser.parse(sample("cancel-job.json"))).isInstanceOf(JobRequest.CancelJob.class);
         assertThat(parser.parse(sample("reschedule-job.json"))).isInstanceOf(JobRequest.RescheduleJob.class);
         assertThat(parser.parse(sample("subscription-cancelled.json"))).isInstanceOf(JobRequest.SubscriptionCancelled.class);
@@ -93,6 +108,7 @@ class RequestParserTest {
 
     @Test
     void readsTheRecurringSamples() throws Exception {
+        RequestParser parser = afterTheSamples; // their events were sent from 08:00 to 08:30
         var every = (JobRequest.ScheduleRecurringJob) parser.parse(sample("schedule-recurring-every.json"));
         assertThat(every.recurrence().every()).contains(java.time.Duration.ofSeconds(30));
         assertThat(every.recurrence().anchor()).as("one period after the event's time").isEqualTo(Instant.parse("2026-12-01T08:00:30Z"));
