@@ -56,6 +56,14 @@ final class DueTimes {
         return at;
     }
 
+    /** An ISO-8601 duration as Java reads one, and also in weeks ({@code P2W}), which ISO-8601 allows and Java does not. */
+    static Duration isoDuration(String text) {
+        java.util.regex.Matcher weeks = WEEKS.matcher(text);
+        return weeks.matches() ? Duration.ofDays(7 * Long.parseLong(weeks.group(1))) : Duration.parse(text);
+    }
+
+    private static final java.util.regex.Pattern WEEKS = java.util.regex.Pattern.compile("[Pp](\\d{1,6})[Ww]");
+
     /** Exactly one of {@code dueAt} or {@code delay}; a delay counts from {@code base}, the event's time. */
     JobRequest.Due due(JsonNode detail, Instant base) {
         boolean hasDueAt = detail.hasNonNull("dueAt");
@@ -71,7 +79,7 @@ final class DueTimes {
         String text = text(detail, "delay", "detail.delay", DELAY_ACCEPTED);
         Duration delay;
         try {
-            delay = Duration.parse(text);
+            delay = isoDuration(text);
         } catch (DateTimeParseException e) {
             throw new InvalidRequestException("detail.delay", "is \"" + printable(text) + "\", not an ISO-8601 duration",
                     DELAY_ACCEPTED);

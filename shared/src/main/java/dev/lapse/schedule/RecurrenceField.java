@@ -92,7 +92,7 @@ final class RecurrenceField {
         String text = text(r, "every", FIELD + ".every", EVERY_ACCEPTED);
         Duration d;
         try {
-            d = Duration.parse(text);
+            d = DueTimes.isoDuration(text);
         } catch (DateTimeParseException e) {
             throw new InvalidRequestException(FIELD + ".every", "is \"" + printable(text) + "\", not an ISO-8601 duration", EVERY_ACCEPTED);
         }

@@ -53,6 +53,17 @@ class RequestParserTest {
     }
 
     @Test
+    void aDurationInWeeksIsReadAsISO8601AllowsIt() {
+        String delay = detail("\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"P2W\"");
+        String every = detail("\"jobId\": \"r\", \"jobType\": \"a.b\", \"recurrence\": {\"every\": \"P1W\"}");
+
+        assertThat(((JobRequest.ScheduleJob) parser.parse(delay)).due().at()).isEqualTo(NOW.plus(java.time.Duration.ofDays(14)));
+        assertThat(((JobRequest.ScheduleRecurringJob) parser.parse(every)).recurrence().every()).contains(java.time.Duration.ofDays(7));
+        assertThatThrownBy(() -> parser.parse(detail("\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"P1W2D\"")))
+                .as("weeks alone, as ISO-8601 has them").isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
     void anEventTimeMoreThanFiveMinutesAheadIsRefusedSinceADelayWouldCountFromIt() {
         String at = "{\"detail-type\": \"Schedule Job\", \"source\": \"s\", \"id\": \"e\", \"time\": \"%s\","
                 + " \"detail\": {\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"PT10S\"}}";
