@@ -57,8 +57,9 @@ final class TemplateParameters {
         String min = given == null ? null : new BigDecimal(String.valueOf(given)).stripTrailingZeros().toPlainString();
         Object max = spec.get("MaxValue");
         if ((min != null && number < Double.parseDouble(min)) || (max != null && number > Double.parseDouble(String.valueOf(max)))) {
-            throw new TemplateException("Parameters." + name + ": value " + value + " is out of range; accepted: a number from "
-                    + (min == null ? "any" : min) + " to " + (max == null ? "any" : max));
+            String accepted = min != null && max != null ? "a number from " + min + " to " + max
+                    : min != null ? "a number of at least " + min : "a number of at most " + max;
+            throw new TemplateException("Parameters." + name + ": value " + value + " is out of range; accepted: " + accepted);
         }
     }
 }

@@ -28,6 +28,9 @@ class TemplateParametersTest {
         assertThatThrownBy(() -> Template.load(TEMPLATE, Map.of("PreciseHorizonSeconds", "901"), fast.minimums()))
                 .isInstanceOf(TemplateException.class).hasMessageContaining("from 35 to 900");
         assertThat(RuntimeOptions.defaults(ROOT).minimums()).isEmpty();
+        assertThatThrownBy(() -> Template.load(TEMPLATE, Map.of("ReconcileGraceMinutes", "-1")))
+                .as("a parameter with a minimum only").isInstanceOf(TemplateException.class)
+                .hasMessage("Parameters.ReconcileGraceMinutes: value -1 is out of range; accepted: a number of at least 0");
     }
 
     @Test
