@@ -72,7 +72,8 @@ public final class JobQueries {
             Job j = job.get();
             String state = j.isDormant() ? j.series().get().state().name().toLowerCase(java.util.Locale.ROOT) // paused, cancelled
                     : j.attempt() > 1 ? "retrying" : "pending";
-            shown.put("jobType", j.type()).put("state", state).put("dueAt", j.dueAt().toString())
+            // a cancelled recurring job is kept until its retention ends, which is not a due time
+            shown.put("jobType", j.type()).put("state", state).put("dueAt", j.isCancelledSeries() ? null : j.dueAt().toString())
                     .put("occurrenceId", j.occurrenceId()).put("attempt", j.attempt());
             shown.set("payload", Json.read(j.payload()));
             j.series().ifPresent(series -> shown.set("series", Json.MAPPER.valueToTree(dev.lapse.job.JobJson.SeriesJson.of(series))));

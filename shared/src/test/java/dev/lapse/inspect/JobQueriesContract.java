@@ -310,6 +310,11 @@ public abstract class JobQueriesContract {
         assertThat(Instant.parse(active.path("nextRuns").get(1).asText())).isEqualTo(now.plusSeconds(120));
         JsonNode paused = get("resting").path("job");
         assertThat(paused.path("state").asText()).isEqualTo("paused");
+        fixture.create(series("ended", Series.State.CANCELLED));
+        JsonNode cancelled = get("ended").path("job");
+        assertThat(cancelled.path("state").asText()).isEqualTo("cancelled");
+        assertThat(cancelled.path("dueAt").isNull()).as("kept for its retention, not due").isTrue();
+        assertThat(paused.path("dueAt").isTextual()).as("a paused job keeps the occurrence it will resume").isTrue();
         assertThat(paused.has("nextRuns")).as("a paused job has none").isFalse();
 
         JsonNode listed = list(Json.object().put("state", "pending"));
