@@ -19,6 +19,9 @@ final class DueTimes {
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     static final Duration MAX_HORIZON = dev.lapse.job.Job.MAX_DUE_AHEAD;
 
+    private static final String PAID_UNTIL_ACCEPTED = "an ISO-8601 instant with offset, e.g. 2026-12-31T23:59:59Z, no later than "
+            + MAX_HORIZON.toDays() + " days ahead; a paid period that has ended (up to " + MAX_HORIZON.toDays()
+            + " days ago) deactivates the licence at once";
     private static final String INSTANT_ACCEPTED = "an ISO-8601 instant with offset, e.g. 2026-12-01T09:00:00Z,"
             + " no earlier than " + MAX_PAST.toHours() + " hours ago and no later than " + MAX_HORIZON.toDays() + " days ahead";
     private static final String DELAY_ACCEPTED = "an ISO-8601 duration from PT0S to P" + MAX_HORIZON.toDays()
@@ -105,6 +108,17 @@ final class DueTimes {
         return at;
     }
 
+    /**
+     * A cancelled subscription's {@code detail.paidUntil}: as a {@code dueAt}, except that a paid period that already ended
+     * (up to {@link #MAX_HORIZON} ago: a cancellation delivered late, or sent again after an outage) is taken, and its
+     * licence is deactivated at once, rather than refused, which would leave the licence active for good.
+     */
+    Instant paidUntil(JsonNode detail) {
+        Instant at = parseInstant(detail, "paidUntil", PAID_UNTIL_ACCEPTED);
+        checkBounds(at, "detail.paidUntil", "", PAID_UNTIL_ACCEPTED, MAX_HORIZON);
+        return at;
+    }
+
     static Instant parseInstant(JsonNode detail, String name, String accepted) {
         return parseInstant(detail, name, accepted, "detail." + name);
     }
@@ -120,11 +134,15 @@ final class DueTimes {
     }
 
     private void checkBounds(Instant at, String field, String context, String accepted) {
+        checkBounds(at, field, context, accepted, MAX_PAST);
+    }
+
+    private void checkBounds(Instant at, String field, String context, String accepted, Duration maxPast) {
         Instant now = clock.instant();
         String when = context.isEmpty() ? "" : " (" + context + ")";
-        if (at.isBefore(now.minus(MAX_PAST))) {
-            throw new InvalidRequestException(field, "gives " + at + when + ", more than " + MAX_PAST.toHours()
-                    + " hours in the past", accepted);
+        if (at.isBefore(now.minus(maxPast))) {
+            throw new InvalidRequestException(field, "gives " + at + when + ", more than " + (maxPast.compareTo(Duration.ofDays(2)) < 0
+                    ? maxPast.toHours() + " hours" : maxPast.toDays() + " days") + " in the past", accepted);
         }
         if (at.isAfter(now.plus(MAX_HORIZON))) {
             throw new InvalidRequestException(field, "gives " + at + when + ", more than " + MAX_HORIZON.toDays()

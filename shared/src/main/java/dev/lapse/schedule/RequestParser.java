@@ -82,7 +82,7 @@ public final class RequestParser {
             case JobRequest.SUBSCRIPTION_CANCELLED -> {
                 Fields.allowOnly(detail, "detail", Set.of("licenceId", "paidUntil", "occurredAt", "version"));
                 String licenceId = SubscriptionFields.licenceId(detail);
-                Instant paidUntil = dueTimes.instant(detail, "paidUntil");
+                Instant paidUntil = dueTimes.paidUntil(detail);
                 yield new JobRequest.SubscriptionCancelled(licenceId, paidUntil,
                         subscriptions.order(root, detail, SubscriptionOrder.Intent.CANCEL), requestedBy);
             }

@@ -53,6 +53,23 @@ class RequestParserTest {
     }
 
     @Test
+    void aPaidPeriodThatEndedDaysAgoIsTakenSoTheLicenceIsDeactivatedAtOnce() {
+        String cancelled = "{\"detail-type\": \"Subscription Cancelled\", \"detail\": {\"licenceId\": \"L-1\", \"paidUntil\": \"%s\"}}";
+        Instant threeDaysAgo = NOW.minus(java.time.Duration.ofDays(3));
+
+        assertThat(((JobRequest.SubscriptionCancelled) parser.parse(cancelled.formatted(threeDaysAgo))).paidUntil()).isEqualTo(threeDaysAgo);
+        assertThatThrownBy(() -> parser.parse(cancelled.formatted(NOW.minus(java.time.Duration.ofDays(6 * 365)))))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.field()).isEqualTo("detail.paidUntil");
+                    assertThat(e.problem()).endsWith("more than 1825 days in the past");
+                    assertThat(e.accepted()).contains("deactivates the licence at once");
+                });
+        assertThatThrownBy(() -> parser.parse(detail("\"jobId\": \"j\", \"jobType\": \"a.b\", \"dueAt\": \"" + threeDaysAgo + "\"")))
+                .as("a job's own dueAt keeps its bound").isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.problem()).endsWith("more than 24 hours in the past"));
+    }
+
+    @Test
     void aDurationInWeeksIsReadAsISO8601AllowsIt() {
         String delay = detail("\"jobId\": \"j\", \"jobType\": \"a.b\", \"delay\": \"P2W\"");
         String every = detail("\"jobId\": \"r\", \"jobType\": \"a.b\", \"recurrence\": {\"every\": \"P1W\"}");
