@@ -2,13 +2,12 @@ package dev.lapse.local;
 
 import static dev.lapse.local.EventsRequests.busName;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lapse.action.EventPublisher;
 import dev.lapse.json.Json;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -35,14 +34,13 @@ final class PutEventsEntries {
 
     private static ObjectMapper detailReader() {
         ObjectMapper reader = Json.MAPPER.copy();
-        reader.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Json.MAX_EVENT_NESTING_DEPTH)
-                .maxStringLength(Json.MAX_STRING_LENGTH).maxNumberLength(Json.MAX_NUMBER_LENGTH).build());
+        reader.getFactory().setStreamReadConstraints(Json.readLimits(Json.MAX_EVENT_NESTING_DEPTH));
         return reader;
     }
 
     /** EventBridge's limits: entries per PutEvents, bytes per request. */
     static final int MAX_ENTRIES = 10;
-    static final int MAX_REQUEST_BYTES = 256 * 1024;
+    static final int MAX_REQUEST_BYTES = EventPublisher.MAX_REQUEST_BYTES;
 
     private PutEventsEntries() {
     }
@@ -105,14 +103,12 @@ final class PutEventsEntries {
 
     /** EventBridge's entry size: 14 bytes for Time when set, and the UTF-8 bytes of the other fields. */
     private static long entrySize(JsonNode entry) {
-        long size = entry.hasNonNull("Time") ? 14 : 0;
+        List<String> texts = new java.util.ArrayList<>();
         for (String field : List.of("Source", "DetailType", "Detail")) {
-            size += entry.path(field).asText("").getBytes(StandardCharsets.UTF_8).length;
+            texts.add(entry.path(field).asText(""));
         }
-        for (JsonNode r : entry.path("Resources")) {
-            size += r.asText().getBytes(StandardCharsets.UTF_8).length;
-        }
-        return size;
+        entry.path("Resources").forEach(r -> texts.add(r.asText()));
+        return EventPublisher.entrySize(entry.hasNonNull("Time"), texts);
     }
 
     /**

@@ -78,14 +78,21 @@ public final class EventPublisher implements EventSink {
         return results;
     }
 
-    /** EventBridge's size of an entry: 14 bytes for Time when set, and the UTF-8 bytes of Source, DetailType, Detail, Resources. */
+    /** EventBridge's size of an entry (see {@link #entrySize(boolean, List)}). */
     static long entrySize(PutEventsRequestEntry entry) {
-        long size = entry.time() == null ? 0 : 14;
-        for (String field : new String[] {entry.source(), entry.detailType(), entry.detail()}) {
-            size += field == null ? 0 : field.getBytes(StandardCharsets.UTF_8).length;
-        }
-        for (String resource : entry.resources()) {
-            size += resource.getBytes(StandardCharsets.UTF_8).length;
+        List<String> texts = new ArrayList<>(entry.resources());
+        texts.addAll(java.util.Arrays.asList(entry.source(), entry.detailType(), entry.detail()));
+        return entrySize(entry.time() != null, texts);
+    }
+
+    /**
+     * EventBridge's size of a PutEvents entry ("Calculating PutEvents event entry size"): 14 bytes for {@code Time} when
+     * set, and the UTF-8 bytes of its Source, DetailType, Detail and each of its Resources ({@code texts}; null counts 0).
+     */
+    public static long entrySize(boolean hasTime, List<String> texts) {
+        long size = hasTime ? 14 : 0;
+        for (String text : texts) {
+            size += text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
         }
         return size;
     }

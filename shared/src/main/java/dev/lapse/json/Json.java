@@ -47,17 +47,15 @@ public final class Json {
     public static final ObjectMapper ALLOWING_DUPLICATE_KEYS;
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_NESTING_DEPTH)
-                .maxStringLength(MAX_STRING_LENGTH)
-                .maxNumberLength(MAX_NUMBER_LENGTH)
-                .build());
+        MAPPER.getFactory().setStreamReadConstraints(readLimits(MAX_NESTING_DEPTH));
         ALLOWING_DUPLICATE_KEYS = MAPPER.copy().disable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        ALLOWING_DUPLICATE_KEYS.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_EVENT_NESTING_DEPTH)
-                .maxStringLength(MAX_STRING_LENGTH)
-                .maxNumberLength(MAX_NUMBER_LENGTH)
-                .build());
+        ALLOWING_DUPLICATE_KEYS.getFactory().setStreamReadConstraints(readLimits(MAX_EVENT_NESTING_DEPTH));
+    }
+
+    /** The limits Lapse reads JSON within ({@link #MAX_STRING_LENGTH}, {@link #MAX_NUMBER_LENGTH}), nested at most {@code maxDepth}. */
+    public static StreamReadConstraints readLimits(int maxDepth) {
+        return StreamReadConstraints.builder().maxNestingDepth(maxDepth).maxStringLength(MAX_STRING_LENGTH)
+                .maxNumberLength(MAX_NUMBER_LENGTH).build();
     }
 
     private Json() {

@@ -40,8 +40,9 @@ record ReplayRequest(String source, Optional<String> jobId, int max, Instant due
         if (!max.isMissingNode() && !max.isNull() && !(max.isIntegralNumber() && max.canConvertToInt())) {
             throw new InvalidRequestException("max", "is " + max + ", not a whole number", "1 to 10000");
         }
-        if (max.asInt(100) < 1 || max.asInt(100) > 10_000) {
-            throw new InvalidRequestException("max", "is " + max.asInt(100), "1 to 10000");
+        int most = max.asInt(100);
+        if (most < 1 || most > 10_000) {
+            throw new InvalidRequestException("max", "is " + most, "1 to 10000");
         }
         Instant due;
         try {
@@ -54,6 +55,6 @@ record ReplayRequest(String source, Optional<String> jobId, int max, Instant due
                     + Job.MAX_PAST_DUE.toHours() + " hours ago and no later than " + Job.MAX_DUE_AHEAD.toDays() + " days ahead, as a job's dueAt");
         }
         return new ReplayRequest(request.path("source").asText(Replayer.DEAD_LETTERS),
-                jobId.isTextual() ? Optional.of(jobId.asText()) : Optional.empty(), max.asInt(100), due);
+                jobId.isTextual() ? Optional.of(jobId.asText()) : Optional.empty(), most, due);
     }
 }
